@@ -1,0 +1,162 @@
+# mmreview: see README.md. "make demo" and "make test" set up everything.
+# SPDX-License-Identifier: GPL-2.0
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man/man1
+DATADIR = $(PREFIX)/share/mmreview
+
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+PKGS = libgit2 libcurl libxml-2.0 tree-sitter sqlite3 zlib jansson
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+GRAMMAR_DIR = build/grammar
+GRAMMAR = $(GRAMMAR_DIR)/package/src
+WARN = -Wall -Wextra -Werror -Wno-missing-field-initializers
+BASE_CFLAGS = -std=gnu11 -g $(WARN) -D_GNU_SOURCE -DMMR_VERSION='"$(VERSION)"'
+CFLAGS ?= -O2
+INCLUDES = -Iparsers -Irules -Iconfig -Ibot
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRCS = $(wildcard parsers/*.c rules/*.c config/*.c) \
+	   $(filter-out bot/main.c,$(wildcard bot/*.c))
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_NAMES = $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
+
+OBJ = build/obj
+ASAN = build/asan
+
+.PHONY: all deps grammar demo test check-unit check-unit-asan check-tap \
+	unit fuzz install uninstall clean format kernel-sources bench
+.DEFAULT_GOAL := all
+
+all: mmreview
+
+# --- set-up -----------------------------------------------------------------
+
+deps:
+	@sh mk/deps.sh
+	@sh mk/grammar.sh $(GRAMMAR_DIR)
+
+$(GRAMMAR)/parser.c:
+	@sh mk/grammar.sh $(GRAMMAR_DIR)
+
+grammar: $(GRAMMAR)/parser.c
+
+kernel-sources:
+	@sh mk/kernel.sh build/kernel
+
+# --- build ------------------------------------------------------------------
+
+$(OBJ)/grammar/parser.o: $(GRAMMAR)/parser.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -fPIC -I$(GRAMMAR) -c $< -o $@
+
+$(OBJ)/%.o: %.c | $(GRAMMAR)/parser.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/libmmr.a: $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS)) $(OBJ)/grammar/parser.o
+	@rm -f $@
+	ar rcs $@ $^
+
+mmreview: $(OBJ)/bot/main.o $(OBJ)/libmmr.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The sanitizer build: the same sources, their own objects.
+$(ASAN)/grammar/parser.o: $(GRAMMAR)/parser.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -fPIC $(SAN) -I$(GRAMMAR) -c $< -o $@
+
+$(ASAN)/%.o: %.c | $(GRAMMAR)/parser.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(ASAN)/libmmr.a: $(patsubst %.c,$(ASAN)/%.o,$(LIB_SRCS)) $(ASAN)/grammar/parser.o
+	@rm -f $@
+	ar rcs $@ $^
+
+build/mmreview-asan: $(ASAN)/bot/main.o $(ASAN)/libmmr.a
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+# --- unit tests (cmocka), plain and under ASan + UBSan -------------------------
+
+build/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/libmmr.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+build/unit-asan/%: $(ASAN)/tests/unit/%.o $(ASAN)/libmmr.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+unit: $(addprefix build/unit/,$(UNIT_NAMES))
+
+check-unit: $(addprefix build/unit/,$(UNIT_NAMES))
+	@sh tests/run-unit.sh "plain" $^
+
+check-unit-asan: $(addprefix build/unit-asan/,$(UNIT_NAMES))
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 sh tests/run-unit.sh "ASan+UBSan" $^
+
+# --- end-to-end tests (TAP, run by prove) --------------------------------------
+
+check-tap: mmreview kernel-sources
+	MMREVIEW=$(CURDIR)/mmreview SRCDIR=$(CURDIR) \
+	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f tests/tap/
+
+test: deps
+	$(MAKE) mmreview
+	$(MAKE) check-unit
+	$(MAKE) check-unit-asan
+	$(MAKE) check-tap
+
+demo: deps
+	$(MAKE) mmreview
+	@sh mk/demo.sh ./mmreview
+
+# --- fuzzing (libFuzzer, clang) -------------------------------------------------
+
+FUZZ_RUNS ?= 1000000
+FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard parsers/*.c parsers/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
+		-o $@ $< parsers/util.c parsers/sbuf.c parsers/mail.c parsers/diff.c
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		n=$${t##*/fuzz_}; mkdir -p build/fuzz/corpus-$$n; \
+		echo "fuzz: $$n, $(FUZZ_RUNS) runs"; \
+		$$t -runs=$(FUZZ_RUNS) -max_len=65536 -timeout=10 \
+			build/fuzz/corpus-$$n tests/fuzz/seeds-$$n || exit 1; \
+	done
+
+# --- install ------------------------------------------------------------------
+
+install: mmreview
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 mmreview $(DESTDIR)$(BINDIR)/mmreview
+	install -m 644 mmreview.1 $(DESTDIR)$(MANDIR)/mmreview.1
+	install -m 644 config/mmreview.conf.example $(DESTDIR)$(DATADIR)/mmreview.conf.example
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mmreview $(DESTDIR)$(MANDIR)/mmreview.1 \
+		$(DESTDIR)$(DATADIR)/mmreview.conf.example
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+bench: mmreview kernel-sources
+	@sh bench/run.sh
+
+clean:
+	rm -rf $(OBJ) $(ASAN) build/unit build/unit-asan build/fuzz build/mmreview-asan mmreview
+
+-include $(shell find build/obj build/asan -name '*.d' 2>/dev/null)

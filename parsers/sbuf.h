@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sbuf: a growable string buffer with a size cap, for untrusted input.
+ *
+ * The buffer is always NUL-terminated and buf is never NULL after
+ * sbuf_init() or SBUF_INIT. Appends past max fail with MMR_ELIMIT and leave
+ * the buffer as it was, so a caller can report the bound and go on.
+ */
+#ifndef MMR_SBUF_H
+#define MMR_SBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+	size_t max; /* 0: SBUF_DEFAULT_MAX */
+};
+
+#define SBUF_DEFAULT_MAX ((size_t)64 << 20)
+extern char sbuf_empty[];
+#define SBUF_INIT { sbuf_empty, 0, 0, 0 }
+
+void sbuf_init(struct sbuf *sb, size_t max);
+/* Free the storage; sb is SBUF_INIT-equivalent afterwards. */
+void sbuf_release(struct sbuf *sb);
+/* Hand the storage to the caller (free() it); sb is reset. */
+char *sbuf_detach(struct sbuf *sb, size_t *len);
+void sbuf_reset(struct sbuf *sb);
+/* Each returns 0 or MMR_ELIMIT. */
+int sbuf_add(struct sbuf *sb, const void *data, size_t len);
+int sbuf_addstr(struct sbuf *sb, const char *s);
+int sbuf_addch(struct sbuf *sb, int c);
+int sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);
+/* Remove trailing whitespace. */
+void sbuf_rtrim(struct sbuf *sb);
+void sbuf_setlen(struct sbuf *sb, size_t len);
+
+#endif
