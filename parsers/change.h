@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * change: what a patch did to each definition it touches, as a reviewer
+ * reads it: the definition before (old side) and after (new side), with
+ * their tree-sitter trees, which lines were removed and added, and a way
+ * to see through macros and small helpers.
+ *
+ * A change set holds the changes of one patch. The caller gives it, for
+ * each file of the patch, the exact pre- and post-image when it has them
+ * (from git, from a kernel tree), or nothing, in which case the images are
+ * built from the hunks alone (context and removed lines; context and
+ * added lines) and every change of that file is "partial".
+ *
+ * Lines: an "image line" is a 1-based line of the csrc of a side; for a
+ * full image it is the file's own line, for a partial image
+ * change_file_line() maps it to the file's line.
+ *
+ * The set owns every change, csrc and string it hands out, until
+ * change_set_free().
+ */
+#ifndef MMR_CHANGE_H
+#define MMR_CHANGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "csrc.h"
+#include "diff.h"
+
+#define CHANGE_MAX_PER_SET 20000
+
+enum change_side {
+	CHANGE_OLD = 0,
+	CHANGE_NEW = 1,
+};
+
+/* Where the images came from, best first. */
+enum change_origin {
+	CHANGE_FROM_GIT, /* the parent's and the commit's blobs */
+	CHANGE_FROM_BLOB, /* the patch's "index" pre-image blob in a tree */
+	CHANGE_FROM_BASE_COMMIT, /* the "base-commit:" tree */
+	CHANGE_FROM_APPLIED, /* the tree's HEAD, hunks applied by context */
+	CHANGE_FROM_HUNKS, /* the hunks alone: partial */
+};
+
+struct change;
+struct change_set;
+
+/*
+ * Look a macro or static inline helper up in the base tree: return a new
+ * string (the caller, i.e. the set, frees it) holding the text of its
+ * definition and set *where ("include/linux/userfaultfd_k.h:213", a new
+ * string too), or NULL.
+ */
+typedef char *(*change_lookup_fn)(void *ctx, const char *name, char **where);
+
+struct change_set *change_set_new(void);
+void change_set_free(struct change_set *set);
+
+/*
+ * Add one file of the patch. old_text/new_text are the full images, or
+ * NULL: an added file has no old image and a deleted one no new image;
+ * with origin CHANGE_FROM_HUNKS both are ignored and built from the hunks.
+ * why says, for a partial file, what kept the full images from being used
+ * ("mm/memory.c: pre-image blob eba719e not in the tree"); it is copied.
+ * Returns 0 or a negative code (MMR_ELIMIT past CHANGE_MAX_PER_SET).
+ */
+int change_set_add_file(struct change_set *set, const struct diff_file *f,
+			const char *old_text, size_t old_len,
+			const char *new_text, size_t new_len,
+			enum change_origin origin, const char *why);
+
+/* Where to resolve names beyond the set: earlier patches of the series. */
+void change_set_link(struct change_set *set, const struct change_set *prev);
+/* The base tree; without it a built-in table of mm helpers is used. */
+void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,
+			   void *ctx);
+
+size_t change_set_count(const struct change_set *set);
+const struct change *change_set_at(const struct change_set *set, size_t i);
+
+const struct change_set *change_owner(const struct change *c);
+const char *change_path(const struct change *c);
+const char *change_name(const struct change *c);
+enum csrc_kind change_kind(const struct change *c);
+enum change_origin change_origin(const struct change *c);
+const char *change_origin_name(enum change_origin o);
+bool change_partial(const struct change *c);
+/* Why the full file was not used; NULL when not partial. */
+const char *change_partial_reason(const struct change *c);
+
+/*
+ * The parsed image of a side (the whole file or fragment, not only this
+ * definition), and the definition in it, NULL when the definition does
+ * not exist on that side (added or removed by the patch).
+ */
+const struct csrc *change_src(const struct change *c, enum change_side side);
+const struct csrc_def *change_def(const struct change *c,
+				  enum change_side side);
+/* Removed (old side) or added (new side) image line. */
+bool change_line_changed(const struct change *c, enum change_side side,
+			 unsigned line);
+/* The file's line number of an image line (0 if unknown). */
+unsigned change_file_line(const struct change *c, enum change_side side,
+			  unsigned line);
+/* The new image line an unchanged old image line became (0: removed). */
+unsigned change_map_old_to_new(const struct change *c, unsigned old_line);
+
+/* Where an expansion was found. */
+enum change_found {
+	CHANGE_FOUND_PATCH, /* this patch's new images */
+	CHANGE_FOUND_SERIES, /* an earlier patch of the series */
+	CHANGE_FOUND_TREE, /* the base tree */
+	CHANGE_FOUND_BUILTIN, /* mmreview's table of common mm helpers */
+};
+
+struct change_expansion {
+	struct csrc_expansion exp;
+	enum change_found found;
+	const char *where; /* "include/linux/mm.h:436", or "built-in" */
+};
+
+/*
+ * Resolve a macro or one-expression static inline helper by name, looking
+ * in this patch's new images, the linked earlier patches, the base tree,
+ * then the built-in table. The result is cached and owned by the set.
+ * Returns NULL when not found.
+ */
+const struct change_expansion *change_resolve(const struct change *c,
+					      const char *name);
+
+#endif

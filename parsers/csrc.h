@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * csrc: C source parsed with tree-sitter (the C grammar), made fit for
+ * kernel code: annotations such as __init, __user, __rcu, __must_check are
+ * blanked to spaces of the same length before parsing, so every byte
+ * offset and line/column is that of the original text.
+ *
+ * A struct csrc owns its copy of the text, the tree and every string or
+ * array it hands out (valid until csrc_free()) unless a function says the
+ * caller frees. Nodes (TSNode) are valid while the csrc lives.
+ */
+#ifndef MMR_CSRC_H
+#define MMR_CSRC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#define CSRC_MAX_INPUT ((size_t)16 << 20) /* bytes of one file */
+#define CSRC_MAX_DEFS 100000
+
+struct csrc;
+
+enum csrc_kind {
+	CSRC_FUNCTION, /* function definition */
+	CSRC_MACRO, /* #define NAME value */
+	CSRC_FUNC_MACRO, /* #define NAME(args) value */
+	CSRC_STRUCT,
+	CSRC_UNION,
+	CSRC_ENUM,
+	CSRC_TYPEDEF,
+	CSRC_DECL, /* a global or a prototype */
+};
+
+/* A top-level definition (also inside #if/#ifdef blocks, extern "C"). */
+struct csrc_def {
+	enum csrc_kind kind;
+	const char *name; /* never NULL; "" when it has none */
+	TSNode node;
+	uint32_t start, end; /* bytes of the definition */
+	unsigned start_line, end_line; /* 1-based, inclusive */
+	/*
+	 * Start of the comment block directly above it (no blank line
+	 * between), or start when there is none.
+	 */
+	uint32_t doc_start;
+	unsigned doc_line;
+};
+
+/*
+ * Parse len bytes of C. Returns 0 and *out (free with csrc_free()), or
+ * MMR_ELIMIT when len > CSRC_MAX_INPUT, MMR_EIO when tree-sitter fails.
+ * Syntax errors are not failures: see csrc_errors().
+ */
+int csrc_parse(struct csrc **out, const char *text, size_t len);
+/*
+ * Parse a C expression (a macro body, a helper's return value) on its
+ * own; *expr is its node. Returns as csrc_parse(); MMR_EINVAL when the
+ * text is not one expression.
+ */
+int csrc_parse_expression(struct csrc **out, TSNode *expr, const char *text,
+			  size_t len);
+void csrc_free(struct csrc *cs);
+
+/* The text as parsed (annotations blanked), NUL-terminated. */
+const char *csrc_text(const struct csrc *cs, size_t *len);
+TSNode csrc_root(const struct csrc *cs);
+/* ERROR nodes and MISSING nodes in the tree. */
+void csrc_errors(const struct csrc *cs, size_t *errors, size_t *missing);
+
+unsigned csrc_nlines(const struct csrc *cs);
+/* 1-based line of a byte offset. */
+unsigned csrc_line_of(const struct csrc *cs, uint32_t byte);
+/* Byte offset where a 1-based line starts (len for lines past the end). */
+uint32_t csrc_line_start(const struct csrc *cs, unsigned line);
+/* 1-based column (in bytes) of a byte offset. */
+unsigned csrc_column_of(const struct csrc *cs, uint32_t byte);
+
+/* Node text: a new NUL-terminated string the caller frees. */
+char *csrc_node_text(const struct csrc *cs, TSNode n);
+/* True when the node's text is exactly s. */
+bool csrc_node_eq(const struct csrc *cs, TSNode n, const char *s);
+
+/* Top-level definitions in text order. */
+size_t csrc_defs(const struct csrc *cs, const struct csrc_def **defs);
+/* The innermost definition containing byte, or NULL. */
+const struct csrc_def *csrc_def_at(const struct csrc *cs, uint32_t byte);
+/* The first definition named name of the given kind (any kind if < 0). */
+const struct csrc_def *csrc_def_find(const struct csrc *cs, const char *name,
+				     int kind);
+
+/* What a condition belongs to. */
+enum csrc_cond_kind {
+	CSRC_COND_IF,
+	CSRC_COND_WHILE,
+	CSRC_COND_DO,
+	CSRC_COND_FOR,
+	CSRC_COND_SWITCH,
+	CSRC_COND_TERNARY,
+	CSRC_COND_RETURN, /* return of a boolean-looking expression */
+};
+
+struct csrc_cond {
+	enum csrc_cond_kind kind;
+	TSNode stmt; /* the if/while/... statement or return */
+	TSNode expr; /* the tested expression, parentheses stripped */
+};
+
+/*
+ * Conditions whose tested expression starts inside [start, end), in text
+ * order. *out is a new array the caller frees; returns the count.
+ */
+size_t csrc_conditions(const struct csrc *cs, uint32_t start, uint32_t end,
+		       struct csrc_cond **out);
+
+struct csrc_comment {
+	uint32_t start, end;
+	unsigned start_line, end_line;
+};
+
+/* Comments inside [start, end); *out is caller-freed. */
+size_t csrc_comments(const struct csrc *cs, uint32_t start, uint32_t end,
+		     struct csrc_comment **out);
+
+/*
+ * Nodes of the given type ("call_expression", "identifier",
+ * "field_expression"...) under n, in text order; *out is caller-freed.
+ */
+size_t csrc_find_nodes(const struct csrc *cs, TSNode n, const char *type,
+		       TSNode **out);
+
+/*
+ * A macro or a one-expression static inline helper, as a rule needs it to
+ * see through a name: "#define VM_COPY_ON_FORK (VM_PFNMAP | VM_UFFD_WP)" or
+ * "static inline bool userfaultfd_wp(struct vm_area_struct *vma)
+ * { return vma->vm_flags & VM_UFFD_WP; }".
+ */
+struct csrc_expansion {
+	enum csrc_kind kind; /* CSRC_MACRO, CSRC_FUNC_MACRO or CSRC_FUNCTION */
+	unsigned nparams;
+	char *params[16]; /* parameter names */
+	char *body; /* the value / returned expression, continuations joined */
+	unsigned line; /* where it is defined */
+};
+
+/*
+ * Find name as a macro or one-expression static inline function in cs.
+ * Returns 0 and fills *out (release with csrc_expansion_release()), or
+ * MMR_ENOTFOUND.
+ */
+int csrc_expansion_find(const struct csrc *cs, const char *name,
+			struct csrc_expansion *out);
+/*
+ * The same from a definition's text alone (one "#define ..." or one
+ * function); used for definitions found in a kernel tree by the caller.
+ */
+int csrc_expansion_parse(const char *text, size_t len, const char *name,
+			 struct csrc_expansion *out);
+void csrc_expansion_release(struct csrc_expansion *e);
+
+#endif
