@@ -1,8 +1,85 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * mmreview: review Linux mm patches the way an mm reviewer would.
+ * The command table; each command lives in bot/cmd-<name>.c.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int main(void)
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+	{ "check", cmd_check, "review commits, an mbox or a series" },
+	{ "show", cmd_show, "print what mmreview parsed from an mbox" },
+	{ "rules", cmd_rules, "list, show and test rules" },
+	{ "config", cmd_config, "print the effective configuration" },
+};
+
+static void usage(FILE *f)
 {
-	puts("mmreview " MMR_VERSION);
+	size_t i;
+
+	fprintf(f, "usage: mmreview [--version] [--help] [--config FILE] "
+		   "[-c key=value] [-v]\n"
+		   "                <command> [<args>]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "   %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\n'mmreview <command> --help' and 'man mmreview' say "
+		   "more.\n");
+}
+
+static int parse_global(int *argc, char ***argv, struct cli_global *g)
+{
+	while (*argc > 0 && (*argv)[0][0] == '-') {
+		const char *a = (*argv)[0];
+
+		if (!strcmp(a, "--version")) {
+			printf("mmreview %s\n", MMR_VERSION);
+			exit(CLI_OK);
+		} else if (cli_is_help(a)) {
+			usage(stdout);
+			exit(CLI_OK);
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			g->verbose++;
+		} else if (!strcmp(a, "--config") && *argc > 1) {
+			g->config_file = (*argv)[1];
+			(*argc)--, (*argv)++;
+		} else if (!strcmp(a, "-c") && *argc > 1) {
+			if (g->noverrides == CLI_MAX_OVERRIDES) {
+				cli_error("too many -c options (at most %d)",
+					  CLI_MAX_OVERRIDES);
+				return -1;
+			}
+			g->overrides[g->noverrides++] = (*argv)[1];
+			(*argc)--, (*argv)++;
+		} else {
+			cli_error("unknown option '%s'", a);
+			return -1;
+		}
+		(*argc)--, (*argv)++;
+	}
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_global g = { 0 };
+	size_t i;
+
+	argc--, argv++;
+	if (parse_global(&argc, &argv, &g)) {
+		usage(stderr);
+		return CLI_ERROR;
+	}
+	if (!argc) {
+		usage(stderr);
+		return CLI_ERROR;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].fn(argc, argv, &g);
+	cli_error("'%s' is not a command; see 'mmreview --help'", argv[0]);
+	return CLI_ERROR;
 }

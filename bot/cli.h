@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cli: what the subcommands share: the command table, logging to stderr
+ * (journald-readable), the global options and bounded input reading.
+ * Only bot/ prints or exits.
+ */
+#ifndef MMR_CLI_H
+#define MMR_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mail.h"
+#include "sbuf.h"
+
+/* Exit codes, like checkpatch: 0 clean, 1 findings, 2 usage/input error. */
+enum {
+	CLI_OK = 0,
+	CLI_FINDINGS = 1,
+	CLI_ERROR = 2,
+};
+
+#define CLI_MAX_OVERRIDES 64
+#define CLI_MAX_INPUT ((size_t)1 << 30) /* an mbox read from a file or - */
+
+struct config;
+
+/* Options given before the command name. */
+struct cli_global {
+	const char *config_file; /* --config FILE */
+	const char *overrides[CLI_MAX_OVERRIDES]; /* -c key=value */
+	size_t noverrides;
+	int verbose;
+};
+
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv, const struct cli_global *g);
+	const char *summary;
+};
+
+int cmd_show(int argc, char **argv, const struct cli_global *g);
+int cmd_config(int argc, char **argv, const struct cli_global *g);
+int cmd_check(int argc, char **argv, const struct cli_global *g);
+int cmd_rules(int argc, char **argv, const struct cli_global *g);
+
+/* Log to stderr, "mmreview: error: ..."; with a <N> prefix for journald. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Is this "--help" or "-h"? Commands print their usage to stdout and exit
+ * 0 on it, and to stderr with exit 2 on a usage error.
+ */
+bool cli_is_help(const char *arg);
+
+/*
+ * Open an mbox or single message ("-" is stdin) as a streaming reader.
+ * Returns NULL with the error logged. Close with cli_mbox_close().
+ */
+struct cli_mbox;
+struct cli_mbox *cli_mbox_open(const char *path);
+struct mail_mbox *cli_mbox_reader(struct cli_mbox *cm);
+void cli_mbox_close(struct cli_mbox *cm);
+
+/*
+ * Load the configuration in the usual order (system, user, the .mmreview
+ * at the top of the current git tree, --config, -c) and log warnings.
+ * Returns NULL with the error logged.
+ */
+struct config *cli_config_load(const struct cli_global *g);
+
+/*
+ * The rule set with the config's rule.<id>.enabled and rule.<id>.severity
+ * applied. Returns NULL with the error logged on a bad value.
+ */
+struct rule_set;
+struct rule_set *cli_rules_load(const struct config *cfg);
+
+/* Progress on a TTY: a line on stderr, redrawn, only after a second. */
+struct cli_progress {
+	bool tty;
+	double start;
+	bool shown;
+};
+void cli_progress_init(struct cli_progress *p);
+void cli_progress_update(struct cli_progress *p, const char *what, size_t done,
+			 size_t total);
+void cli_progress_done(struct cli_progress *p);
+
+#endif

@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <git2.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "sbuf.h"
+#include "util.h"
+
+#define REPORT_WRAP 72
+#define QUOTE_BEFORE 12 /* hunk lines quoted above a finding */
+#define QUOTE_AFTER 6 /* and below it */
+
+static const char *const format_names[] = {
+	[REPORT_TEXT] = "text",
+	[REPORT_JSON] = "json",
+	[REPORT_SARIF] = "sarif",
+	[REPORT_EMAIL] = "email",
+};
+
+int report_format_parse(const char *s, enum report_format *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
+		if (!strcmp(s, format_names[i])) {
+			*out = (enum report_format)i;
+			return 0;
+		}
+	}
+	return mmr_error_set(MMR_EINVAL,
+			     "unknown format '%s' (text, json, sarif, email)",
+			     s);
+}
+
+/* The first line of a message, for one-line diagnostics. */
+static void first_line(struct sbuf *sb, const char *msg)
+{
+	const char *nl = strchr(msg, '\n');
+
+	sbuf_add(sb, msg, nl ? (size_t)(nl - msg) : strlen(msg));
+}
+
+/* --- text ------------------------------------------------------------------ */
+
+static void indent_lines(FILE *f, const char *text, const char *indent)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+
+		fprintf(f, "%s%.*s\n", indent, (int)n, text);
+		text += n + (nl != NULL);
+	}
+}
+
+static void text_finding(FILE *f, const struct rule_finding *fd, int verbose)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	first_line(&sb, fd->message);
+	fprintf(f, "%s:%u:%u: %s: %s [%s]\n", fd->path, fd->line, fd->column,
+		rule_severity_name(fd->severity), sb.buf, fd->rule);
+	sbuf_release(&sb);
+	if (!verbose)
+		return;
+	if (strchr(fd->message, '\n'))
+		indent_lines(f, strchr(fd->message, '\n') + 1, "    ");
+	if (fd->old_code) {
+		fprintf(f, "    the old code was:\n");
+		indent_lines(f, fd->old_code, "    | ");
+	}
+	if (fd->note)
+		fprintf(f, "    note: %s\n", fd->note);
+	if (fd->partial)
+		fprintf(f, "    note: reviewed from the hunks alone: %s\n",
+			fd->partial_reason ? fd->partial_reason : "");
+}
+
+static void text_patch_header(FILE *f, const struct series_patch *p)
+{
+	fprintf(f, "%s", p->subject);
+	if (p->message_id)
+		fprintf(f, " <%s>", p->message_id);
+	else if (p->commit)
+		fprintf(f, " (%.12s)", p->commit);
+	fprintf(f, "\n");
+}
+
+static void text_origins(FILE *f, const struct series_patch *p)
+{
+	size_t i, n = p->changes ? change_set_count(p->changes) : 0;
+	const char *last = NULL;
+
+	for (i = 0; i < n; i++) {
+		const struct change *c = change_set_at(p->changes, i);
+
+		if (last && !strcmp(last, change_path(c)))
+			continue;
+		last = change_path(c);
+		fprintf(f, "  %s: images from %s%s%s\n", last,
+			change_origin_name(change_origin(c)),
+			change_partial(c) ? ": " : "",
+			change_partial(c) ? change_partial_reason(c) : "");
+	}
+}
+
+static void write_text(FILE *f, const struct series *s,
+		       const struct report_opts *o)
+{
+	size_t i, j, count[3] = { 0 }, patches = 0;
+
+	for (i = 0; i < series_count(s); i++) {
+		const struct series_patch *p = series_at(s, i);
+		size_t n = p->findings ? rule_findings_count(p->findings) : 0;
+
+		if (!n && !p->error && !o->verbose)
+			continue;
+		text_patch_header(f, p);
+		if (o->verbose)
+			text_origins(f, p);
+		if (p->error)
+			fprintf(f, "%s: error: %s\n",
+				p->message_id ? p->message_id : p->subject,
+				p->error);
+		for (j = 0; j < n; j++) {
+			const struct rule_finding *fd =
+				rule_findings_at(p->findings, j);
+
+			text_finding(f, fd, o->verbose);
+			count[fd->severity]++;
+		}
+		patches += n > 0;
+	}
+	fprintf(f,
+		"total: %zu error%s, %zu warning%s, %zu info in %zu of %zu "
+		"patch%s\n",
+		count[RULE_ERROR], count[RULE_ERROR] == 1 ? "" : "s",
+		count[RULE_WARNING], count[RULE_WARNING] == 1 ? "" : "s",
+		count[RULE_INFO], patches, series_count(s),
+		series_count(s) == 1 ? "" : "es");
+}
+
+/* --- JSON ------------------------------------------------------------------ */
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *json_finding(const struct rule_finding *fd,
+			    const struct series_patch *p)
+{
+	return json_pack(
+		"{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:o, s:o, s:b, s:o, "
+		"s:{s:s, s:o, s:o}}",
+		"rule", fd->rule, "severity", rule_severity_name(fd->severity),
+		"file", fd->path, "line", (json_int_t)fd->line, "column",
+		(json_int_t)fd->column, "end_column",
+		(json_int_t)fd->end_column, "function", fd->function, "message",
+		fd->message, "old_code", jstr(fd->old_code), "note",
+		jstr(fd->note), "partial", fd->partial, "partial_reason",
+		jstr(fd->partial ? fd->partial_reason : NULL), "patch",
+		"subject", p->subject, "message_id", jstr(p->message_id),
+		"commit", jstr(p->commit));
+}
+
+static void write_json(FILE *f, const struct series *s)
+{
+	json_t *arr = json_array(), *errors = json_array(), *root;
+	size_t i, j;
+
+	for (i = 0; i < series_count(s); i++) {
+		const struct series_patch *p = series_at(s, i);
+		size_t n = p->findings ? rule_findings_count(p->findings) : 0;
+
+		for (j = 0; j < n; j++)
+			json_array_append_new(
+				arr,
+				json_finding(rule_findings_at(p->findings, j),
+					     p));
+		if (p->error)
+			json_array_append_new(
+				errors, json_pack("{s:s, s:o, s:s}", "subject",
+						  p->subject, "message_id",
+						  jstr(p->message_id), "error",
+						  p->error));
+	}
+	root = json_pack("{s:o, s:o}", "findings", arr, "errors", errors);
+	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(root);
+}
+
+/* --- SARIF 2.1.0 ------------------------------------------------------------- */
+
+static const char *sarif_level(enum rule_severity sev)
+{
+	return sev == RULE_ERROR   ? "error" :
+	       sev == RULE_WARNING ? "warning" :
+				     "note";
+}
+
+static json_t *sarif_rules(const struct rule_set *rules)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < rule_set_count(rules); i++) {
+		const struct rule *r = rule_set_at(rules, i);
+
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s, s:b}}", "id",
+				  r->id, "shortDescription", "text", r->summary,
+				  "fullDescription", "text", r->doc,
+				  "defaultConfiguration", "level",
+				  sarif_level(rule_set_severity(rules, r->id)),
+				  "enabled", rule_set_enabled(rules, r->id)));
+	}
+	return arr;
+}
+
+static json_t *sarif_result(const struct rule_finding *fd,
+			    const struct series_patch *p)
+{
+	return json_pack(
+		"{s:s, s:s, s:{s:s}, s:[{s:{s:{s:s}, s:{s:I, s:I, s:I}}}], "
+		"s:{s:s, s:o, s:o, s:b}}",
+		"ruleId", fd->rule, "level", sarif_level(fd->severity),
+		"message", "text", fd->message, "locations", "physicalLocation",
+		"artifactLocation", "uri", fd->path, "region", "startLine",
+		(json_int_t)fd->line, "startColumn", (json_int_t)fd->column,
+		"endColumn", (json_int_t)fd->end_column, "properties",
+		"function", fd->function, "patch",
+		jstr(p->message_id ? p->message_id : p->commit), "oldCode",
+		jstr(fd->old_code), "partial", fd->partial);
+}
+
+static void write_sarif(FILE *f, const struct series *s,
+			const struct rule_set *rules)
+{
+	json_t *results = json_array(), *root;
+	size_t i, j;
+
+	for (i = 0; i < series_count(s); i++) {
+		const struct series_patch *p = series_at(s, i);
+		size_t n = p->findings ? rule_findings_count(p->findings) : 0;
+
+		for (j = 0; j < n; j++)
+			json_array_append_new(
+				results,
+				sarif_result(rule_findings_at(p->findings, j),
+					     p));
+	}
+	root = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o}]}",
+			 "$schema",
+			 "https://json.schemastore.org/sarif-2.1.0.json",
+			 "version", "2.1.0", "runs", "tool", "driver", "name",
+			 "mmreview", "version", MMR_VERSION, "informationUri",
+			 "https://lore.kernel.org/linux-mm/", "rules",
+			 sarif_rules(rules), "results", results);
+	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(root);
+}
+
+/* --- the reply email ----------------------------------------------------------- */
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static bool needs_encoding(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80 || *s == '\n' || *s == '\r')
+			return true;
+	return false;
+}
+
+/* RFC 2047 B-encoding of a UTF-8 phrase. */
+static void add_encoded_word(struct sbuf *sb, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	sbuf_addstr(sb, "=?UTF-8?B?");
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)s[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned char)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)s[i + 2];
+		sbuf_addch(sb, b64[(v >> 18) & 63]);
+		sbuf_addch(sb, b64[(v >> 12) & 63]);
+		sbuf_addch(sb, i + 1 < n ? b64[(v >> 6) & 63] : '=');
+		sbuf_addch(sb, i + 2 < n ? b64[v & 63] : '=');
+	}
+	sbuf_addstr(sb, "?=");
+}
+
+static void add_phrase(struct sbuf *sb, const char *name)
+{
+	const char *p;
+
+	if (needs_encoding(name)) {
+		add_encoded_word(sb, name);
+		return;
+	}
+	for (p = name; *p; p++)
+		if (strchr("()<>[]:;@\\,.\"", *p))
+			break;
+	if (!*p) {
+		sbuf_addstr(sb, name);
+		return;
+	}
+	sbuf_addch(sb, '"');
+	for (p = name; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sbuf_addch(sb, '\\');
+		sbuf_addch(sb, *p);
+	}
+	sbuf_addch(sb, '"');
+}
+
+static void add_address(struct sbuf *sb, const char *name, const char *addr)
+{
+	if (name && *name) {
+		add_phrase(sb, name);
+		sbuf_addch(sb, ' ');
+	}
+	sbuf_addf(sb, "<%s>", addr);
+}
+
+struct addr_list {
+	const struct mail_addr *a[MAIL_MAX_ADDRS];
+	size_t n;
+};
+
+static void addr_list_add(struct addr_list *l, const struct mail_addr *a,
+			  const char *skip)
+{
+	size_t i;
+
+	if (!a->addr || !*a->addr || (skip && !strcasecmp(a->addr, skip)) ||
+	    l->n == MAIL_MAX_ADDRS)
+		return;
+	for (i = 0; i < l->n; i++)
+		if (!strcasecmp(l->a[i]->addr, a->addr))
+			return;
+	l->a[l->n++] = a;
+}
+
+/* "Cc: a, b,\n c": one header, folded between addresses. */
+static void add_address_header(struct sbuf *sb, const char *field,
+			       const struct addr_list *l)
+{
+	size_t i, col;
+
+	if (!l->n)
+		return;
+	sbuf_addf(sb, "%s: ", field);
+	col = strlen(field) + 2;
+	for (i = 0; i < l->n; i++) {
+		struct sbuf one = SBUF_INIT;
+
+		add_address(&one, l->a[i]->name, l->a[i]->addr);
+		if (i && col + one.len + 2 > 78) {
+			sbuf_addstr(sb, ",\n ");
+			col = 1;
+		} else if (i) {
+			sbuf_addstr(sb, ", ");
+			col += 2;
+		}
+		sbuf_add(sb, one.buf, one.len);
+		col += one.len;
+		sbuf_release(&one);
+	}
+	sbuf_addch(sb, '\n');
+}
+
+static const char *strip_re(const char *subject)
+{
+	while (!strncasecmp(subject, "re:", 3)) {
+		subject += 3;
+		while (*subject == ' ')
+			subject++;
+	}
+	return subject;
+}
+
+/* The same patch and findings give the same Message-ID. */
+static void add_message_id(struct sbuf *sb, const struct series_patch *p,
+			   const struct report_opts *o)
+{
+	struct sbuf key = SBUF_INIT;
+	const char *at = o->from ? strrchr(o->from, '@') : NULL;
+	char hex[GIT_OID_HEXSZ + 1], domain[256];
+	git_oid oid;
+	size_t i, n = rule_findings_count(p->findings);
+
+	sbuf_addf(&key, "%s\n", p->message_id ? p->message_id : p->commit);
+	for (i = 0; i < n; i++) {
+		const struct rule_finding *fd =
+			rule_findings_at(p->findings, i);
+
+		sbuf_addf(&key, "%s %s %u %u\n", fd->rule, fd->path, fd->line,
+			  fd->column);
+	}
+	git_odb_hash(&oid, key.buf, key.len, GIT_OBJECT_BLOB);
+	git_oid_tostr(hex, sizeof(hex), &oid);
+	snprintf(domain, sizeof(domain), "%s",
+		 at ? at + 1 : "mmreview.invalid");
+	domain[strcspn(domain, ">")] = '\0';
+	sbuf_addf(sb, "Message-ID: <mmreview-%.20s@%s>\n", hex, domain);
+	sbuf_release(&key);
+}
+
+static void add_headers(struct sbuf *sb, const struct series_patch *p,
+			const struct report_opts *o)
+{
+	struct addr_list to = { .n = 0 }, cc = { .n = 0 };
+	struct mail_addr author = { p->author_name, p->author_addr };
+	const struct mail_addr *addrs;
+	const char *const *refs;
+	size_t n, i;
+
+	sbuf_addf(sb, "From: %s\n",
+		  o->from ? o->from : "mmreview <mmreview@mmreview.invalid>");
+	addr_list_add(&to, &author, NULL);
+	add_address_header(sb, "To", &to);
+	if (p->mail) {
+		n = mail_to(p->mail, &addrs);
+		for (i = 0; i < n; i++)
+			addr_list_add(&cc, &addrs[i], p->author_addr);
+		n = mail_cc(p->mail, &addrs);
+		for (i = 0; i < n; i++)
+			addr_list_add(&cc, &addrs[i], p->author_addr);
+	}
+	add_address_header(sb, "Cc", &cc);
+	sbuf_addstr(sb, "Subject: Re: ");
+	if (needs_encoding(p->subject))
+		add_encoded_word(sb, strip_re(p->subject));
+	else
+		sbuf_addstr(sb, strip_re(p->subject));
+	sbuf_addch(sb, '\n');
+	add_message_id(sb, p, o);
+	if (p->message_id) {
+		sbuf_addf(sb, "In-Reply-To: <%s>\nReferences:", p->message_id);
+		n = p->mail ? mail_references(p->mail, &refs) : 0;
+		for (i = 0; i < n; i++)
+			sbuf_addf(sb, " <%s>\n", refs[i]);
+		sbuf_addf(sb, " <%s>\n", p->message_id);
+	}
+	sbuf_addstr(sb, "MIME-Version: 1.0\n"
+			"Content-Type: text/plain; charset=UTF-8\n"
+			"Content-Transfer-Encoding: 8bit\n"
+			"X-Mailer: mmreview " MMR_VERSION "\n\n");
+}
+
+/* Wrap a paragraph-structured message at REPORT_WRAP columns. */
+static void add_wrapped(struct sbuf *sb, const char *text)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text), col = 0;
+		const char *w = text, *end = text + n;
+
+		if (n && (text[0] == '\t' || text[0] == ' ')) {
+			sbuf_add(sb, text, n); /* code: as it is */
+		} else {
+			while (w < end) {
+				const char *sp = memchr(w, ' ', end - w);
+				size_t wl = sp ? (size_t)(sp - w) :
+						 (size_t)(end - w);
+
+				if (col && col + 1 + wl > REPORT_WRAP) {
+					sbuf_addch(sb, '\n');
+					col = 0;
+				} else if (col) {
+					sbuf_addch(sb, ' ');
+					col++;
+				}
+				sbuf_add(sb, w, wl);
+				col += wl;
+				w += wl + (sp != NULL);
+			}
+		}
+		sbuf_addch(sb, '\n');
+		text += n + (nl != NULL);
+	}
+}
+
+/* Display width up to byte n of s: UTF-8 continuation bytes add nothing. */
+static void add_caret_line(struct sbuf *sb, const struct diff_line *dl,
+			   const struct rule_finding *fd)
+{
+	size_t start = fd->column ? fd->column - 1 : 0, i, width = 0;
+	size_t end = fd->end_column > fd->column ? fd->end_column - 1 :
+						   start + 1;
+
+	if (start > dl->len)
+		start = dl->len;
+	if (end > dl->len)
+		end = dl->len;
+	sbuf_addstr(sb, "   ");
+	for (i = 0; i < start; i++) {
+		unsigned char c = (unsigned char)dl->text[i];
+
+		if (c == '\t')
+			sbuf_addch(sb, '\t');
+		else if ((c & 0xC0) != 0x80)
+			sbuf_addch(sb, ' ');
+	}
+	for (i = start; i < end; i++)
+		if (((unsigned char)dl->text[i] & 0xC0) != 0x80)
+			width++;
+	while (width--)
+		sbuf_addch(sb, '^');
+	sbuf_addch(sb, '\n');
+}
+
+static bool line_is(const struct diff_line *dl, const struct rule_finding *fd)
+{
+	if (fd->side == CHANGE_NEW)
+		return dl->origin != '-' && dl->new_lineno == fd->line;
+	return dl->origin != '+' && dl->old_lineno == fd->line;
+}
+
+static void add_explanation(struct sbuf *sb, const struct rule_finding *fd)
+{
+	add_wrapped(sb, fd->message);
+	if (fd->old_code) {
+		sbuf_addstr(sb, "\nThe old code was:\n\n");
+		sbuf_addstr(sb, fd->old_code);
+		if (fd->old_code[0] &&
+		    fd->old_code[strlen(fd->old_code) - 1] != '\n')
+			sbuf_addch(sb, '\n');
+	}
+	if (fd->note) {
+		sbuf_addch(sb, '\n');
+		add_wrapped(sb, fd->note);
+	}
+	if (fd->partial) {
+		sbuf_addstr(sb, "\n(Reviewed from the patch alone: ");
+		sbuf_addstr(sb, fd->partial_reason ? fd->partial_reason : "");
+		sbuf_addstr(sb, ".)\n");
+	}
+	sbuf_addch(sb, '\n');
+}
+
+/* Which lines of a hunk to quote: a window around each finding. */
+static void quote_hunk(struct sbuf *sb, const struct diff_hunk *h,
+		       const struct rule_findings *fs, const char *path,
+		       bool *gap)
+{
+	size_t i, j, n = rule_findings_count(fs);
+	bool *keep = xcalloc(h->nlines + 1, sizeof(*keep)), any = false;
+
+	for (i = 0; i < h->nlines; i++) {
+		for (j = 0; j < n; j++) {
+			const struct rule_finding *fd = rule_findings_at(fs, j);
+			size_t a, b;
+
+			if (strcmp(fd->path, path) ||
+			    !line_is(&h->lines[i], fd))
+				continue;
+			a = i > QUOTE_BEFORE ? i - QUOTE_BEFORE : 0;
+			b = i + QUOTE_AFTER < h->nlines ? i + QUOTE_AFTER :
+							  h->nlines - 1;
+			while (a <= b)
+				keep[a++] = true;
+			any = true;
+		}
+	}
+	if (!any)
+		goto out;
+	if (*gap)
+		sbuf_addstr(sb, "[ ... ]\n\n");
+	sbuf_addf(sb, "> @@ -%u,%u +%u,%u @@%s%s\n", h->old_start, h->old_count,
+		  h->new_start, h->new_count, *h->section ? " " : "",
+		  h->section);
+	for (i = 0; i < h->nlines; i++) {
+		const struct diff_line *dl = &h->lines[i];
+
+		if (!keep[i]) {
+			if (i && keep[i - 1])
+				sbuf_addstr(sb, "\n[ ... ]\n\n");
+			continue;
+		}
+		sbuf_addf(sb, "> %c%.*s\n", dl->origin, (int)dl->len, dl->text);
+		for (j = 0; j < n; j++) {
+			const struct rule_finding *fd = rule_findings_at(fs, j);
+
+			if (strcmp(fd->path, path) || !line_is(dl, fd))
+				continue;
+			add_caret_line(sb, dl, fd);
+			add_explanation(sb, fd);
+		}
+	}
+	*gap = true;
+out:
+	free(keep);
+}
+
+static bool file_has_findings(const struct rule_findings *fs, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < rule_findings_count(fs); i++)
+		if (!strcmp(rule_findings_at(fs, i)->path, path))
+			return true;
+	return false;
+}
+
+static void quote_file(struct sbuf *sb, const struct diff_file *f,
+		       const struct rule_findings *fs, bool *gap)
+{
+	const char *path = diff_file_path(f);
+	size_t i;
+
+	if (*gap)
+		sbuf_addstr(sb, "[ ... ]\n\n");
+	sbuf_addf(sb, "> diff --git a/%s b/%s\n",
+		  f->old_path ? f->old_path : path,
+		  f->new_path ? f->new_path : path);
+	if (f->old_id && f->new_id)
+		sbuf_addf(sb, "> index %s..%s\n", f->old_id, f->new_id);
+	sbuf_addf(sb, "> --- %s%s\n> +++ %s%s\n", f->old_path ? "a/" : "",
+		  f->old_path ? f->old_path : "/dev/null",
+		  f->new_path ? "b/" : "",
+		  f->new_path ? f->new_path : "/dev/null");
+	*gap = false;
+	for (i = 0; i < f->nhunks; i++)
+		quote_hunk(sb, &f->hunks[i], fs, path, gap);
+}
+
+static const char *first_name(const char *name, char *buf, size_t len)
+{
+	size_t n = strcspn(name, " ");
+
+	if (!n)
+		return "";
+	snprintf(buf, len, " %.*s", (int)n, name);
+	return buf;
+}
+
+char *report_email(const struct series_patch *p, const struct report_opts *o)
+{
+	struct sbuf sb = SBUF_INIT;
+	char name[128];
+	size_t i;
+	bool gap = false;
+
+	if (!p->findings || !rule_findings_count(p->findings) || !p->diff)
+		return NULL;
+	add_headers(&sb, p, o);
+	sbuf_addf(&sb, "Hi%s,\n\n",
+		  first_name(p->author_name ? p->author_name : "", name,
+			     sizeof(name)));
+	sbuf_addstr(&sb, "mmreview, an automated reviewer of mm patches, "
+			 "has questions about this patch:\n\n");
+	for (i = 0; i < diff_nfiles(p->diff); i++) {
+		const struct diff_file *f = diff_file(p->diff, i);
+
+		if (file_has_findings(p->findings, diff_file_path(f)))
+			quote_file(&sb, f, p->findings, &gap);
+	}
+	sbuf_rtrim(&sb);
+	sbuf_addstr(&sb, "\n\n-- \nmmreview " MMR_VERSION
+			 ": each question comes from a rule; "
+			 "'mmreview rules show <id>' explains it.\n");
+	return sbuf_detach(&sb, NULL);
+}
+
+static void write_email(FILE *f, const struct series *s,
+			const struct report_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < series_count(s); i++) {
+		const struct series_patch *p = series_at(s, i);
+		char *mail = report_email(p, o);
+
+		if (!mail)
+			continue;
+		/* An mbox, so several replies can be saved and sent. */
+		fprintf(f, "From mmreview Thu Jan  1 00:00:00 1970\n%s\n",
+			mail);
+		free(mail);
+	}
+}
+
+int report_write(FILE *f, const struct series *s, const struct rule_set *rules,
+		 const struct report_opts *opts)
+{
+	switch (opts->format) {
+	case REPORT_TEXT:
+		write_text(f, s, opts);
+		break;
+	case REPORT_JSON:
+		write_json(f, s);
+		break;
+	case REPORT_SARIF:
+		write_sarif(f, s, rules);
+		break;
+	case REPORT_EMAIL:
+		write_email(f, s, opts);
+		break;
+	}
+	return ferror(f) ? mmr_error_set(MMR_EIO, "cannot write the report") :
+			   0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * report: the findings of a reviewed series as compiler-style text, JSON,
+ * SARIF 2.1.0, or reply emails in the form mm reviewers use. Output is
+ * deterministic: the same series and rules give the same bytes.
+ */
+#ifndef MMR_REPORT_H
+#define MMR_REPORT_H
+
+#include <stdio.h>
+
+#include "rule.h"
+#include "series.h"
+
+enum report_format {
+	REPORT_TEXT,
+	REPORT_JSON,
+	REPORT_SARIF,
+	REPORT_EMAIL,
+};
+
+struct report_opts {
+	enum report_format format;
+	int verbose;
+	const char *from; /* From: of replies, "Name <addr>" */
+};
+
+/* MMR_EINVAL for an unknown name. */
+int report_format_parse(const char *s, enum report_format *out);
+
+/* Write the report of every patch of s to f. */
+int report_write(FILE *f, const struct series *s, const struct rule_set *rules,
+		 const struct report_opts *opts);
+
+/*
+ * The reply email to one patch (only when it has findings): a new
+ * NUL-terminated string the caller frees, or NULL.
+ */
+char *report_email(const struct series_patch *p, const struct report_opts *o);
+
+#endif
