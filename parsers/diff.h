@@ -20,6 +20,7 @@
 #define DIFF_MAX_FILES 4096
 #define DIFF_MAX_HUNKS 65536 /* in all files */
 #define DIFF_MAX_LINE ((size_t)1 << 20) /* bytes in one diff line */
+#define DIFF_MAX_LINES ((size_t)4 << 20) /* hunk lines in all files */
 #define DIFF_MAX_PATH 4096
 
 enum diff_status {

@@ -1,0 +1,1243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * csrc: the tree-sitter C layer. Kernel annotations are blanked in place
+ * (same length), the tree is parsed once, then the top-level definitions,
+ * the line table and the error counts are computed in linear walks.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csrc.h"
+#include "sbuf.h"
+#include "util.h"
+
+const TSLanguage *tree_sitter_c(void);
+
+#define CSRC_MAX_DEPTH 256 /* nesting of #if blocks and ERROR nodes */
+
+struct csrc {
+	char *text; /* annotations blanked, NUL-terminated */
+	size_t len;
+	TSTree *tree;
+	uint32_t *line_starts;
+	unsigned nlines;
+	struct csrc_def *defs;
+	size_t ndefs;
+	char *names; /* every def name, NUL-separated */
+	size_t nerrors, nmissing;
+};
+
+/* --- blanking kernel annotations ---------------------------------------- */
+
+struct annotation {
+	const char *name;
+	bool args; /* takes a parenthesised argument list */
+};
+
+/* Sorted by name (strcmp order) for bsearch. */
+static const struct annotation annotations[] = {
+	{ "____cacheline_aligned", false },
+	{ "____cacheline_aligned_in_smp", false },
+	{ "__acquires", true },
+	{ "__aligned", true },
+	{ "__always_inline", false },
+	{ "__always_unused", false },
+	{ "__attribute_const__", false },
+	{ "__bitwise", false },
+	{ "__cacheline_aligned", false },
+	{ "__cacheline_aligned_in_smp", false },
+	{ "__cold", false },
+	{ "__counted_by", true },
+	{ "__cpuidle", false },
+	{ "__deprecated", false },
+	{ "__exit", false },
+	{ "__exitdata", false },
+	{ "__flatten", false },
+	{ "__force", false },
+	{ "__free", true },
+	{ "__hot", false },
+	{ "__init", false },
+	{ "__init_memblock", false },
+	{ "__init_or_module", false },
+	{ "__initconst", false },
+	{ "__initdata", false },
+	{ "__initdata_memblock", false },
+	{ "__iomem", false },
+	{ "__kernel", false },
+	{ "__kprobes", false },
+	{ "__latent_entropy", false },
+	{ "__lockfunc", false },
+	{ "__malloc", false },
+	{ "__maybe_unused", false },
+	{ "__meminit", false },
+	{ "__meminitdata", false },
+	{ "__must_check", false },
+	{ "__must_hold", true },
+	{ "__no_sanitize_address", false },
+	{ "__nocfi", false },
+	{ "__noclone", false },
+	{ "__noinline", false },
+	{ "__noreturn", false },
+	{ "__packed", false },
+	{ "__page_aligned_bss", false },
+	{ "__page_aligned_data", false },
+	{ "__percpu", false },
+	{ "__printf", true },
+	{ "__private", false },
+	{ "__pure", false },
+	{ "__randomize_layout", false },
+	{ "__rcu", false },
+	{ "__read_mostly", false },
+	{ "__ref", false },
+	{ "__refdata", false },
+	{ "__releases", true },
+	{ "__ro_after_init", false },
+	{ "__safe", false },
+	{ "__sched", false },
+	{ "__section", true },
+	{ "__used", false },
+	{ "__user", false },
+	{ "__visible", false },
+	{ "__weak", false },
+	{ "asmlinkage", false },
+	{ "noinline", false },
+	{ "noinstr", false },
+	{ "notrace", false },
+};
+
+static bool is_ident_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_ident_char(char c)
+{
+	return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+static int annotation_cmp(const void *key, const void *elem)
+{
+	const struct annotation *a = elem;
+
+	return strcmp(key, a->name);
+}
+
+static const struct annotation *annotation_find(const char *s, size_t n)
+{
+	char name[32];
+
+	if (n >= sizeof(name) || n < 4)
+		return NULL;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return bsearch(name, annotations,
+		       sizeof(annotations) / sizeof(annotations[0]),
+		       sizeof(annotations[0]), annotation_cmp);
+}
+
+/* Blank [i, j) except newlines, so lines and offsets stay put. */
+static void blank(char *t, size_t i, size_t j)
+{
+	for (; i < j; i++)
+		if (t[i] != '\n')
+			t[i] = ' ';
+}
+
+/* Index just past a quoted literal starting at i (t[i] is the quote). */
+static size_t skip_quoted(const char *t, size_t len, size_t i)
+{
+	char q = t[i++];
+
+	while (i < len && t[i] != q && t[i] != '\n') {
+		if (t[i] == '\\' && i + 1 < len)
+			i++;
+		i++;
+	}
+	return i < len ? i + 1 : len;
+}
+
+/* Index just past a comment starting at i, or i when there is none. */
+static size_t skip_comment(const char *t, size_t len, size_t i)
+{
+	const char *end;
+
+	if (i + 1 >= len || t[i] != '/')
+		return i;
+	if (t[i + 1] == '/') {
+		end = memchr(t + i, '\n', len - i);
+		return end ? (size_t)(end - t) : len;
+	}
+	if (t[i + 1] != '*')
+		return i;
+	end = memmem(t + i + 2, len - i - 2, "*/", 2);
+	return end ? (size_t)(end - t) + 2 : len;
+}
+
+/* Blank a balanced argument list starting at or after i; return its end. */
+static size_t blank_args(char *t, size_t len, size_t i)
+{
+	size_t j = i, depth = 0;
+
+	while (j < len && (t[j] == ' ' || t[j] == '\t'))
+		j++;
+	if (j >= len || t[j] != '(')
+		return i;
+	for (; j < len; j++) {
+		if (t[j] == '"' || t[j] == '\'') {
+			j = skip_quoted(t, len, j) - 1;
+		} else if (t[j] == '(') {
+			depth++;
+		} else if (t[j] == ')' && --depth == 0) {
+			j++;
+			break;
+		}
+	}
+	blank(t, i, j);
+	return j;
+}
+
+/*
+ * After "#", the directive name: the identifier following define, undef,
+ * ifdef and ifndef is a macro name and is kept.
+ */
+static bool directive_names_macro(const char *t, size_t len, size_t i)
+{
+	static const char *const dirs[] = { "define", "undef", "ifdef",
+					    "ifndef" };
+	size_t k, n = 0;
+
+	while (i < len && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	while (i + n < len && is_ident_char(t[i + n]))
+		n++;
+	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++)
+		if (strlen(dirs[k]) == n && !memcmp(t + i, dirs[k], n))
+			return true;
+	return false;
+}
+
+static void blank_annotations(char *t, size_t len)
+{
+	const struct annotation *a;
+	bool line_start = true, keep_next = false;
+	size_t i = 0, j;
+
+	while (i < len) {
+		char c = t[i];
+
+		if (c == '\n') {
+			line_start = true;
+			keep_next = false;
+			i++;
+		} else if (c == ' ' || c == '\t') {
+			i++;
+		} else if (c == '/' && (j = skip_comment(t, len, i)) != i) {
+			i = j;
+		} else if (c == '"' || c == '\'') {
+			i = skip_quoted(t, len, i);
+			line_start = false;
+		} else if (c == '#' && line_start) {
+			keep_next = directive_names_macro(t, len, i + 1);
+			line_start = false;
+			i++;
+		} else if (is_ident_start(c)) {
+			for (j = i + 1; j < len && is_ident_char(t[j]); j++)
+				;
+			a = keep_next ? NULL : annotation_find(t + i, j - i);
+			keep_next = false;
+			line_start = false;
+			if (a) {
+				blank(t, i, j);
+				if (a->args)
+					j = blank_args(t, len, j);
+			}
+			i = j;
+		} else if (c >= '0' && c <= '9') {
+			while (i < len && is_ident_char(t[i]))
+				i++;
+			line_start = false;
+		} else {
+			line_start = false;
+			i++;
+		}
+	}
+}
+
+/* --- walking ------------------------------------------------------------- */
+
+/* The node's type, "" for a null node (tree-sitter 0.20 crashes on it). */
+static const char *node_type(TSNode n)
+{
+	return ts_node_is_null(n) ? "" : ts_node_type(n);
+}
+
+/* Visit n and its descendants in text order; visit returns false to prune. */
+typedef bool (*visit_fn)(TSNode n, void *arg);
+
+static void walk(TSNode root, visit_fn visit, void *arg)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(root);
+
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+
+		if (visit(n, arg) && ts_tree_cursor_goto_first_child(&cur))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&cur))
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto out;
+	}
+out:
+	ts_tree_cursor_delete(&cur);
+}
+
+/* Null-safe accessors: tree-sitter 0.20 dereferences a null node. */
+static TSNode field(TSNode n, const char *name)
+{
+	if (ts_node_is_null(n))
+		return n;
+	return ts_node_child_by_field_name(n, name, strlen(name));
+}
+
+static TSNode named_child(TSNode n, uint32_t i)
+{
+	return ts_node_is_null(n) ? n : ts_node_named_child(n, i);
+}
+
+static uint32_t named_count(TSNode n)
+{
+	return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n);
+}
+
+static uint32_t child_count(TSNode n)
+{
+	return ts_node_is_null(n) ? 0 : ts_node_child_count(n);
+}
+
+static bool type_is(TSNode n, const char *type)
+{
+	return !strcmp(node_type(n), type);
+}
+
+static bool count_errors(TSNode n, void *arg)
+{
+	struct csrc *cs = arg;
+
+	if (ts_node_is_missing(n))
+		cs->nmissing++;
+	else if (ts_node_symbol(n) == (TSSymbol)-1)
+		cs->nerrors++;
+	return ts_node_has_error(n);
+}
+
+/* --- lines --------------------------------------------------------------- */
+
+static void build_lines(struct csrc *cs)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < cs->len; i++)
+		if (cs->text[i] == '\n')
+			n++;
+	if (cs->len && cs->text[cs->len - 1] != '\n')
+		n++;
+	cs->nlines = n;
+	cs->line_starts = xmalloc((n + 1) * sizeof(*cs->line_starts));
+	cs->line_starts[0] = 0;
+	n = 1;
+	for (i = 0; i < cs->len; i++)
+		if (cs->text[i] == '\n' && n < cs->nlines)
+			cs->line_starts[n++] = i + 1;
+}
+
+unsigned csrc_nlines(const struct csrc *cs)
+{
+	return cs->nlines;
+}
+
+unsigned csrc_line_of(const struct csrc *cs, uint32_t byte)
+{
+	unsigned lo = 0, hi = cs->nlines;
+
+	if (!cs->nlines)
+		return 1;
+	while (hi - lo > 1) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (cs->line_starts[mid] <= byte)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + 1;
+}
+
+uint32_t csrc_line_start(const struct csrc *cs, unsigned line)
+{
+	if (line == 0)
+		return 0;
+	if (line > cs->nlines)
+		return cs->len;
+	return cs->line_starts[line - 1];
+}
+
+unsigned csrc_column_of(const struct csrc *cs, uint32_t byte)
+{
+	return byte - csrc_line_start(cs, csrc_line_of(cs, byte)) + 1;
+}
+
+/* Last line of a node: a node ending in a newline ends on the line before. */
+static unsigned end_line_of(const struct csrc *cs, uint32_t start, uint32_t end)
+{
+	return csrc_line_of(cs, end > start ? end - 1 : end);
+}
+
+/* --- definitions --------------------------------------------------------- */
+
+struct def_name {
+	uint32_t off, len;
+};
+
+struct collect {
+	struct csrc *cs;
+	struct def_name *names;
+	size_t alloc;
+	size_t names_len;
+	bool full;
+};
+
+/* The identifier a declarator declares, or a null node. */
+static TSNode declarator_name(TSNode d)
+{
+	unsigned depth;
+
+	for (depth = 0; depth < 64 && !ts_node_is_null(d); depth++) {
+		const char *t = node_type(d);
+
+		if (!strcmp(t, "identifier") || !strcmp(t, "type_identifier") ||
+		    !strcmp(t, "field_identifier") ||
+		    !strcmp(t, "primitive_type"))
+			return d;
+		if (!strcmp(t, "parenthesized_declarator") ||
+		    !strcmp(t, "attributed_declarator"))
+			d = named_child(d, 0);
+		else
+			d = field(d, "declarator");
+	}
+	return (TSNode){ 0 };
+}
+
+static int tag_kind(TSNode n)
+{
+	const char *t = node_type(n);
+
+	if (!strcmp(t, "struct_specifier"))
+		return CSRC_STRUCT;
+	if (!strcmp(t, "union_specifier"))
+		return CSRC_UNION;
+	if (!strcmp(t, "enum_specifier"))
+		return CSRC_ENUM;
+	return -1;
+}
+
+/* The kind and name node of a definition node; kind < 0 if it is none. */
+static int def_kind(TSNode n, TSNode *name)
+{
+	const char *t = node_type(n);
+	TSNode type;
+	int kind;
+
+	*name = (TSNode){ 0 };
+	if (!strcmp(t, "function_definition")) {
+		*name = declarator_name(field(n, "declarator"));
+		return CSRC_FUNCTION;
+	}
+	if (!strcmp(t, "preproc_def") || !strcmp(t, "preproc_function_def")) {
+		*name = field(n, "name");
+		return t[7] == 'd' ? CSRC_MACRO : CSRC_FUNC_MACRO;
+	}
+	if (!strcmp(t, "type_definition")) {
+		*name = declarator_name(field(n, "declarator"));
+		return CSRC_TYPEDEF;
+	}
+	kind = tag_kind(n);
+	if (kind >= 0) {
+		if (ts_node_is_null(field(n, "body")))
+			return -1;
+		*name = field(n, "name");
+		return kind;
+	}
+	if (strcmp(t, "declaration"))
+		return -1;
+	*name = declarator_name(field(n, "declarator"));
+	type = field(n, "type");
+	kind = tag_kind(type);
+	if (ts_node_is_null(*name) && kind >= 0 &&
+	    !ts_node_is_null(field(type, "body"))) {
+		*name = field(type, "name");
+		return kind;
+	}
+	return CSRC_DECL;
+}
+
+static bool is_container(TSNode n)
+{
+	const char *t = node_type(n);
+
+	return !strncmp(t, "preproc_if", 10) || !strncmp(t, "preproc_el", 10) ||
+	       !strcmp(t, "linkage_specification") ||
+	       !strcmp(t, "declaration_list") ||
+	       ts_node_symbol(n) == (TSSymbol)-1;
+}
+
+static void add_def(struct collect *co, TSNode n, uint32_t start, int kind,
+		    TSNode name, uint32_t doc_start)
+{
+	struct csrc *cs = co->cs;
+	struct csrc_def *d;
+	struct def_name *nm;
+
+	if (cs->ndefs >= CSRC_MAX_DEFS) {
+		co->full = true;
+		return;
+	}
+	XGROW(cs->defs, co->alloc, cs->ndefs + 1);
+	co->names = xrealloc(co->names, co->alloc * sizeof(*co->names));
+	d = &cs->defs[cs->ndefs];
+	nm = &co->names[cs->ndefs++];
+	d->kind = kind;
+	d->name = "";
+	d->node = n;
+	d->start = start;
+	d->end = ts_node_end_byte(n);
+	d->start_line = csrc_line_of(cs, d->start);
+	d->end_line = end_line_of(cs, d->start, d->end);
+	d->doc_start = doc_start < d->start ? doc_start : d->start;
+	d->doc_line = csrc_line_of(cs, d->doc_start);
+	nm->off = 0;
+	nm->len = 0;
+	if (!ts_node_is_null(name)) {
+		nm->off = ts_node_start_byte(name);
+		nm->len = ts_node_end_byte(name) - nm->off;
+		co->names_len += nm->len + 1;
+	}
+}
+
+/* A run of comments directly above the next sibling. */
+struct doc_run {
+	bool active;
+	uint32_t start;
+	unsigned end_line;
+	unsigned prev_end_line; /* last line of the previous non-comment */
+};
+
+static void doc_comment(const struct csrc *cs, struct doc_run *run, TSNode n)
+{
+	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+	unsigned sl = csrc_line_of(cs, s);
+
+	if (run->active && sl <= run->end_line + 1) {
+		run->end_line = end_line_of(cs, s, e);
+	} else if (sl != run->prev_end_line) {
+		run->active = true;
+		run->start = s;
+		run->end_line = end_line_of(cs, s, e);
+	} else {
+		run->active = false;
+	}
+}
+
+/*
+ * "SYSCALL_DEFINE3(mprotect, unsigned long, start, ...)" parses as a call
+ * statement followed by a block: the name of such a macro-made function is
+ * its first argument for SYSCALL_DEFINEn, else the macro's name.
+ */
+static bool macro_function_head(const struct csrc *cs, TSNode n, TSNode *name)
+{
+	TSNode call, first;
+	uint32_t off;
+
+	if (!type_is(n, "expression_statement"))
+		return false;
+	call = named_child(n, 0);
+	if (!type_is(call, "call_expression") ||
+	    ts_node_start_byte(call) != ts_node_start_byte(n) ||
+	    csrc_column_of(cs, ts_node_start_byte(n)) != 1)
+		return false;
+	*name = field(call, "function");
+	if (!type_is(*name, "identifier"))
+		return false;
+	off = ts_node_start_byte(*name);
+	if (!strncmp(cs->text + off, "COMPAT_", 7))
+		off += 7;
+	first = named_child(field(call, "arguments"), 0);
+	if (!strncmp(cs->text + off, "SYSCALL_DEFINE", 14) &&
+	    type_is(first, "identifier"))
+		*name = first;
+	return true;
+}
+
+static void collect_defs(struct collect *co, TSNode parent, unsigned depth)
+{
+	struct doc_run run = { 0 };
+	TSTreeCursor cur;
+	TSNode n, name, head = { 0 }, head_name = { 0 };
+	uint32_t s, head_doc = 0;
+	bool doc;
+	int kind;
+
+	if (depth > CSRC_MAX_DEPTH)
+		return;
+	cur = ts_tree_cursor_new(parent);
+	if (!ts_tree_cursor_goto_first_child(&cur))
+		goto out;
+	do {
+		n = ts_tree_cursor_current_node(&cur);
+		if (!ts_node_is_named(n))
+			continue;
+		if (type_is(n, "comment")) {
+			doc_comment(co->cs, &run, n);
+			continue;
+		}
+		s = ts_node_start_byte(n);
+		doc = run.active && run.end_line + 1 >= csrc_line_of(co->cs, s);
+		kind = def_kind(n, &name);
+		if (kind >= 0) {
+			add_def(co, n, s, kind, name, doc ? run.start : s);
+		} else if (!ts_node_is_null(head) &&
+			   type_is(n, "compound_statement")) {
+			add_def(co, n, ts_node_start_byte(head), CSRC_FUNCTION,
+				head_name, head_doc);
+		} else if (is_container(n)) {
+			collect_defs(co, n, depth + 1);
+		}
+		head = (TSNode){ 0 };
+		if (macro_function_head(co->cs, n, &head_name)) {
+			head = n;
+			head_doc = doc ? run.start : s;
+		}
+		run.active = false;
+		run.prev_end_line = end_line_of(co->cs, s, ts_node_end_byte(n));
+	} while (ts_tree_cursor_goto_next_sibling(&cur) && !co->full);
+out:
+	ts_tree_cursor_delete(&cur);
+}
+
+static void build_defs(struct csrc *cs)
+{
+	struct collect co = { .cs = cs };
+	char *p;
+	size_t i;
+
+	collect_defs(&co, ts_tree_root_node(cs->tree), 0);
+	cs->names = xmalloc(co.names_len + 1);
+	p = cs->names;
+	for (i = 0; i < cs->ndefs; i++) {
+		if (!co.names[i].len)
+			continue;
+		memcpy(p, cs->text + co.names[i].off, co.names[i].len);
+		p[co.names[i].len] = '\0';
+		cs->defs[i].name = p;
+		p += co.names[i].len + 1;
+	}
+	free(co.names);
+}
+
+/* --- parsing ------------------------------------------------------------- */
+
+static int parse_text(struct csrc *cs)
+{
+	TSParser *parser = ts_parser_new();
+	int err = 0;
+
+	if (!parser || !ts_parser_set_language(parser, tree_sitter_c())) {
+		err = mmr_error_set(MMR_EIO, "cannot load the C grammar");
+		goto cleanup;
+	}
+	cs->tree = ts_parser_parse_string(parser, NULL, cs->text, cs->len);
+	if (!cs->tree)
+		err = mmr_error_set(MMR_EIO, "tree-sitter failed to parse");
+cleanup:
+	if (parser)
+		ts_parser_delete(parser);
+	return err;
+}
+
+int csrc_parse(struct csrc **out, const char *text, size_t len)
+{
+	struct csrc *cs;
+	int err;
+
+	*out = NULL;
+	if (len > CSRC_MAX_INPUT)
+		return mmr_error_set(MMR_ELIMIT,
+				     "C source of %zu bytes exceeds %zu", len,
+				     CSRC_MAX_INPUT);
+	cs = xcalloc(1, sizeof(*cs));
+	cs->text = xmalloc(len + 1);
+	if (len)
+		memcpy(cs->text, text, len);
+	cs->text[len] = '\0';
+	cs->len = len;
+	blank_annotations(cs->text, len);
+	build_lines(cs);
+	err = parse_text(cs);
+	if (err < 0)
+		goto cleanup;
+	walk(ts_tree_root_node(cs->tree), count_errors, cs);
+	build_defs(cs);
+	*out = cs;
+	return 0;
+cleanup:
+	csrc_free(cs);
+	return err;
+}
+
+void csrc_free(struct csrc *cs)
+{
+	if (!cs)
+		return;
+	if (cs->tree)
+		ts_tree_delete(cs->tree);
+	free(cs->text);
+	free(cs->line_starts);
+	free(cs->defs);
+	free(cs->names);
+	free(cs);
+}
+
+const char *csrc_text(const struct csrc *cs, size_t *len)
+{
+	if (len)
+		*len = cs->len;
+	return cs->text;
+}
+
+TSNode csrc_root(const struct csrc *cs)
+{
+	return ts_tree_root_node(cs->tree);
+}
+
+void csrc_errors(const struct csrc *cs, size_t *errors, size_t *missing)
+{
+	if (errors)
+		*errors = cs->nerrors;
+	if (missing)
+		*missing = cs->nmissing;
+}
+
+char *csrc_node_text(const struct csrc *cs, TSNode n)
+{
+	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+
+	if (ts_node_is_null(n) || e > cs->len || s > e)
+		return xstrdup("");
+	return xstrndup(cs->text + s, e - s);
+}
+
+bool csrc_node_eq(const struct csrc *cs, TSNode n, const char *s)
+{
+	uint32_t b, e;
+
+	if (ts_node_is_null(n))
+		return false;
+	b = ts_node_start_byte(n);
+	e = ts_node_end_byte(n);
+	return e <= cs->len && strlen(s) == e - b &&
+	       !memcmp(cs->text + b, s, e - b);
+}
+
+size_t csrc_defs(const struct csrc *cs, const struct csrc_def **defs)
+{
+	*defs = cs->defs;
+	return cs->ndefs;
+}
+
+const struct csrc_def *csrc_def_at(const struct csrc *cs, uint32_t byte)
+{
+	const struct csrc_def *best = NULL;
+	size_t lo = 0, hi = cs->ndefs, i, k;
+
+	/* The last def starting at or before byte, then a few before it. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cs->defs[mid].start <= byte)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo, k = 0; i > 0 && k < 16; i--, k++) {
+		const struct csrc_def *d = &cs->defs[i - 1];
+
+		if (byte >= d->start && byte < d->end &&
+		    (!best || d->end - d->start < best->end - best->start))
+			best = d;
+	}
+	return best;
+}
+
+const struct csrc_def *csrc_def_find(const struct csrc *cs, const char *name,
+				     int kind)
+{
+	size_t i;
+
+	for (i = 0; i < cs->ndefs; i++)
+		if ((kind < 0 || (int)cs->defs[i].kind == kind) &&
+		    !strcmp(cs->defs[i].name, name))
+			return &cs->defs[i];
+	return NULL;
+}
+
+/* --- conditions, comments, nodes ----------------------------------------- */
+
+static TSNode strip_parens(TSNode n)
+{
+	unsigned depth;
+
+	for (depth = 0; depth < 256 && !ts_node_is_null(n) &&
+			type_is(n, "parenthesized_expression");
+	     depth++) {
+		TSNode inner = named_child(n, 0);
+
+		if (ts_node_is_null(inner))
+			break;
+		n = inner;
+	}
+	return n;
+}
+
+static bool is_boolean_looking(TSNode e)
+{
+	static const char *const ops[] = { "&&", "||", "&",  "==", "!=",
+					   "<",	 ">",  "<=", ">=" };
+	const char *t = node_type(e), *op;
+	size_t i;
+
+	if (!strcmp(t, "call_expression") || !strcmp(t, "field_expression"))
+		return true;
+	if (strcmp(t, "binary_expression") && strcmp(t, "unary_expression"))
+		return false;
+	op = node_type(field(e, "operator"));
+	if (t[0] == 'u')
+		return !strcmp(op, "!");
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(op, ops[i]))
+			return true;
+	return false;
+}
+
+struct range_walk {
+	const struct csrc *cs;
+	uint32_t start, end;
+	const char *type; /* for csrc_find_nodes */
+	void *items;
+	size_t n, alloc;
+};
+
+static bool overlaps(const struct range_walk *w, TSNode n)
+{
+	return ts_node_end_byte(n) > w->start && ts_node_start_byte(n) < w->end;
+}
+
+static bool cond_of(TSNode n, enum csrc_cond_kind *kind, TSNode *expr)
+{
+	static const struct {
+		const char *type;
+		enum csrc_cond_kind kind;
+	} stmts[] = {
+		{ "if_statement", CSRC_COND_IF },
+		{ "while_statement", CSRC_COND_WHILE },
+		{ "do_statement", CSRC_COND_DO },
+		{ "for_statement", CSRC_COND_FOR },
+		{ "switch_statement", CSRC_COND_SWITCH },
+		{ "conditional_expression", CSRC_COND_TERNARY },
+	};
+	const char *t = node_type(n);
+	size_t i;
+
+	if (!strcmp(t, "return_statement")) {
+		*kind = CSRC_COND_RETURN;
+		*expr = strip_parens(named_child(n, 0));
+		return !ts_node_is_null(*expr) && is_boolean_looking(*expr);
+	}
+	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
+		if (strcmp(t, stmts[i].type))
+			continue;
+		*kind = stmts[i].kind;
+		*expr = strip_parens(field(n, "condition"));
+		return !ts_node_is_null(*expr);
+	}
+	return false;
+}
+
+static bool visit_cond(TSNode n, void *arg)
+{
+	struct range_walk *w = arg;
+	struct csrc_cond *conds;
+	enum csrc_cond_kind kind;
+	TSNode expr;
+	uint32_t s;
+
+	if (!overlaps(w, n))
+		return false;
+	if (!cond_of(n, &kind, &expr))
+		return true;
+	s = ts_node_start_byte(expr);
+	if (s < w->start || s >= w->end)
+		return true;
+	conds = w->items;
+	XGROW(conds, w->alloc, w->n + 1);
+	conds[w->n].kind = kind;
+	conds[w->n].stmt = n;
+	conds[w->n].expr = expr;
+	w->items = conds;
+	w->n++;
+	return true;
+}
+
+static int cond_cmp(const void *a, const void *b)
+{
+	const struct csrc_cond *x = a, *y = b;
+	uint32_t xs = ts_node_start_byte(x->expr);
+	uint32_t ys = ts_node_start_byte(y->expr);
+
+	if (xs != ys)
+		return xs < ys ? -1 : 1;
+	xs = ts_node_start_byte(x->stmt);
+	ys = ts_node_start_byte(y->stmt);
+	return xs < ys ? -1 : xs > ys;
+}
+
+size_t csrc_conditions(const struct csrc *cs, uint32_t start, uint32_t end,
+		       struct csrc_cond **out)
+{
+	struct range_walk w = { .cs = cs, .start = start, .end = end };
+
+	if (start < end)
+		walk(csrc_root(cs), visit_cond, &w);
+	if (w.n > 1)
+		qsort(w.items, w.n, sizeof(struct csrc_cond), cond_cmp);
+	*out = w.items ? w.items : xmalloc(1);
+	return w.n;
+}
+
+static bool visit_comment(TSNode n, void *arg)
+{
+	struct range_walk *w = arg;
+	struct csrc_comment *c;
+	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+
+	if (!overlaps(w, n))
+		return false;
+	if (!type_is(n, "comment"))
+		return true;
+	if (s < w->start)
+		return false;
+	c = w->items;
+	XGROW(c, w->alloc, w->n + 1);
+	c[w->n].start = s;
+	c[w->n].end = e;
+	c[w->n].start_line = csrc_line_of(w->cs, s);
+	c[w->n].end_line = end_line_of(w->cs, s, e);
+	w->items = c;
+	w->n++;
+	return false;
+}
+
+size_t csrc_comments(const struct csrc *cs, uint32_t start, uint32_t end,
+		     struct csrc_comment **out)
+{
+	struct range_walk w = { .cs = cs, .start = start, .end = end };
+
+	if (start < end)
+		walk(csrc_root(cs), visit_comment, &w);
+	*out = w.items ? w.items : xmalloc(1);
+	return w.n;
+}
+
+static bool visit_type(TSNode n, void *arg)
+{
+	struct range_walk *w = arg;
+	TSNode *nodes;
+
+	if (!type_is(n, w->type))
+		return true;
+	nodes = w->items;
+	XGROW(nodes, w->alloc, w->n + 1);
+	nodes[w->n++] = n;
+	w->items = nodes;
+	return true;
+}
+
+size_t csrc_find_nodes(const struct csrc *cs, TSNode n, const char *type,
+		       TSNode **out)
+{
+	struct range_walk w = { .cs = cs, .type = type };
+
+	if (!ts_node_is_null(n))
+		walk(n, visit_type, &w);
+	*out = w.items ? w.items : xmalloc(1);
+	return w.n;
+}
+
+/* --- expressions and expansions ------------------------------------------ */
+
+#define EXPR_PREFIX "int __mmr_expr = ("
+#define EXPR_SUFFIX "\n);\n"
+
+int csrc_parse_expression(struct csrc **out, TSNode *expr, const char *text,
+			  size_t len)
+{
+	const size_t plen = sizeof(EXPR_PREFIX) - 1;
+	struct sbuf sb = SBUF_INIT;
+	struct csrc *cs = NULL;
+	TSNode root, decl, paren;
+	int err;
+
+	*out = NULL;
+	*expr = (TSNode){ 0 };
+	if (len > CSRC_MAX_INPUT - 64)
+		return mmr_error_set(MMR_ELIMIT, "expression too long");
+	sbuf_init(&sb, 0);
+	sbuf_addstr(&sb, EXPR_PREFIX);
+	sbuf_add(&sb, text, len);
+	sbuf_addstr(&sb, EXPR_SUFFIX);
+	err = csrc_parse(&cs, sb.buf, sb.len);
+	if (err < 0)
+		goto cleanup;
+	root = csrc_root(cs);
+	decl = named_child(root, 0);
+	paren = field(field(decl, "declarator"), "value");
+	if (ts_node_has_error(root) || named_count(root) != 1 ||
+	    !type_is(paren, "parenthesized_expression") ||
+	    ts_node_start_byte(paren) != plen - 1 ||
+	    ts_node_end_byte(paren) != plen + len + 2) {
+		err = mmr_error_set(MMR_EINVAL, "not one C expression: '%.*s'",
+				    (int)(len > 80 ? 80 : len), text);
+		goto cleanup;
+	}
+	*expr = strip_parens(paren);
+	*out = cs;
+	cs = NULL;
+cleanup:
+	csrc_free(cs);
+	sbuf_release(&sb);
+	return err;
+}
+
+/*
+ * A definition's text as one line: comments dropped, line continuations
+ * joined, whitespace runs outside literals made one space, trimmed.
+ */
+static char *normalize(const char *t, size_t len)
+{
+	struct sbuf sb = SBUF_INIT;
+	bool space = false;
+	size_t i = 0, j;
+
+	sbuf_init(&sb, 0);
+	while (i < len) {
+		char c = t[i];
+
+		if (c == '/' && (j = skip_comment(t, len, i)) != i) {
+			space = true;
+			i = j;
+		} else if (c == '\\' && i + 1 < len && t[i + 1] == '\n') {
+			space = true;
+			i += 2;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = true;
+			i++;
+		} else {
+			if (space && sb.len)
+				sbuf_addch(&sb, ' ');
+			space = false;
+			j = (c == '"' || c == '\'') ? skip_quoted(t, len, i) :
+						      i + 1;
+			sbuf_add(&sb, t + i, j - i);
+			i = j;
+		}
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+static char *node_normalized(const struct csrc *cs, TSNode n)
+{
+	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+
+	return normalize(cs->text + s, e - s);
+}
+
+static bool add_param(const struct csrc *cs, struct csrc_expansion *e,
+		      TSNode name)
+{
+	size_t max = sizeof(e->params) / sizeof(e->params[0]);
+
+	if (e->nparams >= max)
+		return false;
+	e->params[e->nparams++] = csrc_node_text(cs, name);
+	return true;
+}
+
+static bool macro_params(const struct csrc *cs, TSNode params,
+			 struct csrc_expansion *e)
+{
+	uint32_t i, n = child_count(params);
+
+	for (i = 0; i < n; i++) {
+		TSNode p = ts_node_child(params, i);
+
+		if (type_is(p, "identifier") || type_is(p, "..."))
+			if (!add_param(cs, e, p))
+				return false;
+	}
+	return true;
+}
+
+static bool has_storage(const struct csrc *cs, TSNode fn, const char *word)
+{
+	uint32_t i, n = named_count(fn);
+
+	for (i = 0; i < n; i++) {
+		TSNode c = named_child(fn, i);
+
+		if (type_is(c, "storage_class_specifier") &&
+		    csrc_node_eq(cs, c, word))
+			return true;
+	}
+	return false;
+}
+
+/* The returned expression of a body that is exactly "{ return expr; }". */
+static TSNode single_return(TSNode fn)
+{
+	TSNode body = field(fn, "body"), st = { 0 };
+	uint32_t i, n = named_count(body);
+
+	for (i = 0; i < n; i++) {
+		TSNode c = named_child(body, i);
+
+		if (type_is(c, "comment"))
+			continue;
+		if (!ts_node_is_null(st))
+			return (TSNode){ 0 };
+		st = c;
+	}
+	if (ts_node_is_null(st) || !type_is(st, "return_statement") ||
+	    ts_node_has_error(st))
+		return (TSNode){ 0 };
+	return named_child(st, 0);
+}
+
+static bool function_params(const struct csrc *cs, TSNode fn,
+			    struct csrc_expansion *e)
+{
+	TSNode d = field(fn, "declarator");
+	TSNode params = { 0 };
+	uint32_t i, n;
+	unsigned depth;
+
+	for (depth = 0; depth < 64 && !ts_node_is_null(d); depth++) {
+		if (type_is(d, "function_declarator")) {
+			params = field(d, "parameters");
+			break;
+		}
+		d = type_is(d, "parenthesized_declarator") ?
+			    named_child(d, 0) :
+			    field(d, "declarator");
+	}
+	n = named_count(params);
+	for (i = 0; i < n; i++) {
+		TSNode p = named_child(params, i), name;
+
+		if (type_is(p, "variadic_parameter"))
+			name = p;
+		else if (type_is(p, "parameter_declaration"))
+			name = declarator_name(field(p, "declarator"));
+		else
+			continue;
+		if (ts_node_is_null(name))
+			continue; /* (void) or an unnamed parameter */
+		if (!add_param(cs, e, name))
+			return false;
+	}
+	return true;
+}
+
+/* Fill e from d when d is a macro or a one-return static function. */
+static bool expansion_of(const struct csrc *cs, const struct csrc_def *d,
+			 struct csrc_expansion *e)
+{
+	TSNode value;
+
+	memset(e, 0, sizeof(*e));
+	e->kind = d->kind;
+	e->line = d->start_line;
+	if (d->kind == CSRC_MACRO || d->kind == CSRC_FUNC_MACRO) {
+		if (d->kind == CSRC_FUNC_MACRO &&
+		    !macro_params(cs, field(d->node, "parameters"), e))
+			goto fail;
+		value = field(d->node, "value");
+		e->body = ts_node_is_null(value) ? xstrdup("") :
+						   node_normalized(cs, value);
+		return true;
+	}
+	if (d->kind != CSRC_FUNCTION || !has_storage(cs, d->node, "static"))
+		return false;
+	value = single_return(d->node);
+	if (ts_node_is_null(value) || !function_params(cs, d->node, e))
+		goto fail;
+	e->body = node_normalized(cs, value);
+	return true;
+fail:
+	csrc_expansion_release(e);
+	return false;
+}
+
+int csrc_expansion_find(const struct csrc *cs, const char *name,
+			struct csrc_expansion *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < cs->ndefs; i++) {
+		const struct csrc_def *d = &cs->defs[i];
+
+		if (name && *name && strcmp(d->name, name))
+			continue;
+		if (expansion_of(cs, d, out))
+			return 0;
+	}
+	return mmr_error_set(MMR_ENOTFOUND, "no macro or helper '%s'",
+			     name ? name : "");
+}
+
+int csrc_expansion_parse(const char *text, size_t len, const char *name,
+			 struct csrc_expansion *out)
+{
+	struct csrc *cs;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = csrc_parse(&cs, text, len);
+	if (err < 0)
+		return err;
+	err = csrc_expansion_find(cs, name, out);
+	csrc_free(cs);
+	return err;
+}
+
+void csrc_expansion_release(struct csrc_expansion *e)
+{
+	unsigned i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->nparams; i++)
+		free(e->params[i]);
+	free(e->body);
+	memset(e, 0, sizeof(*e));
+}

@@ -1,0 +1,1005 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Roles and the property tests made on them; see role.h.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "role.h"
+#include "sbuf.h"
+#include "util.h"
+
+#define ROLE_MAX_EXPR_DEPTH 64 /* nesting of one expression walked */
+#define ROLE_MAX_ROOT_STEPS 32 /* ->, [], *, & followed to a root */
+#define ROLE_MAX_TEXT 160 /* longest value or explanation quoted */
+#define ROLE_MAX_PARAMS 16
+
+/* --- role names ---------------------------------------------------------- */
+
+static const struct {
+	const char *word;
+	enum role_word role;
+	bool english; /* also a word of prose */
+} role_words[] = {
+	{ "src", ROLE_SRC, false },	  { "source", ROLE_SRC, true },
+	{ "dst", ROLE_DST, false },	  { "dest", ROLE_DST, false },
+	{ "old", ROLE_OLD, true },	  { "new", ROLE_NEW, true },
+	{ "orig", ROLE_ORIG, false },	  { "from", ROLE_FROM, true },
+	{ "to", ROLE_TO, true },	  { "parent", ROLE_PARENT, true },
+	{ "child", ROLE_CHILD, true },	  { "prev", ROLE_PREV, false },
+	{ "next", ROLE_NEXT, true },
+};
+
+static const enum role_word role_pairs[][2] = {
+	{ ROLE_SRC, ROLE_DST },	      { ROLE_OLD, ROLE_NEW },
+	{ ROLE_ORIG, ROLE_NEW },      { ROLE_FROM, ROLE_TO },
+	{ ROLE_PARENT, ROLE_CHILD },  { ROLE_PREV, ROLE_NEXT },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The role word spelled by [s, s+n), or -1. */
+static int role_word_index(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(role_words); i++)
+		if (strlen(role_words[i].word) == n &&
+		    !memcmp(role_words[i].word, s, n))
+			return (int)i;
+	return -1;
+}
+
+static bool ident_valid(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n >= ROLE_MAX_NAME || isdigit((unsigned char)s[0]))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* Append component [s, s+n) to the stem, '_'-joined. */
+static void stem_add(struct role_name *out, bool *first, const char *s,
+		     size_t n)
+{
+	size_t len = strlen(out->stem);
+
+	if (!*first)
+		out->stem[len++] = '_';
+	memcpy(out->stem + len, s, n);
+	out->stem[len + n] = '\0';
+	*first = false;
+}
+
+bool role_parse(const char *ident, struct role_name *out)
+{
+	size_t n = ident ? strlen(ident) : 0;
+	const char *p = ident, *end = ident + n;
+	bool first = true;
+	int found = -1;
+
+	out->word = ROLE_NONE;
+	out->stem[0] = '\0';
+	if (!ident_valid(ident, n))
+		return false;
+	while (p <= end) {
+		const char *us = memchr(p, '_', (size_t)(end - p));
+		size_t len = us ? (size_t)(us - p) : (size_t)(end - p);
+		int w = role_word_index(p, len);
+
+		if (w >= 0 && found >= 0)
+			goto out_none; /* two role words: ambiguous */
+		if (w >= 0)
+			found = w;
+		else
+			stem_add(out, &first, p, len);
+		if (!us)
+			break;
+		p = us + 1;
+	}
+	if (found < 0)
+		goto out_none;
+	out->word = role_words[found].role;
+	return true;
+out_none:
+	out->word = ROLE_NONE;
+	out->stem[0] = '\0';
+	return false;
+}
+
+bool role_counterparts(const struct role_name *a, const struct role_name *b)
+{
+	size_t i;
+
+	if (a->word == ROLE_NONE || b->word == ROLE_NONE)
+		return false;
+	if (strcmp(a->stem, b->stem))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(role_pairs); i++) {
+		if (role_pairs[i][0] == a->word && role_pairs[i][1] == b->word)
+			return true;
+		if (role_pairs[i][1] == a->word && role_pairs[i][0] == b->word)
+			return true;
+	}
+	return false;
+}
+
+bool role_ident_counterparts(const char *a, const char *b)
+{
+	struct role_name ra, rb;
+
+	return role_parse(a, &ra) && role_parse(b, &rb) &&
+	       role_counterparts(&ra, &rb);
+}
+
+bool role_is_code_word(const char *word)
+{
+	struct role_name rn;
+	int w;
+
+	if (!role_parse(word, &rn))
+		return false;
+	if (strchr(word, '_'))
+		return true;
+	w = role_word_index(word, strlen(word));
+	return w >= 0 && !role_words[w].english;
+}
+
+/* --- atoms: bookkeeping -------------------------------------------------- */
+
+static void atom_release(struct role_atom *a)
+{
+	size_t i;
+
+	free(a->role);
+	free(a->object);
+	free(a->explain);
+	for (i = 0; i < a->nprops; i++) {
+		free(a->props[i].name);
+		free(a->props[i].helper);
+		free(a->props[i].mask);
+	}
+	free(a->props);
+	for (i = 0; i < a->nbuiltin; i++)
+		free(a->builtin[i]);
+	free(a->builtin);
+}
+
+void role_atoms_release(struct role_atoms *atoms)
+{
+	size_t i;
+
+	for (i = 0; i < atoms->n; i++)
+		atom_release(&atoms->v[i]);
+	free(atoms->v);
+	atoms->v = NULL;
+	atoms->n = atoms->alloc = 0;
+}
+
+const struct role_prop *role_atom_prop(const struct role_atom *a,
+				       const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->nprops; i++)
+		if (!strcmp(a->props[i].name, name))
+			return &a->props[i];
+	return NULL;
+}
+
+bool role_atom_has(const struct role_atom *a, const char *name)
+{
+	return role_atom_prop(a, name) != NULL;
+}
+
+bool role_atoms_test(const struct role_atoms *atoms, const char *ident,
+		     const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < atoms->n; i++)
+		if (!strcmp(atoms->v[i].role, ident) &&
+		    role_atom_has(&atoms->v[i], name))
+			return true;
+	return false;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void atom_add_prop(struct role_atom *a, const char *name,
+			  const char *helper, const char *mask)
+{
+	struct role_prop *p;
+
+	if (role_atom_has(a, name) || a->nprops >= ROLE_MAX_PROPS)
+		return;
+	a->props = xrealloc(a->props, (a->nprops + 1) * sizeof(*a->props));
+	p = &a->props[a->nprops++];
+	p->name = xstrdup(name);
+	p->helper = dup_or_null(helper);
+	p->mask = dup_or_null(mask);
+}
+
+static void atom_add_builtin(struct role_atom *a, const char *display)
+{
+	size_t i;
+
+	for (i = 0; i < a->nbuiltin; i++)
+		if (!strcmp(a->builtin[i], display))
+			return;
+	a->builtin = xrealloc(a->builtin, (a->nbuiltin + 1) * sizeof(char *));
+	a->builtin[a->nbuiltin++] = xstrdup(display);
+}
+
+/* --- the walk ------------------------------------------------------------ */
+
+/* A helper parameter standing for a role object of the caller. */
+struct role_param {
+	const char *param;
+	const char *arg; /* the argument's text, for explanations */
+};
+
+/*
+ * One expression being walked: the definition's own code (top level), or
+ * the body of a helper or macro called on a role (then every property
+ * found on a parameter goes to the caller's atom).
+ */
+struct walk {
+	const struct change *c;
+	enum change_side side;
+	const struct csrc *cs; /* the csrc the nodes below belong to */
+	struct role_atoms *atoms; /* top level: where atoms go */
+	TSNode stmt; /* top level: the statement being walked */
+	/* In a helper body: */
+	struct role_atom *sink;
+	const char *helper; /* the outermost helper seen through */
+	const struct role_param *params;
+	size_t nparams;
+	int depth; /* helpers and macros seen through */
+	int error;
+};
+
+/* The role object an expression is rooted at. */
+struct root_ref {
+	TSNode id; /* its identifier (in w->cs) */
+	char *name; /* top level: the identifier; in a body: the parameter */
+};
+
+static const char *node_type(TSNode n)
+{
+	return ts_node_is_null(n) ? "" : ts_node_type(n);
+}
+
+static bool node_is(TSNode n, const char *type)
+{
+	return !strcmp(node_type(n), type);
+}
+
+static TSNode node_field(TSNode n, const char *field)
+{
+	return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+}
+
+/* The operator of a binary or unary expression, as text. */
+static bool node_op_is(const struct csrc *cs, TSNode n, const char *op)
+{
+	TSNode o = node_field(n, "operator");
+
+	return !ts_node_is_null(o) && csrc_node_eq(cs, o, op);
+}
+
+static TSNode first_named(TSNode n)
+{
+	uint32_t i;
+
+	for (i = 0; i < ts_node_named_child_count(n); i++) {
+		TSNode ch = ts_node_named_child(n, i);
+
+		if (!node_is(ch, "comment"))
+			return ch;
+	}
+	return (TSNode){ 0 };
+}
+
+/* An ALL_CAPS name: a macro such as READ_ONCE or a flag. */
+static bool name_is_caps(const char *s)
+{
+	bool alpha = false;
+
+	for (; *s; s++) {
+		if (islower((unsigned char)*s))
+			return false;
+		if (isupper((unsigned char)*s))
+			alpha = true;
+	}
+	return alpha;
+}
+
+/* One step from an expression towards the object it is about. */
+static bool root_step(const struct csrc *cs, TSNode *n)
+{
+	const char *t = node_type(*n);
+	char *fn;
+	bool caps;
+
+	if (!strcmp(t, "field_expression") ||
+	    !strcmp(t, "subscript_expression") ||
+	    !strcmp(t, "pointer_expression")) {
+		*n = node_field(*n, "argument");
+		return true;
+	}
+	if (!strcmp(t, "parenthesized_expression")) {
+		*n = first_named(*n);
+		return true;
+	}
+	if (!strcmp(t, "cast_expression")) {
+		*n = node_field(*n, "value");
+		return true;
+	}
+	if (strcmp(t, "call_expression"))
+		return false;
+	/* READ_ONCE(x->f), data_race(x->f): wrappers of one argument. */
+	fn = csrc_node_text(cs, node_field(*n, "function"));
+	caps = name_is_caps(fn) || !strcmp(fn, "data_race");
+	free(fn);
+	if (!caps ||
+	    ts_node_named_child_count(node_field(*n, "arguments")) != 1)
+		return false;
+	*n = first_named(node_field(*n, "arguments"));
+	return true;
+}
+
+/* The identifier an expression is rooted at (src in &src->a.b[1]). */
+static bool expr_root(const struct csrc *cs, TSNode n, TSNode *id)
+{
+	int steps;
+
+	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS && !ts_node_is_null(n);
+	     steps++) {
+		if (node_is(n, "identifier")) {
+			*id = n;
+			return true;
+		}
+		if (!root_step(cs, &n))
+			return false;
+	}
+	return false;
+}
+
+/* The role object of n: a role identifier, or a parameter in a body. */
+static bool walk_root(struct walk *w, TSNode n, struct root_ref *r)
+{
+	struct role_name rn;
+	size_t i;
+
+	r->name = NULL;
+	if (!expr_root(w->cs, n, &r->id))
+		return false;
+	r->name = csrc_node_text(w->cs, r->id);
+	if (w->sink) {
+		for (i = 0; i < w->nparams; i++)
+			if (!strcmp(w->params[i].param, r->name))
+				return true;
+	} else if (role_parse(r->name, &rn)) {
+		return true;
+	}
+	free(r->name);
+	r->name = NULL;
+	return false;
+}
+
+static bool atom_exists(const struct role_atoms *atoms, TSNode expr)
+{
+	size_t i;
+
+	for (i = atoms->n; i > 0; i--) {
+		const struct role_atom *a = &atoms->v[i - 1];
+
+		if (ts_node_start_byte(a->expr) == ts_node_start_byte(expr) &&
+		    ts_node_end_byte(a->expr) == ts_node_end_byte(expr))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The atom that properties found on r go to: a new one at top level,
+ * the caller's in a helper body. NULL when there is no room or the test
+ * was seen already.
+ */
+static struct role_atom *atom_for(struct walk *w, const struct root_ref *r,
+				  TSNode expr, TSNode object)
+{
+	struct role_atom *a;
+	unsigned line;
+
+	if (w->sink)
+		return w->sink;
+	if (atom_exists(w->atoms, expr))
+		return NULL;
+	if (w->atoms->n >= ROLE_MAX_ATOMS) {
+		w->error = mmr_error_set(MMR_ELIMIT,
+					 "more than %d property tests in %s()",
+					 ROLE_MAX_ATOMS, change_name(w->c));
+		return NULL;
+	}
+	XGROW(w->atoms->v, w->atoms->alloc, w->atoms->n + 1);
+	a = &w->atoms->v[w->atoms->n++];
+	memset(a, 0, sizeof(*a));
+	a->role = xstrdup(r->name);
+	role_parse(a->role, &a->rn);
+	a->role_start = ts_node_start_byte(r->id);
+	a->role_end = ts_node_end_byte(r->id);
+	line = csrc_line_of(w->cs, a->role_start);
+	a->line = line;
+	a->changed = change_line_changed(w->c, w->side, line);
+	a->expr = expr;
+	a->stmt = w->stmt;
+	a->object = csrc_node_text(w->cs, object);
+	return a;
+}
+
+/* Add a property, marked with the helper being seen through. */
+static void walk_prop(struct walk *w, struct role_atom *a, const char *name,
+		      const char *mask)
+{
+	atom_add_prop(a, name, w->sink ? w->helper : NULL, mask);
+}
+
+static void walk_test(struct walk *w, TSNode n, int level);
+
+/* --- masks --------------------------------------------------------------- */
+
+/* Parse a macro or helper body: 0 and *cs/*expr, or negative. */
+static int parse_body(const char *body, struct csrc **cs, TSNode *expr)
+{
+	*cs = NULL;
+	if (!body || !*body)
+		return MMR_EINVAL;
+	return csrc_parse_expression(cs, expr, body, strlen(body));
+}
+
+static bool is_or_combination(const struct csrc *cs, TSNode n)
+{
+	while (node_is(n, "parenthesized_expression"))
+		n = first_named(n);
+	return node_is(n, "binary_expression") && node_op_is(cs, n, "|");
+}
+
+static void mask_flags(struct walk *w, struct role_atom *a,
+		       const struct csrc *cs, TSNode n, const char *via,
+		       int depth);
+
+/*
+ * A mask named by a macro: its flags when it is an '|' combination,
+ * itself otherwise (a bit, or an alias that may depend on the config).
+ */
+static void mask_ident(struct walk *w, struct role_atom *a,
+		       const char *name, const char *via, int depth)
+{
+	const struct change_expansion *x = NULL;
+	struct csrc *body = NULL;
+	TSNode expr;
+
+	if (depth < ROLE_MAX_RESOLVE_DEPTH)
+		x = change_resolve(w->c, name);
+	if (x && x->exp.kind == CSRC_MACRO &&
+	    parse_body(x->exp.body, &body, &expr) == 0 &&
+	    is_or_combination(body, expr)) {
+		if (x->found == CHANGE_FOUND_BUILTIN)
+			atom_add_builtin(a, name);
+		mask_flags(w, a, body, expr, via ? via : name, depth + 1);
+	} else {
+		walk_prop(w, a, name, via);
+	}
+	csrc_free(body);
+}
+
+static void mask_flags(struct walk *w, struct role_atom *a,
+		       const struct csrc *cs, TSNode n, const char *via,
+		       int depth)
+{
+	char *text;
+
+	if (depth > ROLE_MAX_EXPR_DEPTH || ts_node_is_null(n))
+		return;
+	if (node_is(n, "parenthesized_expression")) {
+		mask_flags(w, a, cs, first_named(n), via, depth + 1);
+		return;
+	}
+	if (node_is(n, "binary_expression") && node_op_is(cs, n, "|")) {
+		mask_flags(w, a, cs, node_field(n, "left"), via, depth + 1);
+		mask_flags(w, a, cs, node_field(n, "right"), via, depth + 1);
+		return;
+	}
+	text = csrc_node_text(cs, n);
+	if (node_is(n, "identifier"))
+		mask_ident(w, a, text, via, depth);
+	else if (strlen(text) <= ROLE_MAX_TEXT)
+		walk_prop(w, a, text, via);
+	free(text);
+}
+
+/* A mask is not a test when complemented: x->flags & ~VM_X clears. */
+static bool mask_is_test(const struct csrc *cs, TSNode mask)
+{
+	while (node_is(mask, "parenthesized_expression"))
+		mask = first_named(mask);
+	return !(node_is(mask, "unary_expression") &&
+		 node_op_is(cs, mask, "~"));
+}
+
+/* x->flags & MASK (or MASK & x->flags) on a role object. */
+static bool mask_atom(struct walk *w, TSNode n)
+{
+	TSNode obj = node_field(n, "left"), mask = node_field(n, "right");
+	struct root_ref r;
+	struct role_atom *a;
+
+	if (!walk_root(w, obj, &r)) {
+		TSNode t = obj;
+
+		obj = mask;
+		mask = t;
+		if (!walk_root(w, obj, &r))
+			return false;
+	}
+	if (mask_is_test(w->cs, mask)) {
+		a = atom_for(w, &r, n, obj);
+		if (a)
+			mask_flags(w, a, w->cs, mask, NULL, 0);
+	}
+	free(r.name);
+	return true;
+}
+
+/* --- fields -------------------------------------------------------------- */
+
+/* "->f.g" of x->f.g: the text after the root identifier. */
+static char *field_path(const struct csrc *cs, TSNode field, TSNode root)
+{
+	size_t len;
+	const char *text = csrc_text(cs, &len);
+	uint32_t from = ts_node_end_byte(root), to = ts_node_end_byte(field);
+	struct sbuf sb = SBUF_INIT;
+	uint32_t i;
+
+	for (i = from; i < to && i < len; i++)
+		if (!isspace((unsigned char)text[i]))
+			sbuf_addch(&sb, text[i]);
+	return sbuf_detach(&sb, NULL);
+}
+
+static bool is_null_or_zero(const struct csrc *cs, TSNode n)
+{
+	return csrc_node_eq(cs, n, "NULL") || csrc_node_eq(cs, n, "0") ||
+	       csrc_node_eq(cs, n, "false");
+}
+
+/* x->f (truth) or x->f OP value, where value does not name a role. */
+static bool field_atom(struct walk *w, TSNode field, TSNode op_node,
+		       TSNode value)
+{
+	struct root_ref r;
+	struct role_atom *a;
+	TSNode expr = ts_node_is_null(op_node) ? field : op_node;
+	char *path, *op = NULL, *val = NULL;
+	struct sbuf name = SBUF_INIT;
+
+	if (!node_is(field, "field_expression") || !walk_root(w, field, &r))
+		return false;
+	path = field_path(w->cs, field, r.id);
+	sbuf_addstr(&name, path);
+	if (!ts_node_is_null(value) && !is_null_or_zero(w->cs, value)) {
+		op = csrc_node_text(w->cs, node_field(op_node, "operator"));
+		val = csrc_node_text(w->cs, value);
+		sbuf_addf(&name, " %s %s", op, val);
+	}
+	a = atom_for(w, &r, expr, field);
+	if (a && name.len <= ROLE_MAX_TEXT)
+		walk_prop(w, a, name.buf, NULL);
+	sbuf_release(&name);
+	free(path);
+	free(op);
+	free(val);
+	free(r.name);
+	return true;
+}
+
+static bool is_comparison(const struct csrc *cs, TSNode n)
+{
+	static const char *const ops[] = { "==", "!=", "<", ">", "<=", ">=" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (node_op_is(cs, n, ops[i]))
+			return true;
+	return false;
+}
+
+/* Whether n mentions a role object (or a mapped parameter) anywhere. */
+static bool mentions_role(struct walk *w, TSNode n)
+{
+	TSNode *ids = NULL;
+	size_t i, k = csrc_find_nodes(w->cs, n, "identifier", &ids);
+	bool found = false;
+
+	for (i = 0; i < k && !found; i++) {
+		struct root_ref r;
+
+		found = walk_root(w, ids[i], &r);
+		free(r.name);
+	}
+	free(ids);
+	return found;
+}
+
+static bool compare_atom(struct walk *w, TSNode n)
+{
+	TSNode l = node_field(n, "left"), rt = node_field(n, "right");
+
+	while (node_is(l, "parenthesized_expression"))
+		l = first_named(l);
+	while (node_is(rt, "parenthesized_expression"))
+		rt = first_named(rt);
+	if (node_is(l, "field_expression") && !mentions_role(w, rt))
+		return field_atom(w, l, n, rt);
+	if (node_is(rt, "field_expression") && !mentions_role(w, l))
+		return field_atom(w, rt, n, l);
+	return false;
+}
+
+/* --- helpers ------------------------------------------------------------- */
+
+/* Collapse runs of white space into one space. */
+static void add_squeezed(struct sbuf *sb, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (isspace((unsigned char)s[i])) {
+			if (sb->len && sb->buf[sb->len - 1] != ' ')
+				sbuf_addch(sb, ' ');
+			continue;
+		}
+		sbuf_addch(sb, s[i]);
+	}
+}
+
+/* The body with each parameter replaced by its argument's text. */
+static char *body_substituted(const struct csrc *body, TSNode expr,
+			      const struct role_param *params, size_t np)
+{
+	size_t len, i, k, j;
+	const char *text = csrc_text(body, &len);
+	TSNode *ids = NULL;
+	struct sbuf sb = SBUF_INIT;
+	uint32_t at = ts_node_start_byte(expr);
+
+	k = csrc_find_nodes(body, expr, "identifier", &ids);
+	for (i = 0; i < k; i++) {
+		for (j = 0; j < np; j++)
+			if (csrc_node_eq(body, ids[i], params[j].param))
+				break;
+		if (j == np)
+			continue;
+		add_squeezed(&sb, text + at, ts_node_start_byte(ids[i]) - at);
+		sbuf_addstr(&sb, params[j].arg);
+		at = ts_node_end_byte(ids[i]);
+	}
+	add_squeezed(&sb, text + at, ts_node_end_byte(expr) - at);
+	free(ids);
+	return sbuf_detach(&sb, NULL);
+}
+
+/* The arguments of a call (comments skipped), at most max. */
+static size_t call_args(TSNode call, TSNode *args, size_t max)
+{
+	TSNode list = node_field(call, "arguments");
+	uint32_t i;
+	size_t n = 0;
+
+	for (i = 0; i < ts_node_named_child_count(list) && n < max; i++) {
+		TSNode ch = ts_node_named_child(list, i);
+
+		if (!node_is(ch, "comment"))
+			args[n++] = ch;
+	}
+	return n;
+}
+
+/*
+ * Which argument is the one role object of a call; -1 when none or when
+ * two different role objects are passed (f(dst, src) tests neither).
+ */
+static int call_role_arg(struct walk *w, TSNode *args, size_t n,
+			 struct root_ref *r)
+{
+	int which = -1;
+	size_t i;
+
+	r->name = NULL;
+	for (i = 0; i < n; i++) {
+		struct root_ref ri;
+
+		if (!walk_root(w, args[i], &ri))
+			continue;
+		if (which < 0) {
+			*r = ri;
+			which = (int)i;
+		} else if (strcmp(ri.name, r->name)) {
+			free(ri.name);
+			free(r->name);
+			r->name = NULL;
+			return -1;
+		} else {
+			free(ri.name);
+		}
+	}
+	return which;
+}
+
+struct call_info {
+	char *fn;
+	TSNode args[ROLE_MAX_PARAMS];
+	size_t nargs;
+	int role_arg;
+};
+
+/* The explanation of a helper call: "f(dst) tests dst->flags & VM_X". */
+static void helper_explain(struct role_atom *a, const struct csrc *body,
+			   TSNode expr, const struct role_param *all,
+			   size_t nall)
+{
+	struct sbuf sb = SBUF_INIT;
+	char *text;
+
+	if (ts_node_end_byte(expr) - ts_node_start_byte(expr) > ROLE_MAX_TEXT)
+		return;
+	text = body_substituted(body, expr, all, nall);
+	sbuf_addf(&sb, "%s tests %s", a->object, text);
+	free(text);
+	free(a->explain);
+	a->explain = sbuf_detach(&sb, NULL);
+}
+
+/* Walk a resolved helper's body with its role parameter mapped. */
+static void helper_body(struct walk *w, struct role_atom *a,
+			const struct call_info *ci,
+			const struct change_expansion *x)
+{
+	struct role_param all[ROLE_MAX_PARAMS];
+	struct walk sub = *w;
+	struct csrc *body = NULL;
+	TSNode expr;
+	size_t i, nall = 0;
+
+	for (i = 0; i < x->exp.nparams && i < ci->nargs; i++) {
+		all[nall].param = x->exp.params[i];
+		all[nall].arg = csrc_node_text(w->cs, ci->args[i]);
+		nall++;
+	}
+	if (parse_body(x->exp.body, &body, &expr) < 0)
+		goto out_free;
+	if (!w->sink)
+		helper_explain(a, body, expr, all, nall);
+	sub.cs = body;
+	sub.sink = a;
+	sub.helper = w->sink ? w->helper : ci->fn;
+	sub.params = &all[ci->role_arg];
+	sub.nparams = 1;
+	sub.depth = w->depth + 1;
+	walk_test(&sub, expr, 0);
+	if (sub.error)
+		w->error = sub.error;
+out_free:
+	for (i = 0; i < nall; i++)
+		free((char *)all[i].arg);
+	csrc_free(body);
+}
+
+/*
+ * The property a call tests: its text without the role object's name,
+ * "folio_test_dirty()", "list_empty(&->lru)", "test_bit(PG_x, &->flags)".
+ */
+static char *call_prop(const struct csrc *cs, TSNode call, TSNode root)
+{
+	size_t len;
+	const char *text = csrc_text(cs, &len);
+	uint32_t s = ts_node_start_byte(call), e = ts_node_end_byte(call);
+	struct sbuf sb = SBUF_INIT;
+
+	add_squeezed(&sb, text + s, ts_node_start_byte(root) - s);
+	add_squeezed(&sb, text + ts_node_end_byte(root),
+		     e - ts_node_end_byte(root));
+	if (sb.len > ROLE_MAX_TEXT) {
+		sbuf_release(&sb);
+		return NULL;
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+/* helper(x, ...) where x is a role object: the helper is the property. */
+static bool call_atom(struct walk *w, TSNode call)
+{
+	const struct change_expansion *x = NULL;
+	struct call_info ci = { 0 };
+	struct root_ref r;
+	struct role_atom *a;
+	char *prop = NULL, *display = NULL;
+	TSNode fn = node_field(call, "function");
+
+	if (!node_is(fn, "identifier"))
+		return false;
+	ci.nargs = call_args(call, ci.args, ROLE_MAX_PARAMS);
+	ci.role_arg = call_role_arg(w, ci.args, ci.nargs, &r);
+	if (ci.role_arg < 0)
+		return false;
+	ci.fn = csrc_node_text(w->cs, fn);
+	a = atom_for(w, &r, call, call);
+	if (!a)
+		goto out_free;
+	/* In a helper body only what the inner helpers resolve to counts. */
+	prop = w->sink ? NULL : call_prop(w->cs, call, r.id);
+	if (prop)
+		walk_prop(w, a, prop, NULL);
+	if (w->depth < ROLE_MAX_RESOLVE_DEPTH)
+		x = change_resolve(w->c, ci.fn);
+	if (x && (x->exp.kind == CSRC_FUNCTION ||
+		  x->exp.kind == CSRC_FUNC_MACRO) &&
+	    ci.role_arg < (int)x->exp.nparams) {
+		if (x->found == CHANGE_FOUND_BUILTIN) {
+			display = xstrndup(ci.fn, strlen(ci.fn) + 2);
+			atom_add_builtin(a, strcat(display, "()"));
+		}
+		helper_body(w, a, &ci, x);
+	}
+out_free:
+	free(display);
+	free(prop);
+	free(ci.fn);
+	free(r.name);
+	return true;
+}
+
+/* --- tests --------------------------------------------------------------- */
+
+static void walk_children(struct walk *w, TSNode n, int level)
+{
+	uint32_t i;
+
+	for (i = 0; i < ts_node_named_child_count(n); i++)
+		walk_test(w, ts_node_named_child(n, i), level + 1);
+}
+
+static void walk_binary(struct walk *w, TSNode n, int level)
+{
+	const struct csrc *cs = w->cs;
+
+	if (node_op_is(cs, n, "&") && mask_atom(w, n))
+		return;
+	if (is_comparison(cs, n) && compare_atom(w, n))
+		return;
+	walk_children(w, n, level);
+}
+
+/* Find the atoms of a tested expression. */
+static void walk_test(struct walk *w, TSNode n, int level)
+{
+	const char *t = node_type(n);
+
+	if (level > ROLE_MAX_EXPR_DEPTH || ts_node_is_null(n) || w->error)
+		return;
+	if (!strcmp(t, "binary_expression"))
+		walk_binary(w, n, level);
+	else if (!strcmp(t, "call_expression") && !call_atom(w, n))
+		walk_children(w, n, level);
+	else if (!strcmp(t, "field_expression"))
+		field_atom(w, n, (TSNode){ 0 }, (TSNode){ 0 });
+	else
+		walk_children(w, n, level);
+}
+
+/*
+ * The statement n belongs to: the closest ancestor that is a statement or
+ * a declaration (a compound statement is a block, not one statement).
+ */
+static TSNode enclosing_stmt(TSNode n, TSNode top)
+{
+	int steps;
+
+	for (steps = 0; steps < 4 * ROLE_MAX_EXPR_DEPTH && !ts_node_is_null(n);
+	     steps++) {
+		const char *t = node_type(n);
+		size_t len = strlen(t);
+
+		if (ts_node_eq(n, top))
+			break;
+		if ((len > 10 && !strcmp(t + len - 10, "_statement") &&
+		     strcmp(t, "compound_statement")) ||
+		    !strcmp(t, "declaration"))
+			return n;
+		n = ts_node_parent(n);
+	}
+	return n;
+}
+
+/* Masks tested outside conditions: bool wp = vma->vm_flags & VM_UFFD_WP. */
+static void walk_masks(struct walk *w, TSNode def, TSNode n, int level)
+{
+	uint32_t i;
+
+	if (level > 4 * ROLE_MAX_EXPR_DEPTH || w->error)
+		return;
+	if (node_is(n, "binary_expression") && node_op_is(w->cs, n, "&")) {
+		w->stmt = enclosing_stmt(n, def);
+		if (mask_atom(w, n))
+			return;
+	}
+	for (i = 0; i < ts_node_named_child_count(n); i++)
+		walk_masks(w, def, ts_node_named_child(n, i), level + 1);
+}
+
+int role_atoms_collect(struct role_atoms *out, const struct change *c,
+		       enum change_side side)
+{
+	const struct csrc_def *def = change_def(c, side);
+	struct csrc_cond *conds = NULL;
+	struct walk w = { 0 };
+	size_t i, n;
+
+	if (!def)
+		return 0;
+	w.c = c;
+	w.side = side;
+	w.cs = change_src(c, side);
+	w.atoms = out;
+	n = csrc_conditions(w.cs, def->start, def->end, &conds);
+	for (i = 0; i < n && !w.error; i++) {
+		w.stmt = conds[i].stmt;
+		walk_test(&w, conds[i].expr, 0);
+	}
+	free(conds);
+	if (!w.error)
+		walk_masks(&w, def->node, def->node, 0);
+	return w.error;
+}
+
+/* --- old code ------------------------------------------------------------ */
+
+#define ROLE_MAX_STMT_LINES 6
+
+char *role_stmt_lines(const struct change *c, enum change_side side,
+		      TSNode stmt, TSNode cond)
+{
+	const struct csrc *cs = change_src(c, side);
+	size_t len;
+	const char *text = csrc_text(cs, &len);
+	unsigned first, last;
+	uint32_t from, to;
+
+	first = csrc_line_of(cs, ts_node_start_byte(stmt));
+	last = csrc_line_of(cs, ts_node_end_byte(stmt) ?
+					ts_node_end_byte(stmt) - 1 :
+					0);
+	if (last >= first + ROLE_MAX_STMT_LINES && !ts_node_is_null(cond))
+		last = csrc_line_of(cs, ts_node_end_byte(cond));
+	if (last >= first + ROLE_MAX_STMT_LINES)
+		last = first + ROLE_MAX_STMT_LINES - 1;
+	from = csrc_line_start(cs, first);
+	to = csrc_line_start(cs, last + 1);
+	if (to > len)
+		to = (uint32_t)len;
+	while (to > from && (text[to - 1] == '\n' || text[to - 1] == '\r'))
+		to--;
+	return xstrndup(text + from, to - from);
+}

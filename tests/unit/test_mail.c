@@ -1,0 +1,1075 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for parsers/mail.c; run from the top of the tree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "mail.h"
+#include "sbuf.h"
+#include "util.h"
+
+#define FIX "tests/fixtures/mail/"
+
+static char *read_fixture(const char *path, size_t *len)
+{
+	struct sbuf sb = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		assert_int_equal(sbuf_add(&sb, buf, n), 0);
+	fclose(f);
+	return sbuf_detach(&sb, len);
+}
+
+static struct mail *parse_fixture(const char *name, bool mboxrd)
+{
+	struct sbuf path = SBUF_INIT;
+	struct mail *m = NULL;
+	size_t len;
+	char *buf;
+
+	sbuf_addf(&path, FIX "%s", name);
+	buf = read_fixture(path.buf, &len);
+	assert_int_equal(mail_parse(&m, buf, len, mboxrd), 0);
+	assert_non_null(m);
+	free(buf);
+	sbuf_release(&path);
+	return m;
+}
+
+static struct mail *parse_str(const char *s)
+{
+	struct mail *m = NULL;
+
+	assert_int_equal(mail_parse(&m, s, strlen(s), false), 0);
+	return m;
+}
+
+static bool has_warning(const struct mail *m, const char *needle)
+{
+	const char *const *w;
+	size_t n = mail_warnings(m, &w), i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(w[i], needle))
+			return true;
+	return false;
+}
+
+/* --- an mbox read from memory, or generated on the fly ------------------- */
+
+struct memsrc {
+	const char *buf;
+	size_t len, pos;
+	size_t step; /* bytes per read, 0 for as many as asked */
+	bool fail; /* return an error at the end instead of EOF */
+};
+
+static ssize_t mem_read(void *ctx, char *buf, size_t len)
+{
+	struct memsrc *s = ctx;
+	size_t n = s->len - s->pos;
+
+	if (!n && s->fail)
+		return -1;
+	if (n > len)
+		n = len;
+	if (s->step && n > s->step)
+		n = s->step;
+	memcpy(buf, s->buf + s->pos, n);
+	s->pos += n;
+	return (ssize_t)n;
+}
+
+/* A generator of "prefix + filler * count + suffix" without storing it. */
+struct gensrc {
+	const char *prefix, *fill, *suffix;
+	size_t count; /* repeats of fill */
+	size_t stage, off, done;
+};
+
+static ssize_t gen_read(void *ctx, char *buf, size_t len)
+{
+	struct gensrc *g = ctx;
+	size_t out = 0;
+
+	while (out < len && g->stage < 3) {
+		const char *s = g->stage == 0 ? g->prefix :
+				g->stage == 1 ? g->fill :
+						g->suffix;
+		size_t n = strlen(s) - g->off;
+
+		if (g->stage == 1 && g->done >= g->count) {
+			g->stage++;
+			continue;
+		}
+		if (n > len - out)
+			n = len - out;
+		memcpy(buf + out, s + g->off, n);
+		out += n;
+		g->off += n;
+		if (g->off == strlen(s)) {
+			g->off = 0;
+			if (g->stage == 1)
+				g->done++;
+			else
+				g->stage++;
+		}
+	}
+	return (ssize_t)out;
+}
+
+/* --- the seed case ------------------------------------------------------- */
+
+static void check_seed(const struct mail *m)
+{
+	const struct mail_subject *si = mail_subject_info(m);
+	const struct mail_addr *a;
+	const char *const *ids;
+	size_t blen;
+
+	assert_true(si->patch);
+	assert_false(si->reply);
+	assert_int_equal(si->version, 4);
+	assert_int_equal(si->part, 5);
+	assert_int_equal(si->total, 9);
+	assert_string_equal(si->title, "mm: introduce copy-on-fork VMAs");
+	assert_string_equal(mail_subject_text(m),
+			    "[PATCH v4 5/9] mm: introduce copy-on-fork VMAs");
+	assert_non_null(mail_from(m));
+	assert_string_equal(mail_from(m)->name, "Ada Developer");
+	assert_string_equal(mail_from(m)->addr, "ada@example.org");
+	assert_int_equal(mail_to(m, &a), 1);
+	assert_string_equal(a[0].name, "Maintainer One");
+	assert_string_equal(a[0].addr, "maint@example.org");
+	assert_int_equal(mail_cc(m, &a), 2);
+	assert_string_equal(a[0].name, "Reviewer Two");
+	assert_string_equal(a[0].addr, "rev2@example.org");
+	assert_string_equal(a[1].name, "");
+	assert_string_equal(a[1].addr, "linux-mm@kvack.org");
+	assert_string_equal(mail_message_id(m),
+			    "5d41b24e7bc6.1763460113.git.ada@example.org");
+	assert_string_equal(mail_in_reply_to(m),
+			    "cover.1763460113.git.ada@example.org");
+	assert_int_equal(mail_references(m, &ids), 1);
+	assert_string_equal(ids[0], "cover.1763460113.git.ada@example.org");
+	assert_int_equal(mail_date(m), 1763461067);
+	assert_string_equal(mail_date_text(m),
+			    "Tue, 18 Nov 2025 10:17:47 +0000");
+	assert_string_equal(mail_trailer(m, "signed-off-by"),
+			    "Ada Developer <ada@example.org>");
+	assert_string_equal(mail_header(m, "content-type"),
+			    "text/plain; charset=UTF-8");
+	assert_null(mail_header(m, "X-Nope"));
+	assert_true(strncmp(mail_body(m, &blen), "Gather all the VMA", 18) ==
+		    0);
+	assert_non_null(strstr(mail_body(m, NULL), "\ndiff --git a/mm/memory.c"));
+	assert_int_equal(blen, strlen(mail_body(m, NULL)));
+}
+
+static void test_seed_parse(void **state)
+{
+	struct mail *m = parse_fixture("seed-patch.mbox", false);
+	const char *const *w;
+
+	(void)state;
+	check_seed(m);
+	assert_int_equal(mail_warnings(m, &w), 0);
+	mail_free(m);
+}
+
+static void test_seed_mbox_bytewise(void **state)
+{
+	size_t len;
+	char *buf = read_fixture(FIX "seed-patch.mbox", &len);
+	struct memsrc src = { buf, len, 0, 1, false };
+	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, true);
+	struct mail *m;
+
+	(void)state;
+	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	check_seed(m);
+	assert_int_equal(mail_mbox_index(mb), 1);
+	assert_int_equal(mail_mbox_line(mb), 1);
+	mail_free(m);
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	assert_null(m);
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+	free(buf);
+}
+
+/* --- headers ---------------------------------------------------------------- */
+
+static void test_encoded_words(void **state)
+{
+	struct mail *m = parse_fixture("encoded-words.eml", false);
+	const struct mail_subject *si = mail_subject_info(m);
+	const struct mail_addr *a;
+
+	(void)state;
+	assert_string_equal(mail_subject_text(m),
+			    "[PATCH v2 1/2] mm: fix caf\u00e9 and \u00fcber "
+			    "plain tail");
+	assert_int_equal(si->version, 2);
+	assert_int_equal(si->part, 1);
+	assert_int_equal(si->total, 2);
+	assert_string_equal(si->title,
+			    "mm: fix caf\u00e9 and \u00fcber plain tail");
+	assert_string_equal(mail_from(m)->name, "J\u00f6rg M\u00fcller");
+	assert_string_equal(mail_from(m)->addr, "joerg@example.de");
+	assert_int_equal(mail_to(m, &a), 2);
+	assert_string_equal(a[0].name, "Fran\u00e7ois");
+	assert_string_equal(a[1].name, "\u674e\u660e");
+	assert_string_equal(a[1].addr, "li@example.cn");
+	assert_string_equal(mail_header(m, "from"),
+			    "J\u00f6rg M\u00fcller <joerg@example.de>");
+	assert_int_equal(mail_date(m), 1738569900);
+	mail_free(m);
+}
+
+static void test_encoded_word_edge(void **state)
+{
+	struct mail *m;
+
+	(void)state;
+	/* A UTF-8 character split over two B words; bad words kept as is. */
+	m = parse_str("Subject: =?utf-8?B?w6==?= =?utf-8?B?qQ==?= x "
+		      "=?utf-8?X?bad?= =?utf-8?q?a b?= =?iso-8859-1?q?=E9?="
+		      "=?utf-8*en?q?!?=\nFrom: a@b\n\n");
+	assert_string_equal(mail_subject_text(m),
+			    "\u00e9 x =?utf-8?X?bad?= =?utf-8?q?a b?= \u00e9!");
+	mail_free(m);
+	/* Raw 8-bit and invalid UTF-8 in a header become U+FFFD. */
+	m = parse_str("Subject: ok \xc3\xa9 \xff\xc0\x80 \xed\xa0\x80\n\n");
+	assert_string_equal(mail_subject_text(m),
+			    "ok \u00e9 \ufffd\ufffd\ufffd \ufffd\ufffd\ufffd");
+	mail_free(m);
+	/* Truncated base64 and unknown charset in a word. */
+	m = parse_str("Subject: =?utf-8?b?YW*Jj?= =?x-nope?q?z?=\n\n");
+	assert_string_equal(mail_subject_text(m), "abcz");
+	assert_true(has_warning(m, "invalid base64 in encoded word"));
+	assert_true(has_warning(m, "unknown charset 'x-nope'"));
+	mail_free(m);
+}
+
+static void test_addresses(void **state)
+{
+	struct mail *m = parse_fixture("addresses.eml", false);
+	const struct mail_addr *a;
+	const char *const *ids;
+
+	(void)state;
+	assert_string_equal(mail_from(m)->name, "Doe, John");
+	assert_string_equal(mail_from(m)->addr, "john@example.org");
+	assert_int_equal(mail_to(m, &a), 0);
+	assert_int_equal(mail_cc(m, &a), 7);
+	assert_string_equal(a[0].name, "Jane Roe");
+	assert_string_equal(a[0].addr, "jane@example.org");
+	assert_string_equal(a[1].name, "");
+	assert_string_equal(a[1].addr, "plain@example.org");
+	assert_string_equal(a[2].name, "Bob Smith");
+	assert_string_equal(a[2].addr, "bob@example.org");
+	assert_string_equal(a[3].name, "Quoted \"Q\" Name");
+	assert_string_equal(a[3].addr, "q@example.org");
+	assert_string_equal(a[4].addr, "fa@example.org");
+	assert_string_equal(a[5].name, "Fb");
+	assert_string_equal(a[5].addr, "fb@example.org");
+	assert_string_equal(a[6].name, "");
+	assert_string_equal(a[6].addr, "bare@example.org");
+	assert_string_equal(mail_in_reply_to(m), "parent@example.org");
+	assert_int_equal(mail_references(m, &ids), 3);
+	assert_string_equal(ids[0], "root@example.org");
+	assert_string_equal(ids[1], "mid@example.org");
+	assert_string_equal(ids[2], "parent@example.org");
+	mail_free(m);
+}
+
+static void test_message_ids(void **state)
+{
+	struct mail *m;
+
+	(void)state;
+	m = parse_str("Message-ID: bare@example.org\nIn-Reply-To: <>\n\n");
+	assert_string_equal(mail_message_id(m), "bare@example.org");
+	assert_true(has_warning(m, "without angle brackets"));
+	assert_null(mail_in_reply_to(m));
+	assert_true(has_warning(m, "invalid 'In-Reply-To' header"));
+	mail_free(m);
+	m = parse_str("Message-ID: <a b@c>\n\n");
+	assert_null(mail_message_id(m));
+	mail_free(m);
+}
+
+static void test_duplicate_headers(void **state)
+{
+	struct mail *m = parse_fixture("dup-headers.eml", false);
+
+	(void)state;
+	assert_string_equal(mail_subject_text(m), "first subject");
+	assert_string_equal(mail_from(m)->addr, "one@example.org");
+	assert_string_equal(mail_message_id(m), "first@example.org");
+	assert_string_equal(mail_header(m, "Subject"), "first subject");
+	assert_true(has_warning(m, "duplicate header 'subject' ignored"));
+	/* No weekday, no seconds, negative half-hour zone. */
+	assert_int_equal(mail_date(m), 1763491620);
+	mail_free(m);
+}
+
+static void test_missing_headers(void **state)
+{
+	struct mail *m = parse_fixture("missing-headers.eml", false);
+	const struct mail_subject *si = mail_subject_info(m);
+
+	(void)state;
+	assert_null(mail_from(m));
+	assert_string_equal(mail_subject_text(m), "");
+	assert_null(mail_message_id(m));
+	assert_null(mail_date_text(m));
+	assert_int_equal(mail_date(m), -1);
+	assert_false(si->patch);
+	assert_true(has_warning(m, "no 'From' header"));
+	assert_true(has_warning(m, "no 'Subject' header"));
+	assert_true(has_warning(m, "no 'Message-ID' header"));
+	assert_string_equal(mail_body(m, NULL), "just a body\n");
+	mail_free(m);
+}
+
+static void test_folded_and_malformed_header(void **state)
+{
+	struct mail *m;
+
+	(void)state;
+	m = parse_str("Subject: a long\n\tfolded   \n  subject\nX-A : b\n"
+		      "not a header line\nBody: not a header\n");
+	assert_string_equal(mail_subject_text(m), "a long folded subject");
+	assert_string_equal(mail_header(m, "x-a"), "b");
+	assert_null(mail_header(m, "body"));
+	assert_true(has_warning(m, "header line 5 is malformed"));
+	assert_string_equal(mail_body(m, NULL),
+			    "not a header line\nBody: not a header\n");
+	mail_free(m);
+}
+
+static void test_dates(void **state)
+{
+	static const struct {
+		const char *date;
+		time_t t;
+	} cases[] = {
+		{ "Tue, 18 Nov 2025 10:17:47 +0000", 1763461067 },
+		{ "18 Nov 2025 10:17:47 +0000 (UTC)", 1763461067 },
+		{ "Tue, 18 Nov 2025 11:17:47 +0100", 1763461067 },
+		{ "Tue, 18 Nov 2025 05:17:47 EST", 1763461067 },
+		{ "Tue,18 Nov 25 10:17:47 GMT", 1763461067 },
+		{ "Thu, 1 Jan 1970 00:00:00 -0000", 0 },
+		{ "Sat, 29 Feb 2020 23:59:60 +0000", 1583020800 },
+		{ "garbage", -1 },
+		{ "Tue, 18 Foo 2025 10:17:47 +0000", -1 },
+		{ "Tue, 18 Nov 2025", -1 },
+		{ "Tue, 18 Nov 2025 10:17:47 +01", -1 },
+		{ "Tue, 32 Nov 2025 10:17:47 +0000", -1 },
+		{ "", -1 },
+	};
+	struct sbuf sb = SBUF_INIT;
+	struct mail *m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sbuf_reset(&sb);
+		sbuf_addf(&sb, "Date: %s\n\n", cases[i].date);
+		m = parse_str(sb.buf);
+		if (mail_date(m) != cases[i].t)
+			fail_msg("date '%s': got %lld", cases[i].date,
+				 (long long)mail_date(m));
+		mail_free(m);
+	}
+	sbuf_release(&sb);
+}
+
+/* --- subjects ------------------------------------------------------------- */
+
+struct subj_case {
+	const char *s;
+	bool reply, patch, rfc, resend;
+	unsigned version, part, total;
+	const char *tags, *title;
+};
+
+static void test_subject_parse(void **state)
+{
+	static const struct subj_case cases[] = {
+		{ "[PATCH v4 5/9] mm: x", 0, 1, 0, 0, 4, 5, 9, "", "mm: x" },
+		{ "[RFC PATCH mm-unstable v2 03/12] t", 0, 1, 1, 0, 2, 3, 12,
+		  "mm-unstable", "t" },
+		{ "[PATCH 0/3] cover", 0, 1, 0, 0, 1, 0, 3, "", "cover" },
+		{ "[PATCH] one", 0, 1, 0, 0, 1, 0, 0, "", "one" },
+		{ "Re: [PATCH v2 1/2] r", 1, 1, 0, 0, 2, 1, 2, "", "r" },
+		{ "RE: Aw: re:[PATCH] r", 1, 1, 0, 0, 1, 0, 0, "", "r" },
+		{ "[PATCH] [RFC] two groups", 0, 1, 1, 0, 1, 0, 0, "",
+		  "two groups" },
+		{ "[PATCH RESEND v3 1/2] rs", 0, 1, 0, 1, 3, 1, 2, "", "rs" },
+		{ "[PATCH v2 RESEND] rs2", 0, 1, 0, 1, 2, 0, 0, "", "rs2" },
+		{ "[PATCH -next] n", 0, 1, 0, 0, 1, 0, 0, "-next", "n" },
+		{ "[PATCHv3 2/2] glued", 0, 1, 0, 0, 3, 2, 2, "", "glued" },
+		{ "[PATCH vx 3/2] bad", 0, 1, 0, 0, 1, 0, 0, "vx 3/2", "bad" },
+		{ "[PATCH v 1/0] bad2", 0, 1, 0, 0, 1, 0, 0, "v 1/0", "bad2" },
+		{ "[GIT PULL] mm", 0, 0, 0, 0, 1, 0, 0, "GIT PULL", "mm" },
+		{ "plain title [x]", 0, 0, 0, 0, 1, 0, 0, "", "plain title [x]" },
+		{ "  [PATCH 6.1.y] stable", 0, 1, 0, 0, 1, 0, 0, "6.1.y",
+		  "stable" },
+		{ "[unclosed title", 0, 0, 0, 0, 1, 0, 0, "", "[unclosed title" },
+		{ "Revert \"x\"", 0, 0, 0, 0, 1, 0, 0, "", "Revert \"x\"" },
+		{ "", 0, 0, 0, 0, 1, 0, 0, "", "" },
+	};
+	struct mail_subject si;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct subj_case *c = &cases[i];
+
+		mail_subject_parse(&si, c->s);
+		if (si.reply != c->reply || si.patch != c->patch ||
+		    si.rfc != c->rfc || si.resend != c->resend ||
+		    si.version != c->version || si.part != c->part ||
+		    si.total != c->total || strcmp(si.tags, c->tags) ||
+		    strcmp(si.title, c->title))
+			fail_msg("subject '%s': r%d p%d rfc%d rs%d v%u %u/%u "
+				 "tags '%s' title '%s'",
+				 c->s, si.reply, si.patch, si.rfc, si.resend,
+				 si.version, si.part, si.total, si.tags,
+				 si.title);
+	}
+	mail_subject_parse(&si, NULL);
+	assert_string_equal(si.title, "");
+}
+
+static void test_subject_tags_bounded(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct mail_subject si;
+	int i;
+
+	(void)state;
+	sbuf_addch(&sb, '[');
+	for (i = 0; i < 100; i++)
+		sbuf_addstr(&sb, "tagword ");
+	sbuf_addstr(&sb, "PATCH v7] t");
+	mail_subject_parse(&si, sb.buf);
+	assert_true(si.patch);
+	assert_int_equal(si.version, 7);
+	assert_true(strlen(si.tags) < sizeof(si.tags));
+	assert_true(strlen(si.tags) >= 100);
+	assert_string_equal(si.title, "t");
+	sbuf_release(&sb);
+}
+
+/* --- bodies ---------------------------------------------------------------- */
+
+static void test_qp_latin1(void **state)
+{
+	struct mail *m = parse_fixture("qp-latin1.eml", false);
+
+	(void)state;
+	assert_string_equal(mail_body(m, NULL),
+			    "Caf\u00e9 na\u00efve line that is very long and "
+			    "will be wrapped by the soft line break here.\n"
+			    "Equals = sign, trailing space \n"
+			    "Trailing plain spaces\n"
+			    "Signed-off-by: Ann <ann@example.org>\n");
+	assert_string_equal(mail_trailer(m, "Signed-off-by"),
+			    "Ann <ann@example.org>");
+	mail_free(m);
+}
+
+static void test_base64_crlf(void **state)
+{
+	struct mail *m = parse_fixture("base64-crlf.eml", false);
+
+	(void)state;
+	assert_string_equal(mail_subject_text(m), "[PATCH 1/1] b64");
+	assert_string_equal(mail_body(m, NULL),
+			    "Hello \u00fcber world\n\nSigned-off-by: Bo "
+			    "<bo@example.org>\n---\ndiff --git a/x b/x\n");
+	assert_string_equal(mail_trailer(m, "Signed-off-by"),
+			    "Bo <bo@example.org>");
+	mail_free(m);
+}
+
+static void test_multipart_attach(void **state)
+{
+	struct mail *m = parse_fixture("multipart-attach.eml", false);
+	const struct mail_trailer *t;
+
+	(void)state;
+	assert_string_equal(mail_body(m, NULL),
+			    "Please apply.\n\nSigned-off-by: Cy <cy@example.org>\n"
+			    "diff --git a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n"
+			    "+++ b/mm/x.c\n@@ -1 +1 @@\n-a\n+b\n"
+			    "diff --git a/y b/y");
+	assert_int_equal(mail_trailers(m, &t), 1);
+	assert_string_equal(t[0].key, "Signed-off-by");
+	mail_free(m);
+}
+
+static void test_multipart_nested(void **state)
+{
+	struct mail *m = parse_fixture("multipart-nested.eml", false);
+	const struct mail_subject *si = mail_subject_info(m);
+
+	(void)state;
+	assert_true(si->reply);
+	assert_int_equal(si->version, 3);
+	assert_string_equal(mail_body(m, NULL), "first part\nsecond part");
+	mail_free(m);
+}
+
+static void test_truncated_multipart(void **state)
+{
+	struct mail *m = parse_fixture("truncated-multipart.eml", false);
+
+	(void)state;
+	assert_string_equal(mail_body(m, NULL), "first\ndiff --git a b\n");
+	assert_true(has_warning(m, "3 invalid characters in base64 part"));
+	assert_true(has_warning(m, "multipart without its closing boundary"));
+	mail_free(m);
+}
+
+static void test_charsets(void **state)
+{
+	struct mail *m;
+
+	(void)state;
+	m = parse_fixture("cp1252.eml", false);
+	assert_string_equal(mail_subject_text(m),
+			    "\u201cquoted\u201d \u20ac");
+	assert_string_equal(mail_body(m, NULL),
+			    "\u201csmart\u201d \u20ac \ufffd\n");
+	mail_free(m);
+	m = parse_fixture("koi8r.eml", false);
+	assert_string_equal(mail_body(m, NULL),
+			    "\u041f\u0440\u0438\u0432\u0435\u0442\n");
+	mail_free(m);
+	m = parse_fixture("unknown-charset.eml", false);
+	assert_string_equal(mail_subject_text(m), "abc");
+	assert_string_equal(mail_body(m, NULL), "ok \u00e9 bad \ufffd end\n");
+	assert_true(has_warning(m, "unknown charset 'x-unknown'"));
+	assert_true(has_warning(m, "unknown charset 'x-bogus'"));
+	mail_free(m);
+	/* Names that must not reach iconv. */
+	m = parse_str("Content-Type: text/plain; charset=\"../../x\"\n\n"
+		      "a\xff\n");
+	assert_string_equal(mail_body(m, NULL), "a\ufffd\n");
+	assert_true(has_warning(m, "invalid charset name"));
+	mail_free(m);
+	/* iconv with an invalid sequence. */
+	m = parse_str("Content-Type: text/plain; charset=shift_jis\n\n"
+		      "\x82\xa0\x82\n");
+	assert_string_equal(mail_body(m, NULL), "\u3042\ufffd");
+	mail_free(m);
+}
+
+static void test_nul_bytes(void **state)
+{
+	static const char msg[] = "Subject: a\0b\nFrom: x@y\n\nbo\0dy\n";
+	struct mail *m = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(mail_parse(&m, msg, sizeof(msg) - 1, false), 0);
+	assert_string_equal(mail_subject_text(m), "a");
+	assert_string_equal(mail_body(m, &len), "bo\ufffddy\n");
+	assert_int_equal(len, 9);
+	mail_free(m);
+}
+
+static void test_junk(void **state)
+{
+	struct mail *m = NULL;
+	size_t len;
+	char *buf = read_fixture(FIX "junk.bin", &len);
+	struct memsrc src = { buf, len, 0, 7, false };
+	struct mail_mbox *mb;
+	int r, count = 0;
+
+	(void)state;
+	assert_int_equal(mail_parse(&m, buf, len, true), MMR_EINVAL);
+	assert_null(m);
+	assert_string_equal(mmr_error_last(), "no header fields in message");
+	mb = mail_mbox_new(mem_read, &src, false);
+	while ((r = mail_mbox_next(mb, &m)) != 0 && count++ < 10)
+		mail_free(m);
+	assert_int_equal(r, 0);
+	mail_mbox_free(mb);
+	free(buf);
+	assert_int_equal(mail_parse(&m, "", 0, false), MMR_EINVAL);
+}
+
+/* --- trailers ------------------------------------------------------------- */
+
+static void test_trailers_b4(void **state)
+{
+	static const char *const want[][2] = {
+		{ "Reported-by", "Bot <bot@example.org>" },
+		{ "Closes", "https://lore.kernel.org/r/123@example.org" },
+		{ "Fixes", "0123456789ab (\"mm: something long\")" },
+		{ "Link", "https://example.org/x" },
+		{ "Cc", "<stable@vger.kernel.org> # 6.1+" },
+		{ "Signed-off-by", "Fay <fay@example.org>" },
+		{ "Acked-by", "Gus <gus@example.org>" },
+		{ "base-commit", "1234567890abcdef1234567890abcdef12345678" },
+		{ "change-id", "20250101-foo-bar-abcdef" },
+	};
+	struct mail *m = parse_fixture("b4-trailers.eml", false);
+	const struct mail_subject *si = mail_subject_info(m);
+	const struct mail_trailer *t;
+	size_t n = mail_trailers(m, &t), i;
+
+	(void)state;
+	assert_true(si->rfc && si->patch);
+	assert_int_equal(si->version, 2);
+	assert_int_equal(si->part, 3);
+	assert_int_equal(si->total, 12);
+	assert_string_equal(si->tags, "mm-unstable");
+	assert_string_equal(si->title, "mm: b4");
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < n; i++) {
+		assert_string_equal(t[i].key, want[i][0]);
+		assert_string_equal(t[i].value, want[i][1]);
+	}
+	assert_string_equal(mail_trailer(m, "BASE-COMMIT"),
+			    "1234567890abcdef1234567890abcdef12345678");
+	assert_null(mail_trailer(m, "Note"));
+	mail_free(m);
+}
+
+static void test_trailers_edge(void **state)
+{
+	const struct mail_trailer *t;
+	struct mail *m;
+
+	(void)state;
+	/* The last paragraph is prose: no trailers. */
+	m = parse_str("Subject: x\n\nSigned-off-by: a\n\nJust prose here.\n");
+	assert_int_equal(mail_trailers(m, &t), 0);
+	mail_free(m);
+	/* A URL is not a trailer; a reply with a review tag is. */
+	m = parse_str("Subject: x\n\n> quoted\n\nhttp://x.org/y\n");
+	assert_int_equal(mail_trailers(m, &t), 0);
+	mail_free(m);
+	m = parse_str("Subject: Re: x\n\nLooks good.\n\n"
+		      "Reviewed-by: R <r@x>\n\n-- \nsig: nature\n");
+	assert_int_equal(mail_trailers(m, &t), 1);
+	assert_string_equal(t[0].key, "Reviewed-by");
+	assert_string_equal(t[0].value, "R <r@x>");
+	mail_free(m);
+	/* Continuation as the first line, an empty value, bad token. */
+	m = parse_str("Subject: x\n\n  cont: x\nA: b\n\nEmpty:\n\n-x: y\n");
+	assert_int_equal(mail_trailers(m, &t), 0);
+	mail_free(m);
+	/* The paragraph ends at "diff --git" without a "---" line. */
+	m = parse_str("Subject: x\n\nmsg\n\nAcked-by: A\n"
+		      "diff --git a/x b/x\n");
+	assert_int_equal(mail_trailers(m, &t), 1);
+	assert_string_equal(t[0].value, "A");
+	mail_free(m);
+}
+
+/* --- bounds ----------------------------------------------------------------- */
+
+static void test_header_too_long(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct mail *m = NULL;
+	size_t i;
+
+	(void)state;
+	sbuf_addstr(&sb, "From: a@b\nSubject: x");
+	for (i = 0; i < MAIL_MAX_HEADER / 100; i++)
+		sbuf_addstr(&sb, "\n 123456789012345678901234567890123456789"
+				 "0123456789012345678901234567890123456789"
+				 "0123456789");
+	sbuf_addstr(&sb, "\n\nbody\n");
+	assert_int_equal(mail_parse(&m, sb.buf, sb.len, false), MMR_ELIMIT);
+	assert_null(m);
+	assert_string_equal(mmr_error_last(),
+			    "header 'Subject' longer than 262144 bytes");
+	sbuf_release(&sb);
+}
+
+static void test_too_many(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+	const struct mail_addr *a;
+	const char *const *ids;
+	struct mail *m;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MAIL_MAX_HEADERS + 50; i++)
+		sbuf_addf(&sb, "X-H%zu: v\n", i);
+	sbuf_addstr(&sb, "Subject: late\nTo: ");
+	for (i = 0; i < 700; i++)
+		sbuf_addf(&sb, "u%zu@x, ", i);
+	sbuf_addstr(&sb, "\nCc: ");
+	for (i = 0; i < 700; i++)
+		sbuf_addf(&sb, "c%zu@x, ", i);
+	sbuf_addstr(&sb, "\n\n");
+	m = parse_str(sb.buf);
+	assert_true(has_warning(m, "more than 2000 header fields"));
+	assert_null(mail_header(m, "Subject"));
+	assert_null(mail_header(m, "X-H2000"));
+	assert_non_null(mail_header(m, "X-H1999"));
+	mail_free(m);
+
+	sbuf_reset(&sb);
+	sbuf_addstr(&sb, "To: ");
+	for (i = 0; i < 700; i++)
+		sbuf_addf(&sb, "u%zu@x, ", i);
+	sbuf_addstr(&sb, "\nCc: ");
+	for (i = 0; i < 700; i++)
+		sbuf_addf(&sb, "c%zu@x, ", i);
+	sbuf_addstr(&sb, "\nReferences:");
+	for (i = 0; i < 300; i++)
+		sbuf_addf(&sb, " <r%zu@x>", i);
+	sbuf_addstr(&sb, "\n\n");
+	m = parse_str(sb.buf);
+	assert_int_equal(mail_to(m, &a), 700);
+	assert_int_equal(mail_cc(m, &a), 300);
+	assert_string_equal(a[299].addr, "c299@x");
+	assert_true(has_warning(m, "more than 1000 addresses"));
+	assert_int_equal(mail_references(m, &ids), MAIL_MAX_REFS);
+	assert_string_equal(ids[0], "r0@x");
+	assert_string_equal(ids[1], "r45@x");
+	assert_string_equal(ids[MAIL_MAX_REFS - 1], "r299@x");
+	assert_true(has_warning(m, "more than 256 references"));
+	mail_free(m);
+	sbuf_release(&sb);
+}
+
+static void test_parts_and_depth(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct mail *m;
+	size_t i;
+
+	(void)state;
+	sbuf_addstr(&sb, "Content-Type: multipart/mixed; boundary=b\n\n");
+	for (i = 0; i < 100; i++)
+		sbuf_addf(&sb, "--b\n\np%zu\n", i);
+	sbuf_addstr(&sb, "--b--\n");
+	m = parse_str(sb.buf);
+	assert_true(has_warning(m, "more than 64 MIME parts"));
+	assert_non_null(strstr(mail_body(m, NULL), "\np62"));
+	assert_null(strstr(mail_body(m, NULL), "p63"));
+	mail_free(m);
+
+	sbuf_reset(&sb);
+	sbuf_addstr(&sb, "Subject: deep\n");
+	for (i = 0; i < 12; i++)
+		sbuf_addf(&sb, "Content-Type: multipart/mixed; boundary=b%zu\n"
+			       "\n--b%zu\n",
+			  i, i);
+	sbuf_addstr(&sb, "\ndeep text\n");
+	m = parse_str(sb.buf);
+	assert_true(has_warning(m, "multipart nested deeper than 8"));
+	assert_string_equal(mail_body(m, NULL), "");
+	mail_free(m);
+
+	sbuf_reset(&sb);
+	sbuf_addstr(&sb, "Subject: s\n");
+	for (i = 0; i < 8; i++)
+		sbuf_addf(&sb, "Content-Type: multipart/mixed; boundary=b%zu\n"
+			       "\n--b%zu\n",
+			  i, i);
+	sbuf_addstr(&sb, "\nok text\n");
+	m = parse_str(sb.buf);
+	assert_string_equal(mail_body(m, NULL), "ok text\n");
+	mail_free(m);
+	sbuf_release(&sb);
+}
+
+/* --- mbox ------------------------------------------------------------------ */
+
+static void test_mboxrd_raw(void **state)
+{
+	size_t len;
+	char *buf = read_fixture(FIX "public-inbox-raw.mbox", &len);
+	struct memsrc src = { buf, len, 0, 0, false };
+	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, true);
+	struct mail *m;
+
+	(void)state;
+	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	assert_string_equal(mail_message_id(m), "raw@example.org");
+	assert_string_equal(mail_body(m, NULL),
+			    "From the start\n>From two\n>>From three\n"
+			    "> From not unescaped\n>Fromage\n");
+	mail_free(m);
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+	/* mail_parse alone: the From_ line is dropped, quoting undone. */
+	assert_int_equal(mail_parse(&m, buf, len, true), 0);
+	assert_string_equal(mail_subject_text(m), "[PATCH] raw");
+	assert_true(strncmp(mail_body(m, NULL), "From the start\n>From", 20) ==
+		    0);
+	mail_free(m);
+	free(buf);
+}
+
+static void test_mboxo_three(void **state)
+{
+	static const char *const ids[] = { "one@example.org", "two@example.org",
+					   "three@example.org" };
+	static const size_t lines[] = { 1, 10, 17 };
+	size_t len, i;
+	char *buf = read_fixture(FIX "mboxo-three.mbox", &len);
+	struct memsrc src = { buf, len, 0, 3, false };
+	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
+	struct mail *m;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(mail_mbox_next(mb, &m), 1);
+		assert_string_equal(mail_message_id(m), ids[i]);
+		assert_int_equal(mail_mbox_index(mb), i + 1);
+		assert_int_equal(mail_mbox_line(mb), lines[i]);
+		if (i == 0)
+			assert_string_equal(mail_body(m, NULL),
+					    "body one\nFrom here is not a "
+					    "separator (no blank line)\n"
+					    ">From quoted stays in mboxo\n");
+		if (i == 1)
+			assert_string_equal(mail_body(m, NULL), "body two\n");
+		mail_free(m);
+	}
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+	free(buf);
+}
+
+static void test_mbox_single_and_empty(void **state)
+{
+	static const char one[] = "Subject: lone\n\nline\n\nFrom x\n\nmore\n";
+	struct memsrc src = { one, sizeof(one) - 1, 0, 0, false };
+	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
+	struct mail *m;
+
+	(void)state;
+	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	assert_string_equal(mail_body(m, NULL), "line\n\nFrom x\n\nmore\n");
+	mail_free(m);
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+
+	src = (struct memsrc){ "", 0, 0, 0, false };
+	mb = mail_mbox_new(mem_read, &src, false);
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+
+	src = (struct memsrc){ "\n\n", 2, 0, 0, false };
+	mb = mail_mbox_new(mem_read, &src, false);
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+}
+
+static void test_mbox_read_error(void **state)
+{
+	static const char in[] = "From a\nSubject: x\n\nbody\n";
+	struct memsrc src = { in, sizeof(in) - 1, 0, 0, true };
+	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
+	struct mail *m;
+
+	(void)state;
+	assert_int_equal(mail_mbox_next(mb, &m), MMR_EIO);
+	assert_null(m);
+	assert_non_null(strstr(mmr_error_last(), "cannot read mbox"));
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+}
+
+static void test_mbox_oversized(void **state)
+{
+	/* 20 MB message between two good ones, streamed, never stored. */
+	struct gensrc g = {
+		"From a\nSubject: one\nMessage-ID: <one@x>\n\nbody\n\n"
+		"From b\nSubject: big\nMessage-ID: <big@x>\n\n",
+		"0123456789012345678901234567890123456789012345678901234567890"
+		"12345678901234567890123456789012345678901234567890123456789\n",
+		"\nFrom c\nSubject: three\nMessage-ID: <three@x>\n\nend\n",
+		20 << 20 >> 7, 0, 0, 0
+	};
+	struct mail_mbox *mb = mail_mbox_new(gen_read, &g, false);
+	struct mail *m;
+
+	(void)state;
+	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	assert_string_equal(mail_subject_text(m), "one");
+	mail_free(m);
+	assert_int_equal(mail_mbox_next(mb, &m), MMR_ELIMIT);
+	assert_null(m);
+	assert_string_equal(mmr_error_last(),
+			    "message 2 (line 7, <big@x>): message longer than "
+			    "16777216 bytes");
+	assert_int_equal(mail_mbox_index(mb), 2);
+	assert_int_equal(mail_mbox_line(mb), 7);
+	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	assert_string_equal(mail_subject_text(m), "three");
+	assert_string_equal(mail_body(m, NULL), "end\n");
+	assert_int_equal(mail_mbox_index(mb), 3);
+	assert_int_equal(mail_mbox_line(mb), 7 + 4 + (20 << 20 >> 7) + 1);
+	mail_free(m);
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+}
+
+static void test_mbox_long_lines(void **state)
+{
+	/* A 3 MB body line is fine; a 1 MB header line fails that message. */
+	struct gensrc g = {
+		"From a\nSubject: one\n\n", "xxxxxxxxxxxxxxxx",
+		"\n\nFrom b\nSubject: two\nMessage-ID: <two@x>\n\nok\n",
+		3 << 20 >> 4, 0, 0, 0
+	};
+	struct gensrc h = { "From a\nMessage-ID: <h@x>\nSubject: ",
+			    "yyyyyyyyyyyyyyyy",
+			    "\n\nbody\n\nFrom b\nSubject: two\n\nok\n",
+			    1 << 20 >> 4, 0, 0, 0 };
+	struct mail_mbox *mb = mail_mbox_new(gen_read, &g, false);
+	struct mail *m;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	mail_body(m, &len);
+	assert_int_equal(len, (3 << 20) + 1);
+	mail_free(m);
+	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	assert_string_equal(mail_subject_text(m), "two");
+	assert_int_equal(mail_mbox_line(mb), 6);
+	mail_free(m);
+	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	mail_mbox_free(mb);
+
+	mb = mail_mbox_new(gen_read, &h, false);
+	assert_int_equal(mail_mbox_next(mb, &m), MMR_ELIMIT);
+	assert_string_equal(mmr_error_last(),
+			    "message 1 (line 1, <h@x>): header 'Subject' "
+			    "longer than 262144 bytes");
+	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	assert_string_equal(mail_subject_text(m), "two");
+	mail_free(m);
+	mail_mbox_free(mb);
+}
+
+static void test_mbox_50mb(void **state)
+{
+	/* 50 MB of 100 KB messages, streamed. */
+	struct sbuf one = SBUF_INIT;
+	struct gensrc g = { "", NULL, "", 500, 0, 0, 0 };
+	struct mail_mbox *mb;
+	struct mail *m;
+	size_t count = 0;
+	int i, r;
+
+	(void)state;
+	sbuf_addstr(&one, "From x\nSubject: [PATCH] m\nMessage-ID: <m@x>\n\n");
+	for (i = 0; i < 1600; i++)
+		sbuf_addstr(&one, "+\tline of a patch body, sixty-four bytes "
+				  "long or so.......\n");
+	sbuf_addstr(&one, "\n");
+	g.fill = one.buf;
+	mb = mail_mbox_new(gen_read, &g, true);
+	while ((r = mail_mbox_next(mb, &m)) == 1) {
+		count++;
+		mail_free(m);
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(count, 500);
+	mail_mbox_free(mb);
+	sbuf_release(&one);
+}
+
+/* --- linear time on hostile input ---------------------------------------- */
+
+static void test_linear(void **state)
+{
+	static const char *const fills[] = { "=?", "=?a?q?", "<", "(", "\"",
+					     "[", "?=", "=?utf-8?q?a?= " };
+	struct sbuf sb = SBUF_INIT;
+	struct mail *m;
+	clock_t t0 = clock();
+	size_t i, k;
+
+	(void)state;
+	for (k = 0; k < sizeof(fills) / sizeof(fills[0]); k++) {
+		sbuf_reset(&sb);
+		sbuf_addstr(&sb, "Subject: [");
+		for (i = 0; i < 200000 / strlen(fills[k]); i++)
+			sbuf_addstr(&sb, fills[k]);
+		sbuf_addstr(&sb, "\nTo: ");
+		for (i = 0; i < 200000 / strlen(fills[k]); i++)
+			sbuf_addstr(&sb, fills[k]);
+		sbuf_addstr(&sb, "\nReferences: ");
+		for (i = 0; i < 200000 / strlen(fills[k]); i++)
+			sbuf_addstr(&sb, fills[k]);
+		sbuf_addstr(&sb, "\n\n");
+		m = parse_str(sb.buf);
+		mail_free(m);
+	}
+	sbuf_release(&sb);
+	assert_true(clock() - t0 < 5 * CLOCKS_PER_SEC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_parse),
+		cmocka_unit_test(test_seed_mbox_bytewise),
+		cmocka_unit_test(test_encoded_words),
+		cmocka_unit_test(test_encoded_word_edge),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_message_ids),
+		cmocka_unit_test(test_duplicate_headers),
+		cmocka_unit_test(test_missing_headers),
+		cmocka_unit_test(test_folded_and_malformed_header),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_subject_parse),
+		cmocka_unit_test(test_subject_tags_bounded),
+		cmocka_unit_test(test_qp_latin1),
+		cmocka_unit_test(test_base64_crlf),
+		cmocka_unit_test(test_multipart_attach),
+		cmocka_unit_test(test_multipart_nested),
+		cmocka_unit_test(test_truncated_multipart),
+		cmocka_unit_test(test_charsets),
+		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_junk),
+		cmocka_unit_test(test_trailers_b4),
+		cmocka_unit_test(test_trailers_edge),
+		cmocka_unit_test(test_header_too_long),
+		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_parts_and_depth),
+		cmocka_unit_test(test_mboxrd_raw),
+		cmocka_unit_test(test_mboxo_three),
+		cmocka_unit_test(test_mbox_single_and_empty),
+		cmocka_unit_test(test_mbox_read_error),
+		cmocka_unit_test(test_mbox_oversized),
+		cmocka_unit_test(test_mbox_long_lines),
+		cmocka_unit_test(test_mbox_50mb),
+		cmocka_unit_test(test_linear),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
