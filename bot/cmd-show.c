@@ -217,10 +217,18 @@ static json_t *json_mail(size_t idx, const struct mail *m, const struct diff *d,
 
 struct show_state {
 	bool json;
-	json_t *messages;
+	size_t printed; /* messages written so far, for the JSON commas */
 	json_t *errors;
 	size_t nerrors;
 };
+
+/* Messages are written as they are read, so memory stays bounded. */
+static void json_emit(struct show_state *st, json_t *o)
+{
+	fputs(st->printed++ ? ",\n" : "{\"messages\": [\n", stdout);
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	json_decref(o);
+}
 
 static void show_error(struct show_state *st, size_t idx, const char *msg)
 {
@@ -250,8 +258,7 @@ static void show_one(struct show_state *st, size_t idx, struct mail *m)
 		show_error(st, idx, diff_error);
 	}
 	if (st->json)
-		json_array_append_new(st->messages,
-				      json_mail(idx, m, d, diff_error));
+		json_emit(st, json_mail(idx, m, d, diff_error));
 	else
 		print_mail_text(idx, m, d, diff_error);
 	free(diff_error);
@@ -319,18 +326,16 @@ int cmd_show(int argc, char **argv, const struct cli_global *g)
 		fputs(show_usage, stderr);
 		return CLI_ERROR;
 	}
-	if (st.json) {
-		st.messages = json_array();
+	if (st.json)
 		st.errors = json_array();
-	}
 	ret = show_mbox(&st, path);
 	if (st.json) {
-		json_t *root = json_pack("{s:o, s:o}", "messages", st.messages,
-					 "errors", st.errors);
-
-		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-		putchar('\n');
-		json_decref(root);
+		fputs(st.printed ? "\n], \"errors\": " :
+				   "{\"messages\": [], \"errors\": ",
+		      stdout);
+		json_dumpf(st.errors, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+		fputs("}\n", stdout);
+		json_decref(st.errors);
 	}
 	return ret;
 }

@@ -326,10 +326,15 @@ static int add_git_entry(struct config *cfg, const git_config_entry *e,
 	error = level_origin(e->level, &origin);
 	if (error)
 		return error;
-	if (origin != CONFIG_TREE)
+	if (origin != CONFIG_TREE) {
 		value = e->value ? xstrdup(e->value) : NULL;
-	else if (!tree_accepts(cfg, e->name, e->value, &value))
+	} else if (e->include_depth) {
+		note_ignored(cfg, e->name,
+			     "files included from a tree are not read");
 		return 0;
+	} else if (!tree_accepts(cfg, e->name, e->value, &value)) {
+		return 0;
+	}
 	eff_push(cfg, xstrdup(e->name), value, origin, seq);
 	return 0;
 }

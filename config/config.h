@@ -17,8 +17,8 @@
  * A .mmreview file at the top of a tree under review is written by
  * strangers: only rule.<id>.enabled, rule.<id>.severity and a relative
  * rules.directory that stays inside the tree are read from it. Anything
- * else is hidden from the getters and config_foreach() and reported by
- * config_check().
+ * else, and whatever its [include] directives pull in, is hidden from the
+ * getters and config_foreach() and reported by config_check().
  *
  * Errors: 0 or a negative MMR_E* code with a message in mmr_error_last().
  */

@@ -275,18 +275,19 @@ enum mail_cs { MAIL_CS_UTF8, MAIL_CS_LATIN1, MAIL_CS_CP1252, MAIL_CS_ICONV };
  * mail says, to keep rarely used converters away from hostile input.
  */
 static const char *const mail_iconv_ok[] = {
-	"iso-8859-", "iso8859-",  "iso_8859-",	 "windows-125", "cp125",
-	"koi8-",     "gb2312",	  "gbk",	 "gb18030",	"big5",
-	"euc-jp",    "euc-kr",	  "shift_jis",	 "shift-jis",	"sjis",
-	"iso-2022-jp", "utf-16",  "utf-32",	 "ks_c_5601",	"cp866",
-	"cp850",     "cp437",	  "tis-620",	 "macintosh",	"ibm",
+	"iso-8859-",   "iso8859-", "iso_8859-", "windows-125", "cp125",
+	"koi8-",       "gb2312",   "gbk",	"gb18030",     "big5",
+	"euc-jp",      "euc-kr",   "shift_jis", "shift-jis",   "sjis",
+	"iso-2022-jp", "utf-16",   "utf-32",	"ks_c_5601",   "cp866",
+	"cp850",       "cp437",	   "tis-620",	"macintosh",   "ibm",
 };
 
 static int mail_charset_kind(const char *cs, enum mail_cs *kind)
 {
-	static const char *const utf8[] = { "",	 "utf-8",	   "utf8",
-					    "us-ascii", "ascii", "ansi_x3.4-1968",
-					    "us",	"default" };
+	static const char *const utf8[] = { "",	     "utf-8",
+					    "utf8",  "us-ascii",
+					    "ascii", "ansi_x3.4-1968",
+					    "us",    "default" };
 	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
 					      "iso_8859-1", "latin1",
 					      "latin-1",    "l1" };
@@ -310,8 +311,7 @@ static int mail_charset_kind(const char *cs, enum mail_cs *kind)
 	return -1;
 }
 
-static int mail_iconv_add(struct sbuf *out, iconv_t cd, const char *s,
-			  size_t n)
+static int mail_iconv_add(struct sbuf *out, iconv_t cd, const char *s, size_t n)
 {
 	char tmp[4096];
 	char *in = (char *)s;
@@ -678,8 +678,10 @@ static void mail_field_add(struct mail *m, struct mail_fields *f, char *name,
 
 	if (f->n >= MAIL_MAX_HEADERS) {
 		if (!f->full)
-			mail_warn(m, "more than %d header fields, the rest ignored",
-				  MAIL_MAX_HEADERS);
+			mail_warn(
+				m,
+				"more than %d header fields, the rest ignored",
+				MAIL_MAX_HEADERS);
 		f->full = true;
 		free(name);
 		sbuf_reset(val);
@@ -704,8 +706,7 @@ static const struct mail_field *mail_field_get(const struct mail_fields *f,
 	return NULL;
 }
 
-static const char *mail_field_raw(const struct mail_fields *f,
-				  const char *name)
+static const char *mail_field_raw(const struct mail_fields *f, const char *name)
 {
 	const struct mail_field *fd = mail_field_get(f, name);
 
@@ -779,8 +780,10 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 			if (!m->hdr.n && !f->n && !name &&
 			    mmr_starts_with(s + i, e - i, "From "))
 				continue;
-			mail_warn(m, "header line %zu is malformed, body starts there",
-				  line);
+			mail_warn(
+				m,
+				"header line %zu is malformed, body starts there",
+				line);
 			break;
 		}
 		if (name)
@@ -969,8 +972,10 @@ static void mail_addr_push(struct mail *m, struct mail_addrs *out,
 
 	if (out->counted ? m->naddrs >= MAIL_MAX_ADDRS : *out->n >= 1) {
 		if (out->counted && m->naddrs++ == MAIL_MAX_ADDRS)
-			mail_warn(m, "more than %d addresses in To and Cc, the rest ignored",
-				  MAIL_MAX_ADDRS);
+			mail_warn(
+				m,
+				"more than %d addresses in To and Cc, the rest ignored",
+				MAIL_MAX_ADDRS);
 		return;
 	}
 	if (!mail_addr_one(m, s, n, &a))
@@ -1208,9 +1213,10 @@ static bool mail_zone(struct mail_cur *c, long *off)
 	static const struct {
 		const char *name;
 		int hours;
-	} zones[] = { { "UT", 0 },   { "UTC", 0 },  { "GMT", 0 },  { "Z", 0 },
-		      { "EST", -5 }, { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },
-		      { "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 } };
+	} zones[] = { { "UT", 0 },   { "UTC", 0 },  { "GMT", 0 },
+		      { "Z", 0 },    { "EST", -5 }, { "EDT", -4 },
+		      { "CST", -6 }, { "CDT", -5 }, { "MST", -7 },
+		      { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 } };
 	unsigned long v;
 	size_t digits, k, len;
 	const char *w;
@@ -1347,8 +1353,7 @@ static bool mail_kw(const char *w, size_t n, const char *kw, unsigned *ver)
 	return mail_version(w + k, n - k, ver);
 }
 
-static void mail_subject_word(struct mail_subject *out, const char *w,
-			      size_t n)
+static void mail_subject_word(struct mail_subject *out, const char *w, size_t n)
 {
 	if (mail_kw(w, n, "PATCH", &out->version))
 		out->patch = true;
@@ -1497,7 +1502,8 @@ static void mail_params(struct mail_ctype *ct, const char *s, bool disp)
 	const char *key;
 
 	while (i < n) {
-		while (i < n && (s[i] == ';' || mail_is_space((unsigned char)s[i])))
+		while (i < n &&
+		       (s[i] == ';' || mail_is_space((unsigned char)s[i])))
 			i++;
 		key = s + i;
 		while (i < n && s[i] != '=' && s[i] != ';')
@@ -1522,8 +1528,7 @@ static void mail_params(struct mail_ctype *ct, const char *s, bool disp)
 	sbuf_release(&v);
 }
 
-static void mail_ctype_parse(struct mail_ctype *ct,
-			     const struct mail_fields *f)
+static void mail_ctype_parse(struct mail_ctype *ct, const struct mail_fields *f)
 {
 	const char *s = mail_field_raw(f, "content-type");
 	const char *d = mail_field_raw(f, "content-disposition");
@@ -1536,7 +1541,8 @@ static void mail_ctype_parse(struct mail_ctype *ct,
 		mail_params(ct, d, true);
 	}
 	if (s) {
-		while (s[n] && s[n] != ';' && !mail_is_space((unsigned char)s[n]))
+		while (s[n] && s[n] != ';' &&
+		       !mail_is_space((unsigned char)s[n]))
 			n++;
 		ct->type = mail_lower(s, n);
 		mail_params(ct, s + n, false);
@@ -1547,7 +1553,8 @@ static void mail_ctype_parse(struct mail_ctype *ct,
 	if (e) {
 		while (mail_is_space((unsigned char)*e))
 			e++;
-		while (e[n] && !mail_is_space((unsigned char)e[n]) && e[n] != ';')
+		while (e[n] && !mail_is_space((unsigned char)e[n]) &&
+		       e[n] != ';')
 			n++;
 	}
 	ct->cte = mail_lower(e ? e : "", n);
@@ -1572,8 +1579,8 @@ static bool mail_patch_name(const char *name)
 static bool mail_part_wanted(const struct mail_ctype *ct)
 {
 	static const char *const patch_types[] = {
-		"text/x-patch", "text/x-diff", "text/patch", "text/diff",
-		"text/x-diff-output",
+		"text/x-patch", "text/x-diff",	      "text/patch",
+		"text/diff",	"text/x-diff-output",
 	};
 	const char *t = ct->type;
 	size_t i;
@@ -1615,21 +1622,27 @@ static void mail_leaf(struct mail *m, const struct mail_ctype *ct,
 	if (!strcmp(ct->cte, "base64")) {
 		bad = mail_base64(&dec, s, n);
 		if (bad)
-			mail_warn(m, "%zu invalid characters in base64 part %zu ignored",
-				  bad, m->nparts);
+			mail_warn(
+				m,
+				"%zu invalid characters in base64 part %zu ignored",
+				bad, m->nparts);
 	} else if (!strcmp(ct->cte, "quoted-printable")) {
 		bad = mail_qp(&dec, s, n);
 		if (bad)
-			mail_warn(m, "%zu malformed escapes in quoted-printable part %zu",
-				  bad, m->nparts);
+			mail_warn(
+				m,
+				"%zu malformed escapes in quoted-printable part %zu",
+				bad, m->nparts);
 	} else {
 		if (*ct->cte && strcmp(ct->cte, "7bit") &&
 		    strcmp(ct->cte, "8bit") && strcmp(ct->cte, "binary"))
-			mail_warn(m, "unknown transfer encoding '%.32s' in part %zu",
-				  mail_safe_name(ct->cte, strlen(ct->cte)) ?
-					  ct->cte :
-					  "?",
-				  m->nparts);
+			mail_warn(
+				m,
+				"unknown transfer encoding '%.32s' in part %zu",
+				mail_safe_name(ct->cte, strlen(ct->cte)) ?
+					ct->cte :
+					"?",
+				m->nparts);
 		sbuf_add(&dec, s, n);
 	}
 	mail_crlf(&dec);
@@ -1689,8 +1702,8 @@ static void mail_multipart(struct mail *m, const char *s, size_t n,
 		if (!mail_delim(s + i, e - i, b, blen, &close))
 			continue;
 		if (in_part)
-			mail_subpart(m, s + start, i > start ? i - 1 - start : 0,
-				     depth + 1);
+			mail_subpart(m, s + start,
+				     i > start ? i - 1 - start : 0, depth + 1);
 		in_part = true;
 		start = e < n ? e + 1 : n;
 	}
@@ -1707,7 +1720,8 @@ static void mail_entity(struct mail *m, const struct mail_fields *f,
 
 	if (m->nparts >= MAIL_MAX_PARTS) {
 		if (m->nparts++ == MAIL_MAX_PARTS)
-			mail_warn(m, "more than %d MIME parts, the rest ignored",
+			mail_warn(m,
+				  "more than %d MIME parts, the rest ignored",
 				  MAIL_MAX_PARTS);
 		return;
 	}
@@ -1926,9 +1940,9 @@ static char *mail_normalize(const char *buf, size_t len, bool mboxrd,
 static void mail_std_field(struct mail *m, const struct mail_field *fd,
 			   bool *seen)
 {
-	static const char *const single[] = { "subject",     "from",
-					      "message-id",  "in-reply-to",
-					      "references",  "date" };
+	static const char *const single[] = { "subject",    "from",
+					      "message-id", "in-reply-to",
+					      "references", "date" };
 	struct mail_addrs to = { &m->to, &m->nto, &m->ato, true };
 	struct mail_addrs cc = { &m->cc, &m->ncc, &m->acc, true };
 	size_t k;
@@ -1938,7 +1952,8 @@ static void mail_std_field(struct mail *m, const struct mail_field *fd,
 			break;
 	if (k < sizeof(single) / sizeof(single[0])) {
 		if (seen[k]) {
-			mail_warn(m, "duplicate header '%s' ignored", single[k]);
+			mail_warn(m, "duplicate header '%.64s' ignored",
+				  fd->name);
 			return;
 		}
 		seen[k] = true;
@@ -2007,7 +2022,8 @@ int mail_parse(struct mail **out, const char *buf, size_t len, bool mboxrd)
 
 	*out = NULL;
 	if (len > MAIL_MAX_MESSAGE)
-		return mmr_error_set(MMR_ELIMIT, "message longer than %zu bytes",
+		return mmr_error_set(MMR_ELIMIT,
+				     "message longer than %zu bytes",
 				     MAIL_MAX_MESSAGE);
 	text = mail_normalize(buf, len, mboxrd, &tlen);
 	m = xcalloc(1, sizeof(*m));

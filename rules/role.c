@@ -459,7 +459,7 @@ static void walk_test(struct walk *w, TSNode n, int level);
 
 /* --- masks --------------------------------------------------------------- */
 
-/* Parse a macro or helper body: 0 and *cs/*expr, or negative. */
+/* Parse a macro or helper body into *cs and *expr: 0 or negative. */
 static int parse_body(const char *body, struct csrc **cs, TSNode *expr)
 {
 	*cs = NULL;
@@ -858,8 +858,11 @@ static bool call_atom(struct walk *w, TSNode call)
 		  x->exp.kind == CSRC_FUNC_MACRO) &&
 	    ci.role_arg < (int)x->exp.nparams) {
 		if (x->found == CHANGE_FOUND_BUILTIN) {
-			display = xstrndup(ci.fn, strlen(ci.fn) + 2);
-			atom_add_builtin(a, strcat(display, "()"));
+			struct sbuf sb = SBUF_INIT;
+
+			sbuf_addf(&sb, "%s()", ci.fn);
+			display = sbuf_detach(&sb, NULL);
+			atom_add_builtin(a, display);
 		}
 		helper_body(w, a, &ci, x);
 	}
@@ -892,6 +895,12 @@ static void walk_binary(struct walk *w, TSNode n, int level)
 	walk_children(w, n, level);
 }
 
+static void walk_call(struct walk *w, TSNode n, int level)
+{
+	if (!call_atom(w, n))
+		walk_children(w, n, level);
+}
+
 /* Find the atoms of a tested expression. */
 static void walk_test(struct walk *w, TSNode n, int level)
 {
@@ -901,8 +910,8 @@ static void walk_test(struct walk *w, TSNode n, int level)
 		return;
 	if (!strcmp(t, "binary_expression"))
 		walk_binary(w, n, level);
-	else if (!strcmp(t, "call_expression") && !call_atom(w, n))
-		walk_children(w, n, level);
+	else if (!strcmp(t, "call_expression"))
+		walk_call(w, n, level);
 	else if (!strcmp(t, "field_expression"))
 		field_atom(w, n, (TSNode){ 0 }, (TSNode){ 0 });
 	else

@@ -209,7 +209,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* --- precedence and origins --------------------------------------------- */
+/* --- precedence and origins ----------------------------------------------- */
 
 /* Every level, from the system file to -c, in the standard layout. */
 static void load_all_levels(struct env *e)
@@ -384,7 +384,7 @@ static void test_too_large(void **state)
 	free(path);
 }
 
-/* --- overrides and keys ---------------------------------------------------- */
+/* --- overrides and keys --------------------------------------------------- */
 
 static void test_override_usage(void **state)
 {
@@ -541,7 +541,27 @@ static void test_tree_warning_is_printable(void **state)
 	free(path);
 }
 
-/* --- values ---------------------------------------------------------------- */
+static void test_tree_include_ignored(void **state)
+{
+	struct env *e = *state;
+	char *inc = put(e, "inc.conf", "[rule \"a\"]\n\tenabled = true\n");
+	char *path = put(e, "t/.mmreview",
+			 "[include]\n\tpath = ../inc.conf\n"
+			 "[rule \"b\"]\n\tenabled = true\n");
+
+	assert_int_equal(config_add_file(e->cfg, path, CONFIG_TREE), 0);
+	assert_int_equal(check(e), 2);
+	assert_true(contains(e->warnings.buf, "ignoring 'include.path'"));
+	assert_true(contains(e->warnings.buf,
+			     "ignoring 'rule.a.enabled' from untrusted"));
+	assert_true(contains(e->warnings.buf, "files included from a tree"));
+	assert_unset(e, "rule.a.enabled");
+	assert_string_value(e, "rule.b.enabled", "true");
+	free(inc);
+	free(path);
+}
+
+/* --- values --------------------------------------------------------------- */
 
 static void test_bool_int_enum(void **state)
 {
@@ -653,7 +673,7 @@ static void test_redaction(void **state)
 	free(path);
 }
 
-/* --- the example file ------------------------------------------------------ */
+/* --- the example file ----------------------------------------------------- */
 
 /* The example with every ';' example line switched on. */
 static char *example_enabled(void)
@@ -735,6 +755,7 @@ int main(void)
 		T(test_tree_ignored_keys),
 		T(test_tree_rules_directory),
 		T(test_tree_warning_is_printable),
+		T(test_tree_include_ignored),
 		T(test_bool_int_enum),
 		T(test_path),
 		T(test_redaction),

@@ -173,7 +173,8 @@ static void check_seed(const struct mail *m)
 	assert_null(mail_header(m, "X-Nope"));
 	assert_true(strncmp(mail_body(m, &blen), "Gather all the VMA", 18) ==
 		    0);
-	assert_non_null(strstr(mail_body(m, NULL), "\ndiff --git a/mm/memory.c"));
+	assert_non_null(
+		strstr(mail_body(m, NULL), "\ndiff --git a/mm/memory.c"));
 	assert_int_equal(blen, strlen(mail_body(m, NULL)));
 }
 
@@ -320,7 +321,7 @@ static void test_duplicate_headers(void **state)
 	assert_string_equal(mail_from(m)->addr, "one@example.org");
 	assert_string_equal(mail_message_id(m), "first@example.org");
 	assert_string_equal(mail_header(m, "Subject"), "first subject");
-	assert_true(has_warning(m, "duplicate header 'subject' ignored"));
+	assert_true(has_warning(m, "duplicate header 'Subject' ignored"));
 	/* No weekday, no seconds, negative half-hour zone. */
 	assert_int_equal(mail_date(m), 1763491620);
 	mail_free(m);
@@ -426,10 +427,12 @@ static void test_subject_parse(void **state)
 		{ "[PATCH vx 3/2] bad", 0, 1, 0, 0, 1, 0, 0, "vx 3/2", "bad" },
 		{ "[PATCH v 1/0] bad2", 0, 1, 0, 0, 1, 0, 0, "v 1/0", "bad2" },
 		{ "[GIT PULL] mm", 0, 0, 0, 0, 1, 0, 0, "GIT PULL", "mm" },
-		{ "plain title [x]", 0, 0, 0, 0, 1, 0, 0, "", "plain title [x]" },
+		{ "plain title [x]", 0, 0, 0, 0, 1, 0, 0, "",
+		  "plain title [x]" },
 		{ "  [PATCH 6.1.y] stable", 0, 1, 0, 0, 1, 0, 0, "6.1.y",
 		  "stable" },
-		{ "[unclosed title", 0, 0, 0, 0, 1, 0, 0, "", "[unclosed title" },
+		{ "[unclosed title", 0, 0, 0, 0, 1, 0, 0, "",
+		  "[unclosed title" },
 		{ "Revert \"x\"", 0, 0, 0, 0, 1, 0, 0, "", "Revert \"x\"" },
 		{ "", 0, 0, 0, 0, 1, 0, 0, "", "" },
 	};
@@ -514,11 +517,12 @@ static void test_multipart_attach(void **state)
 	const struct mail_trailer *t;
 
 	(void)state;
-	assert_string_equal(mail_body(m, NULL),
-			    "Please apply.\n\nSigned-off-by: Cy <cy@example.org>\n"
-			    "diff --git a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n"
-			    "+++ b/mm/x.c\n@@ -1 +1 @@\n-a\n+b\n"
-			    "diff --git a/y b/y");
+	assert_string_equal(
+		mail_body(m, NULL),
+		"Please apply.\n\nSigned-off-by: Cy <cy@example.org>\n"
+		"diff --git a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n"
+		"+++ b/mm/x.c\n@@ -1 +1 @@\n-a\n+b\n"
+		"diff --git a/y b/y");
 	assert_int_equal(mail_trailers(m, &t), 1);
 	assert_string_equal(t[0].key, "Signed-off-by");
 	mail_free(m);
@@ -553,8 +557,7 @@ static void test_charsets(void **state)
 
 	(void)state;
 	m = parse_fixture("cp1252.eml", false);
-	assert_string_equal(mail_subject_text(m),
-			    "\u201cquoted\u201d \u20ac");
+	assert_string_equal(mail_subject_text(m), "\u201cquoted\u201d \u20ac");
 	assert_string_equal(mail_body(m, NULL),
 			    "\u201csmart\u201d \u20ac \ufffd\n");
 	mail_free(m);
@@ -577,7 +580,7 @@ static void test_charsets(void **state)
 	/* iconv with an invalid sequence. */
 	m = parse_str("Content-Type: text/plain; charset=shift_jis\n\n"
 		      "\x82\xa0\x82\n");
-	assert_string_equal(mail_body(m, NULL), "\u3042\ufffd");
+	assert_string_equal(mail_body(m, NULL), "\u3042\ufffd\n");
 	mail_free(m);
 }
 
@@ -591,7 +594,7 @@ static void test_nul_bytes(void **state)
 	assert_int_equal(mail_parse(&m, msg, sizeof(msg) - 1, false), 0);
 	assert_string_equal(mail_subject_text(m), "a");
 	assert_string_equal(mail_body(m, &len), "bo\ufffddy\n");
-	assert_int_equal(len, 9);
+	assert_int_equal(len, 8);
 	mail_free(m);
 }
 
@@ -779,8 +782,9 @@ static void test_parts_and_depth(void **state)
 	sbuf_reset(&sb);
 	sbuf_addstr(&sb, "Subject: deep\n");
 	for (i = 0; i < 12; i++)
-		sbuf_addf(&sb, "Content-Type: multipart/mixed; boundary=b%zu\n"
-			       "\n--b%zu\n",
+		sbuf_addf(&sb,
+			  "Content-Type: multipart/mixed; boundary=b%zu\n"
+			  "\n--b%zu\n",
 			  i, i);
 	sbuf_addstr(&sb, "\ndeep text\n");
 	m = parse_str(sb.buf);
@@ -791,8 +795,9 @@ static void test_parts_and_depth(void **state)
 	sbuf_reset(&sb);
 	sbuf_addstr(&sb, "Subject: s\n");
 	for (i = 0; i < 8; i++)
-		sbuf_addf(&sb, "Content-Type: multipart/mixed; boundary=b%zu\n"
-			       "\n--b%zu\n",
+		sbuf_addf(&sb,
+			  "Content-Type: multipart/mixed; boundary=b%zu\n"
+			  "\n--b%zu\n",
 			  i, i);
 	sbuf_addstr(&sb, "\nok text\n");
 	m = parse_str(sb.buf);
@@ -909,7 +914,10 @@ static void test_mbox_oversized(void **state)
 		"0123456789012345678901234567890123456789012345678901234567890"
 		"12345678901234567890123456789012345678901234567890123456789\n",
 		"\nFrom c\nSubject: three\nMessage-ID: <three@x>\n\nend\n",
-		20 << 20 >> 7, 0, 0, 0
+		20 << 20 >> 7,
+		0,
+		0,
+		0
 	};
 	struct mail_mbox *mb = mail_mbox_new(gen_read, &g, false);
 	struct mail *m;
@@ -939,14 +947,21 @@ static void test_mbox_long_lines(void **state)
 {
 	/* A 3 MB body line is fine; a 1 MB header line fails that message. */
 	struct gensrc g = {
-		"From a\nSubject: one\n\n", "xxxxxxxxxxxxxxxx",
+		"From a\nSubject: one\n\n",
+		"xxxxxxxxxxxxxxxx",
 		"\n\nFrom b\nSubject: two\nMessage-ID: <two@x>\n\nok\n",
-		3 << 20 >> 4, 0, 0, 0
+		3 << 20 >> 4,
+		0,
+		0,
+		0
 	};
 	struct gensrc h = { "From a\nMessage-ID: <h@x>\nSubject: ",
 			    "yyyyyyyyyyyyyyyy",
 			    "\n\nbody\n\nFrom b\nSubject: two\n\nok\n",
-			    1 << 20 >> 4, 0, 0, 0 };
+			    1 << 20 >> 4,
+			    0,
+			    0,
+			    0 };
 	struct mail_mbox *mb = mail_mbox_new(gen_read, &g, false);
 	struct mail *m;
 	size_t len;
@@ -1006,8 +1021,9 @@ static void test_mbox_50mb(void **state)
 
 static void test_linear(void **state)
 {
-	static const char *const fills[] = { "=?", "=?a?q?", "<", "(", "\"",
-					     "[", "?=", "=?utf-8?q?a?= " };
+	static const char *const fills[] = {
+		"=?", "=?a?q?", "<", "(", "\"", "[", "?=", "=?utf-8?q?a?= "
+	};
 	struct sbuf sb = SBUF_INIT;
 	struct mail *m;
 	clock_t t0 = clock();

@@ -1,0 +1,66 @@
+# TAP helpers for mmreview's end-to-end tests (sourced; POSIX sh).
+# Each test gets a scratch directory, removed at exit.
+: "${MMREVIEW:?set MMREVIEW to the binary}"
+: "${SRCDIR:?set SRCDIR to the source tree}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/mmreview-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
+export MMREVIEW_SYSTEM_CONFIG="$T/no-system-config"
+mkdir -p "$HOME"
+_n=0
+_fail=0
+
+ok() { # ok CONDITION-EXIT-CODE DESCRIPTION
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_fail=$((_fail + 1))
+	fi
+}
+
+# run CMD...: runs it, keeps stdout in $T/out, stderr in $T/err, status in $rc
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+is() { # is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '# got:  %s\n# want: %s\n' "$1" "$2"
+	fi
+}
+
+contains() { # contains FILE FIXED-STRING DESCRIPTION
+	if grep -qF -- "$2" "$1"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "# '$2' not in $1:"
+		sed 's/^/#   /' "$1" | head -20
+	fi
+}
+
+lacks() { # lacks FILE FIXED-STRING DESCRIPTION
+	if grep -qF -- "$2" "$1"; then
+		ok 1 "$3"
+		echo "# '$2' unexpectedly in $1"
+	else
+		ok 0 "$3"
+	fi
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_fail" -eq 0 ]
+}
