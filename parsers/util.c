@@ -88,15 +88,22 @@ int mmr_error_set(int code, const char *fmt, ...)
 void mmr_error_prefix(const char *fmt, ...)
 {
 	char old[sizeof(error_msg)];
-	size_t n;
+	size_t n, olen;
 	va_list ap;
 
 	memcpy(old, error_msg, sizeof(old));
 	va_start(ap, fmt);
-	n = vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	n = (size_t)vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
 	va_end(ap);
-	if (n < sizeof(error_msg))
-		snprintf(error_msg + n, sizeof(error_msg) - n, ": %s", old);
+	olen = strlen(old);
+	if (n + 2 >= sizeof(error_msg))
+		return;
+	memcpy(error_msg + n, ": ", 2);
+	n += 2;
+	if (olen > sizeof(error_msg) - 1 - n)
+		olen = sizeof(error_msg) - 1 - n;
+	memcpy(error_msg + n, old, olen);
+	error_msg[n + olen] = '\0';
 }
 
 const char *mmr_error_last(void)
