@@ -9,7 +9,7 @@
 #include "util.h"
 
 #define REPORT_WRAP 72
-#define QUOTE_BEFORE 12 /* hunk lines quoted above a finding */
+#define QUOTE_BEFORE 20 /* hunk lines quoted above a finding */
 #define QUOTE_AFTER 6 /* and below it */
 
 static const char *const format_names[] = {
@@ -50,7 +50,7 @@ static void indent_lines(FILE *f, const char *text, const char *indent)
 		const char *nl = strchr(text, '\n');
 		size_t n = nl ? (size_t)(nl - text) : strlen(text);
 
-		fprintf(f, "%s%.*s\n", indent, (int)n, text);
+		fprintf(f, "%s%.*s\n", n ? indent : "", (int)n, text);
 		text += n + (nl != NULL);
 	}
 }
@@ -542,29 +542,28 @@ static void add_explanation(struct sbuf *sb, const struct rule_finding *fd)
 		sbuf_addch(sb, '\n');
 		add_wrapped(sb, fd->note);
 	}
-	if (fd->partial) {
-		sbuf_addstr(sb, "\n(Reviewed from the patch alone: ");
-		sbuf_addstr(sb, fd->partial_reason ? fd->partial_reason : "");
-		sbuf_addstr(sb, ".)\n");
-	}
 	sbuf_addch(sb, '\n');
 }
 
-/* Which lines of a hunk to quote: a window around each finding. */
-static void quote_hunk(struct sbuf *sb, const struct diff_hunk *h,
-		       const struct rule_findings *fs, const char *path,
-		       bool *gap)
+static bool finding_on(const struct rule_finding *fd, const char *path,
+		       const struct diff_line *dl)
+{
+	return !strcmp(fd->path, path) && line_is(dl, fd);
+}
+
+/* Mark a window of hunk lines around each finding to be quoted. */
+static bool mark_windows(bool *keep, const struct diff_hunk *h,
+			 const struct rule_findings *fs, const char *path)
 {
 	size_t i, j, n = rule_findings_count(fs);
-	bool *keep = xcalloc(h->nlines + 1, sizeof(*keep)), any = false;
+	bool any = false;
 
 	for (i = 0; i < h->nlines; i++) {
 		for (j = 0; j < n; j++) {
-			const struct rule_finding *fd = rule_findings_at(fs, j);
 			size_t a, b;
 
-			if (strcmp(fd->path, path) ||
-			    !line_is(&h->lines[i], fd))
+			if (!finding_on(rule_findings_at(fs, j), path,
+					&h->lines[i]))
 				continue;
 			a = i > QUOTE_BEFORE ? i - QUOTE_BEFORE : 0;
 			b = i + QUOTE_AFTER < h->nlines ? i + QUOTE_AFTER :
@@ -574,10 +573,28 @@ static void quote_hunk(struct sbuf *sb, const struct diff_hunk *h,
 			any = true;
 		}
 	}
-	if (!any)
+	return any;
+}
+
+/* "[ ... ]" once where quoted text was left out. */
+static void flush_elision(struct sbuf *sb, bool *elided)
+{
+	if (!*elided)
+		return;
+	sbuf_addstr(sb, "\n[ ... ]\n\n");
+	*elided = false;
+}
+
+static void quote_hunk(struct sbuf *sb, const struct diff_hunk *h,
+		       const struct rule_findings *fs, const char *path,
+		       bool *elided)
+{
+	bool *keep = xcalloc(h->nlines + 1, sizeof(*keep));
+	size_t i, j, n = rule_findings_count(fs);
+
+	if (!mark_windows(keep, h, fs, path))
 		goto out;
-	if (*gap)
-		sbuf_addstr(sb, "[ ... ]\n\n");
+	flush_elision(sb, elided);
 	sbuf_addf(sb, "> @@ -%u,%u +%u,%u @@%s%s\n", h->old_start, h->old_count,
 		  h->new_start, h->new_count, *h->section ? " " : "",
 		  h->section);
@@ -585,22 +602,22 @@ static void quote_hunk(struct sbuf *sb, const struct diff_hunk *h,
 		const struct diff_line *dl = &h->lines[i];
 
 		if (!keep[i]) {
-			if (i && keep[i - 1])
-				sbuf_addstr(sb, "\n[ ... ]\n\n");
+			*elided = true;
 			continue;
 		}
+		flush_elision(sb, elided);
 		sbuf_addf(sb, "> %c%.*s\n", dl->origin, (int)dl->len, dl->text);
 		for (j = 0; j < n; j++) {
 			const struct rule_finding *fd = rule_findings_at(fs, j);
 
-			if (strcmp(fd->path, path) || !line_is(dl, fd))
+			if (!finding_on(fd, path, dl))
 				continue;
 			add_caret_line(sb, dl, fd);
 			add_explanation(sb, fd);
 		}
 	}
-	*gap = true;
 out:
+	*elided = true; /* the rest of the file is not quoted */
 	free(keep);
 }
 
@@ -615,25 +632,49 @@ static bool file_has_findings(const struct rule_findings *fs, const char *path)
 }
 
 static void quote_file(struct sbuf *sb, const struct diff_file *f,
-		       const struct rule_findings *fs, bool *gap)
+		       const struct rule_findings *fs, bool *elided)
 {
 	const char *path = diff_file_path(f);
 	size_t i;
 
-	if (*gap)
-		sbuf_addstr(sb, "[ ... ]\n\n");
+	flush_elision(sb, elided);
 	sbuf_addf(sb, "> diff --git a/%s b/%s\n",
 		  f->old_path ? f->old_path : path,
 		  f->new_path ? f->new_path : path);
-	if (f->old_id && f->new_id)
+	if (f->old_id && f->new_id && f->old_mode == f->new_mode && f->new_mode)
+		sbuf_addf(sb, "> index %s..%s %o\n", f->old_id, f->new_id,
+			  f->new_mode);
+	else if (f->old_id && f->new_id)
 		sbuf_addf(sb, "> index %s..%s\n", f->old_id, f->new_id);
 	sbuf_addf(sb, "> --- %s%s\n> +++ %s%s\n", f->old_path ? "a/" : "",
 		  f->old_path ? f->old_path : "/dev/null",
 		  f->new_path ? "b/" : "",
 		  f->new_path ? f->new_path : "/dev/null");
-	*gap = false;
 	for (i = 0; i < f->nhunks; i++)
-		quote_hunk(sb, &f->hunks[i], fs, path, gap);
+		quote_hunk(sb, &f->hunks[i], fs, path, elided);
+}
+
+/* Said once: the review saw only the patch, and why. */
+static void add_partial_note(struct sbuf *sb, const struct rule_findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < rule_findings_count(fs); i++) {
+		const struct rule_finding *fd = rule_findings_at(fs, i);
+		struct sbuf note = SBUF_INIT;
+
+		if (!fd->partial)
+			continue;
+		sbuf_addf(&note,
+			  "mmreview read only the lines of the patch, not the "
+			  "whole files (%s).",
+			  fd->partial_reason ? fd->partial_reason : "");
+		sbuf_addstr(sb, "\n\n");
+		add_wrapped(sb, note.buf);
+		sbuf_rtrim(sb);
+		sbuf_release(&note);
+		return;
+	}
 }
 
 static const char *first_name(const char *name, char *buf, size_t len)
@@ -651,7 +692,7 @@ char *report_email(const struct series_patch *p, const struct report_opts *o)
 	struct sbuf sb = SBUF_INIT;
 	char name[128];
 	size_t i;
-	bool gap = false;
+	bool elided = false;
 
 	if (!p->findings || !rule_findings_count(p->findings) || !p->diff)
 		return NULL;
@@ -665,9 +706,10 @@ char *report_email(const struct series_patch *p, const struct report_opts *o)
 		const struct diff_file *f = diff_file(p->diff, i);
 
 		if (file_has_findings(p->findings, diff_file_path(f)))
-			quote_file(&sb, f, p->findings, &gap);
+			quote_file(&sb, f, p->findings, &elided);
 	}
 	sbuf_rtrim(&sb);
+	add_partial_note(&sb, p->findings);
 	sbuf_addstr(&sb, "\n\n-- \nmmreview " MMR_VERSION
 			 ": each question comes from a rule; "
 			 "'mmreview rules show <id>' explains it.\n");
