@@ -107,7 +107,7 @@ check-unit-asan: $(addprefix build/unit-asan/,$(UNIT_NAMES))
 
 check-tap: mmreview kernel-sources
 	MMREVIEW=$(CURDIR)/mmreview SRCDIR=$(CURDIR) \
-	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f tests/tap/
+	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f -e /bin/sh --ext .sh tests/tap/
 
 test: deps
 	$(MAKE) mmreview

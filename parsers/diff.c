@@ -695,17 +695,17 @@ err_invalid:
 }
 
 /* First and one-past-last line a hunk covers (an empty hunk: after start). */
-static void hunk_span(unsigned start, unsigned count, unsigned long *b,
-		      unsigned long *e)
+static void hunk_span(unsigned start, unsigned count, unsigned long long *b,
+		      unsigned long long *e)
 {
-	*b = count ? start : (unsigned long)start + 1;
+	*b = count ? start : (unsigned long long)start + 1;
 	*e = *b + count;
 }
 
 static int check_order(struct parser *p, const struct diff_hunk *h)
 {
 	const struct diff_hunk *prev = h - 1;
-	unsigned long pb, pe, b, e, npb, npe, nb, ne;
+	unsigned long long pb, pe, b, e, npb, npe, nb, ne;
 
 	if (p->hunk_no < 2)
 		return 0;
