@@ -32,7 +32,7 @@ struct span {
 
 struct change_file {
 	struct change_set *set;
-	const struct diff_file *diff;
+	const struct diff_file *diff; /* while being added */
 	char *path;
 	enum change_origin origin;
 	bool partial;
@@ -200,45 +200,93 @@ static int parse_image(struct change_file *f, enum change_side side,
 	return 0;
 }
 
-/* Where hunk h stands in a full image of that side, or MMR_EAPPLY. */
-static int locate(const char *text, size_t len, const struct diff_hunk *h,
-		  enum change_side side, unsigned min_line, unsigned *line)
+/* True when the hunk's lines of side stand at image line `line`. */
+static bool hunk_at(const char *text, const struct csrc *cs,
+		    const struct diff_hunk *h, enum change_side side,
+		    unsigned line)
+{
+	uint32_t s, e;
+	size_t i;
+
+	for (i = 0; i < h->nlines; i++) {
+		const struct diff_line *dl = &h->lines[i];
+
+		if (!on_side(dl, side))
+			continue;
+		if (line > csrc_nlines(cs))
+			return false;
+		s = csrc_line_start(cs, line);
+		e = csrc_line_start(cs, line + 1);
+		if (e > s && text[e - 1] == '\n')
+			e--;
+		if (e - s != dl->len || memcmp(text + s, dl->text, dl->len))
+			return false;
+		line++;
+	}
+	return true;
+}
+
+/* Walks one full image hunk by hunk. */
+struct locator {
+	const char *text;
+	size_t len;
+	const struct csrc *cs;
+	long delta; /* where the last hunk stood minus its header's line */
+	unsigned min; /* the next hunk starts at or after this line */
+};
+
+/*
+ * Where hunk h stands in a full image of that side, or MMR_EAPPLY. The
+ * header's line shifted by the last hunk's offset is tried first; only
+ * then apply_find_hunk() searches.
+ */
+static int locate(struct locator *lc, const struct diff_hunk *h,
+		  enum change_side side, unsigned *line)
 {
 	unsigned start = side ? h->new_start : h->old_start;
+	unsigned n = side_count(h, side);
+	long want = (long)start + lc->delta;
+	int err;
 
-	if (side_count(h, side))
-		return apply_find_hunk(text ? text : "", text ? len : 0, h,
-				       side == CHANGE_NEW, min_line, line);
-	/* Nothing of this side: the hunk sits after line start. */
-	*line = start + 1 > min_line ? start + 1 : min_line;
+	if (!n) {
+		/* Nothing of this side: the hunk sits after line start. */
+		*line = want + 1 > (long)lc->min ? (unsigned)(want + 1) :
+						   lc->min;
+		return 0;
+	}
+	if (want < (long)lc->min || !hunk_at(lc->text, lc->cs, h, side, want)) {
+		err = apply_find_hunk(lc->text, lc->len, h, side == CHANGE_NEW,
+				      lc->min, line);
+		if (err < 0)
+			return err;
+	} else {
+		*line = want;
+	}
+	lc->delta = (long)*line - start;
+	lc->min = *line + n;
 	return 0;
 }
 
-/* Mark the hunks' lines in full images; false when a hunk is not found. */
-static bool locate_full(struct change_file *f, const char *old_text,
-			size_t old_len, const char *new_text, size_t new_len,
+/* Find every hunk in the full images; false when one is not found. */
+static bool locate_full(struct change_file *f, struct locator lc[2],
 			size_t *bad, enum change_side *bad_side)
 {
 	const struct diff_file *df = f->diff;
-	unsigned min[2] = { 1, 1 }, at[2];
+	enum change_side s;
+	unsigned at;
 	size_t i;
 
 	for (i = 0; i < df->nhunks; i++) {
 		const struct diff_hunk *h = &df->hunks[i];
 
-		*bad = i;
-		*bad_side = CHANGE_OLD;
-		if (locate(old_text, old_len, h, CHANGE_OLD, min[0], &at[0]))
-			return false;
-		*bad_side = CHANGE_NEW;
-		if (locate(new_text, new_len, h, CHANGE_NEW, min[1], &at[1]))
-			return false;
-		f->spans[i].first[0] = at[0];
-		f->spans[i].first[1] = at[1];
-		f->spans[i].last[0] = at[0] + side_count(h, CHANGE_OLD) - 1;
-		f->spans[i].last[1] = at[1] + side_count(h, CHANGE_NEW) - 1;
-		min[0] = f->spans[i].last[0] + 1;
-		min[1] = f->spans[i].last[1] + 1;
+		for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+			*bad = i;
+			*bad_side = s;
+			if (locate(&lc[s], h, s, &at))
+				return false;
+			f->spans[i].first[s] = at;
+			f->spans[i].last[s] = at + side_count(h, s) - 1;
+		}
 	}
 	return true;
 }
@@ -278,19 +326,52 @@ static void mark_lines(struct change_file *f)
 	}
 }
 
+static char *not_found(const struct change_file *f, size_t bad,
+		       enum change_side side)
+{
+	const struct diff_hunk *h = &f->diff->hunks[bad];
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addf(&sb,
+		  "%s: hunk %zu (@@ -%u,%u +%u,%u @@) not found in the "
+		  "%s-image",
+		  f->path, bad + 1, h->old_start, h->old_count, h->new_start,
+		  h->new_count, side ? "post" : "pre");
+	return sbuf_detach(&sb, NULL);
+}
+
+/*
+ * Parse the full images and find the hunks in them. Returns 0, a negative
+ * code, or 1 when a hunk is not found (f->why says which).
+ */
 static int build_full(struct change_file *f, const char *old_text,
 		      size_t old_len, const char *new_text, size_t new_len)
 {
+	struct locator lc[2] = {
+		{ old_text ? old_text : "", old_text ? old_len : 0, NULL, 0,
+		  1 },
+		{ new_text ? new_text : "", new_text ? new_len : 0, NULL, 0,
+		  1 },
+	};
+	enum change_side bad_side;
+	size_t bad;
 	int err;
 
-	err = parse_image(f, CHANGE_OLD, old_text ? old_text : "",
-			  old_text ? old_len : 0);
+	err = parse_image(f, CHANGE_OLD, lc[0].text, lc[0].len);
 	if (!err)
-		err = parse_image(f, CHANGE_NEW, new_text ? new_text : "",
-				  new_text ? new_len : 0);
-	if (!err)
-		mark_lines(f);
-	return err;
+		err = parse_image(f, CHANGE_NEW, lc[1].text, lc[1].len);
+	if (err < 0)
+		return err;
+	lc[0].cs = f->img[CHANGE_OLD].cs;
+	lc[1].cs = f->img[CHANGE_NEW].cs;
+	if (!locate_full(f, lc, &bad, &bad_side)) {
+		f->why = not_found(f, bad, bad_side);
+		image_release(&f->img[CHANGE_OLD]);
+		image_release(&f->img[CHANGE_NEW]);
+		return 1;
+	}
+	mark_lines(f);
+	return 0;
 }
 
 /* The fragment of one side: the hunks' lines, an empty line between. */
@@ -685,28 +766,13 @@ static int build_images(struct change_file *f, const char *old_text,
 			size_t old_len, const char *new_text, size_t new_len,
 			const char *why)
 {
-	enum change_side bad_side;
-	size_t bad;
+	int err;
 
-	if (f->origin != CHANGE_FROM_HUNKS) {
-		if (!images_usable(f, old_text, new_text)) {
-			f->why = why ? xstrdup(why) : NULL;
-		} else if (locate_full(f, old_text, old_len, new_text, new_len,
-				       &bad, &bad_side)) {
-			return build_full(f, old_text, old_len, new_text,
-					  new_len);
-		} else {
-			const struct diff_hunk *h = &f->diff->hunks[bad];
-			struct sbuf sb = SBUF_INIT;
-
-			sbuf_addf(&sb,
-				  "%s: hunk %zu (@@ -%u,%u +%u,%u @@) not "
-				  "found in the %s-image",
-				  f->path, bad + 1, h->old_start, h->old_count,
-				  h->new_start, h->new_count,
-				  bad_side ? "post" : "pre");
-			f->why = sbuf_detach(&sb, NULL);
-		}
+	if (f->origin != CHANGE_FROM_HUNKS &&
+	    images_usable(f, old_text, new_text)) {
+		err = build_full(f, old_text, old_len, new_text, new_len);
+		if (err <= 0)
+			return err;
 	} else if (why) {
 		f->why = xstrdup(why);
 	}
@@ -750,6 +816,7 @@ int change_set_add_file(struct change_set *set, const struct diff_file *df,
 	if (err < 0)
 		goto cleanup;
 	pair_changes(f, first);
+	f->diff = NULL; /* only needed while adding */
 	XGROW(set->files, set->afiles, set->nfiles + 1);
 	set->files[set->nfiles++] = f;
 	return 0;
@@ -848,7 +915,7 @@ unsigned change_map_old_to_new(const struct change *c, unsigned old_line)
 	return f->old_to_new[old_line];
 }
 
-/* --- resolving names ------------------------------------------------------- */
+/* --- resolving names ---------------------------------------------------- */
 
 struct builtin {
 	const char *name;

@@ -13,7 +13,18 @@
  *
  * Lines: an "image line" is a 1-based line of the csrc of a side; for a
  * full image it is the file's own line, for a partial image
- * change_file_line() maps it to the file's line.
+ * change_file_line() maps it to the file's line. A partial image is every
+ * hunk's lines of that side, hunks separated by one empty line.
+ *
+ * Each removed or added line belongs to the definition covering it, its
+ * doc comment included; definitions pair across sides by kind, name and
+ * occurrence (the #ifdef and #else variants of one helper stay apart).
+ * A non-blank changed line outside every definition belongs, when it is
+ * function body code (tab-indented, or "}") and the hunk header names a
+ * function ("@@ ... @@ copy_p4d_range(struct ..."), to a CSRC_FUNCTION
+ * change of that name spanning the hunk, else to the file's one CSRC_DECL
+ * change named "". Such changes get a synthesized def (node: the root of
+ * the image). Changes come in the order of their first changed line.
  *
  * The set owns every change, csrc and string it hands out, until
  * change_set_free().
@@ -63,7 +74,11 @@ void change_set_free(struct change_set *set);
  * with origin CHANGE_FROM_HUNKS both are ignored and built from the hunks.
  * why says, for a partial file, what kept the full images from being used
  * ("mm/memory.c: pre-image blob eba719e not in the tree"); it is copied.
- * Returns 0 or a negative code (MMR_ELIMIT past CHANGE_MAX_PER_SET).
+ * Each hunk is looked for in the full images (apply_find_hunk(), so
+ * header lines may be off); when one is not found the file falls back to
+ * the hunks, partial, with a reason naming the file and the hunk. Nothing
+ * of f is kept. Returns 0 or a negative code (MMR_ELIMIT past
+ * CHANGE_MAX_PER_SET or for an image over CSRC_MAX_INPUT, naming the file).
  */
 int change_set_add_file(struct change_set *set, const struct diff_file *f,
 			const char *old_text, size_t old_len,
@@ -123,8 +138,8 @@ struct change_expansion {
 /*
  * Resolve a macro or one-expression static inline helper by name, looking
  * in this patch's new images, the linked earlier patches, the base tree,
- * then the built-in table. The result is cached and owned by the set.
- * Returns NULL when not found.
+ * then the built-in table. The result is cached and owned by the set
+ * (misses too). Returns NULL when not found or name is not an identifier.
  */
 const struct change_expansion *change_resolve(const struct change *c,
 					      const char *name);

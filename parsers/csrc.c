@@ -197,30 +197,46 @@ static size_t blank_args(char *t, size_t len, size_t i)
 	return j;
 }
 
-/*
- * After "#", the directive name: the identifier following define, undef,
- * ifdef and ifndef is a macro name and is kept.
- */
-static bool directive_names_macro(const char *t, size_t len, size_t i)
+/* True when the physical line holding i ends with a line continuation. */
+static bool line_continues(const char *t, size_t len, size_t i)
 {
-	static const char *const dirs[] = { "define", "undef", "ifdef",
-					    "ifndef" };
-	size_t k, n = 0;
+	const char *nl = memchr(t + i, '\n', len - i);
+	size_t e = nl ? (size_t)(nl - t) : len;
 
-	while (i < len && (t[i] == ' ' || t[i] == '\t'))
-		i++;
-	while (i + n < len && is_ident_char(t[i + n]))
-		n++;
-	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++)
-		if (strlen(dirs[k]) == n && !memcmp(t + i, dirs[k], n))
-			return true;
-	return false;
+	while (e > i && t[e - 1] == '\r')
+		e--;
+	return nl && e > i && t[e - 1] == '\\';
+}
+
+/*
+ * Skip a preprocessor directive from its '#' (macro bodies are opaque to
+ * tree-sitter: nothing in them is blanked). A comment followed by a line
+ * continuation is blanked, as tree-sitter loses the macro around it.
+ */
+static size_t skip_directive(char *t, size_t len, size_t i)
+{
+	size_t j;
+
+	while (i < len && t[i] != '\n') {
+		if (t[i] == '\\' && i + 1 < len && t[i + 1] == '\n') {
+			i += 2;
+		} else if (t[i] == '"' || t[i] == '\'') {
+			i = skip_quoted(t, len, i);
+		} else if ((j = skip_comment(t, len, i)) != i) {
+			if (t[i + 1] == '*' && line_continues(t, len, j))
+				blank(t, i, j);
+			i = j;
+		} else {
+			i++;
+		}
+	}
+	return i;
 }
 
 static void blank_annotations(char *t, size_t len)
 {
 	const struct annotation *a;
-	bool line_start = true, keep_next = false;
+	bool line_start = true;
 	size_t i = 0, j;
 
 	while (i < len) {
@@ -228,34 +244,30 @@ static void blank_annotations(char *t, size_t len)
 
 		if (c == '\n') {
 			line_start = true;
-			keep_next = false;
 			i++;
 		} else if (c == ' ' || c == '\t') {
 			i++;
 		} else if (c == '/' && (j = skip_comment(t, len, i)) != i) {
 			i = j;
+		} else if (c == '#' && line_start) {
+			i = skip_directive(t, len, i);
 		} else if (c == '"' || c == '\'') {
 			i = skip_quoted(t, len, i);
 			line_start = false;
-		} else if (c == '#' && line_start) {
-			keep_next = directive_names_macro(t, len, i + 1);
-			line_start = false;
-			i++;
 		} else if (is_ident_start(c)) {
 			for (j = i + 1; j < len && is_ident_char(t[j]); j++)
 				;
-			a = keep_next ? NULL : annotation_find(t + i, j - i);
-			keep_next = false;
-			line_start = false;
+			a = annotation_find(t + i, j - i);
 			if (a) {
 				blank(t, i, j);
 				if (a->args)
 					j = blank_args(t, len, j);
 			}
+			line_start = false;
 			i = j;
 		} else if (c >= '0' && c <= '9') {
 			while (i < len && is_ident_char(t[i]))
-				i++;
+				i++; /* 0x__init is a (bad) number */
 			line_start = false;
 		} else {
 			line_start = false;
@@ -456,7 +468,7 @@ static int def_kind(TSNode n, TSNode *name)
 	}
 	if (!strcmp(t, "preproc_def") || !strcmp(t, "preproc_function_def")) {
 		*name = field(n, "name");
-		return t[7] == 'd' ? CSRC_MACRO : CSRC_FUNC_MACRO;
+		return strcmp(t, "preproc_def") ? CSRC_FUNC_MACRO : CSRC_MACRO;
 	}
 	if (!strcmp(t, "type_definition")) {
 		*name = declarator_name(field(n, "declarator"));
@@ -579,17 +591,118 @@ static bool macro_function_head(const struct csrc *cs, TSNode n, TSNode *name)
 	return true;
 }
 
-static void collect_defs(struct collect *co, TSNode parent, unsigned depth)
+static bool is_specifier(TSNode n)
 {
-	struct doc_run run = { 0 };
+	static const char *const types[] = {
+		"storage_class_specifier", "type_qualifier",
+		"primitive_type",	   "type_identifier",
+		"sized_type_specifier",	   "struct_specifier",
+		"union_specifier",	   "enum_specifier",
+		"attribute_specifier",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (type_is(n, types[i]))
+			return true;
+	return false;
+}
+
+/* A function's declarator, possibly under pointer declarators. */
+static bool is_function_declarator(TSNode d)
+{
+	unsigned depth;
+
+	for (depth = 0; depth < 16 && type_is(d, "pointer_declarator"); depth++)
+		d = field(d, "declarator");
+	return type_is(d, "function_declarator");
+}
+
+/* State of one list of siblings. */
+struct level {
+	TSNode parent;
+	struct doc_run run;
+	TSNode head, head_name; /* a macro-made function's head */
+	uint32_t head_doc;
+	bool in_spec; /* after specifiers, inside an ERROR */
+	uint32_t spec_start, spec_doc;
+};
+
+static void collect_defs(struct collect *co, TSNode parent, unsigned depth,
+			 const struct doc_run *inherit);
+
+/*
+ * In an ERROR node, "static bool foo(args) {" followed by statements is a
+ * function whose end tree-sitter lost: it spans to the ERROR's end.
+ */
+static bool error_function(struct collect *co, struct level *lv, TSNode n,
+			   uint32_t doc_start)
+{
+	TSNode next;
+
+	if (ts_node_symbol(lv->parent) != (TSSymbol)-1 ||
+	    !is_function_declarator(n))
+		return false;
+	next = ts_node_next_sibling(n);
+	if (!type_is(next, "{"))
+		return false;
+	if (!lv->in_spec) {
+		lv->spec_start = ts_node_start_byte(n);
+		lv->spec_doc = doc_start;
+	}
+	add_def(co, lv->parent, lv->spec_start, CSRC_FUNCTION,
+		declarator_name(n), lv->spec_doc);
+	return true;
+}
+
+static void collect_child(struct collect *co, struct level *lv, TSNode n,
+			  unsigned depth)
+{
+	uint32_t s = ts_node_start_byte(n);
+	bool doc = lv->run.active &&
+		   lv->run.end_line + 1 >= csrc_line_of(co->cs, s);
+	uint32_t doc_start = doc ? lv->run.start : s;
+	struct doc_run inherit = lv->run;
+	TSNode name;
+	int kind = def_kind(n, &name);
+
+	if (kind >= 0)
+		add_def(co, n, s, kind, name, doc_start);
+	else if (!ts_node_is_null(lv->head) && type_is(n, "compound_statement"))
+		add_def(co, n, ts_node_start_byte(lv->head), CSRC_FUNCTION,
+			lv->head_name, lv->head_doc);
+	else if (!error_function(co, lv, n, doc_start) && is_container(n))
+		collect_defs(co, n, depth + 1, doc ? &inherit : NULL);
+	lv->head = (TSNode){ 0 };
+	if (macro_function_head(co->cs, n, &lv->head_name)) {
+		lv->head = n;
+		lv->head_doc = doc_start;
+	}
+	if (is_specifier(n) && !lv->in_spec) {
+		lv->spec_start = s;
+		lv->spec_doc = doc_start;
+	}
+	lv->in_spec = is_specifier(n);
+	lv->run.active = false;
+	lv->run.prev_end_line = end_line_of(co->cs, s, ts_node_end_byte(n));
+}
+
+/*
+ * Definitions among parent's children, and inside the #if blocks, extern
+ * "C" blocks and ERROR nodes among them. inherit: the comment run above
+ * parent, which documents a definition at its very start.
+ */
+static void collect_defs(struct collect *co, TSNode parent, unsigned depth,
+			 const struct doc_run *inherit)
+{
+	struct level lv = { .parent = parent };
 	TSTreeCursor cur;
-	TSNode n, name, head = { 0 }, head_name = { 0 };
-	uint32_t s, head_doc = 0;
-	bool doc;
-	int kind;
+	TSNode n;
 
 	if (depth > CSRC_MAX_DEPTH)
 		return;
+	if (inherit && ts_node_symbol(parent) == (TSSymbol)-1)
+		lv.run = *inherit;
 	cur = ts_tree_cursor_new(parent);
 	if (!ts_tree_cursor_goto_first_child(&cur))
 		goto out;
@@ -597,29 +710,10 @@ static void collect_defs(struct collect *co, TSNode parent, unsigned depth)
 		n = ts_tree_cursor_current_node(&cur);
 		if (!ts_node_is_named(n))
 			continue;
-		if (type_is(n, "comment")) {
-			doc_comment(co->cs, &run, n);
-			continue;
-		}
-		s = ts_node_start_byte(n);
-		doc = run.active && run.end_line + 1 >= csrc_line_of(co->cs, s);
-		kind = def_kind(n, &name);
-		if (kind >= 0) {
-			add_def(co, n, s, kind, name, doc ? run.start : s);
-		} else if (!ts_node_is_null(head) &&
-			   type_is(n, "compound_statement")) {
-			add_def(co, n, ts_node_start_byte(head), CSRC_FUNCTION,
-				head_name, head_doc);
-		} else if (is_container(n)) {
-			collect_defs(co, n, depth + 1);
-		}
-		head = (TSNode){ 0 };
-		if (macro_function_head(co->cs, n, &head_name)) {
-			head = n;
-			head_doc = doc ? run.start : s;
-		}
-		run.active = false;
-		run.prev_end_line = end_line_of(co->cs, s, ts_node_end_byte(n));
+		if (type_is(n, "comment"))
+			doc_comment(co->cs, &lv.run, n);
+		else
+			collect_child(co, &lv, n, depth);
 	} while (ts_tree_cursor_goto_next_sibling(&cur) && !co->full);
 out:
 	ts_tree_cursor_delete(&cur);
@@ -631,7 +725,7 @@ static void build_defs(struct csrc *cs)
 	char *p;
 	size_t i;
 
-	collect_defs(&co, ts_tree_root_node(cs->tree), 0);
+	collect_defs(&co, ts_tree_root_node(cs->tree), 0, NULL);
 	cs->names = xmalloc(co.names_len + 1);
 	p = cs->names;
 	for (i = 0; i < cs->ndefs; i++) {
@@ -670,6 +764,7 @@ int csrc_parse(struct csrc **out, const char *text, size_t len)
 	struct csrc *cs;
 	int err;
 
+	assert(out && (text || !len));
 	*out = NULL;
 	if (len > CSRC_MAX_INPUT)
 		return mmr_error_set(MMR_ELIMIT,

@@ -3,7 +3,10 @@
  * csrc: C source parsed with tree-sitter (the C grammar), made fit for
  * kernel code: annotations such as __init, __user, __rcu, __must_check are
  * blanked to spaces of the same length before parsing, so every byte
- * offset and line/column is that of the original text.
+ * offset and line/column is that of the original text. Comments, strings
+ * and preprocessor lines are left alone, except a comment followed by a
+ * line continuation inside a #define, which is blanked too (tree-sitter
+ * loses the macro around it).
  *
  * A struct csrc owns its copy of the text, the tree and every string or
  * array it hands out (valid until csrc_free()) unless a function says the
@@ -33,7 +36,14 @@ enum csrc_kind {
 	CSRC_DECL, /* a global or a prototype */
 };
 
-/* A top-level definition (also inside #if/#ifdef blocks, extern "C"). */
+/*
+ * A top-level definition (also inside #if/#ifdef blocks, extern "C" and
+ * ERROR nodes). Two kinds of function tree-sitter does not see whole get
+ * a def too: "SYSCALL_DEFINEn(name, ...) { }" (named by its first
+ * argument, else by the macro; node is the body) and a function header
+ * followed by "{" inside an ERROR node (node is the ERROR node, up to
+ * whose end it spans).
+ */
 struct csrc_def {
 	enum csrc_kind kind;
 	const char *name; /* never NULL; "" when it has none */
@@ -145,9 +155,11 @@ struct csrc_expansion {
 };
 
 /*
- * Find name as a macro or one-expression static inline function in cs.
- * Returns 0 and fills *out (release with csrc_expansion_release()), or
- * MMR_ENOTFOUND.
+ * Find name as a macro or one-expression static function in cs (the
+ * first such definition: the #ifdef branch before its #else stub).
+ * Function bodies are "{ return expr; }", comments aside. name NULL or ""
+ * takes the first macro or helper of any name. Returns 0 and fills *out
+ * (release with csrc_expansion_release()), or MMR_ENOTFOUND.
  */
 int csrc_expansion_find(const struct csrc *cs, const char *name,
 			struct csrc_expansion *out);

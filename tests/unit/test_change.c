@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for parsers/change.c; fixtures in tests/fixtures/change/. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "apply.h"
+#include "change.h"
+#include "diff.h"
+#include "sbuf.h"
+#include "util.h"
+
+#define FIXTURES "tests/fixtures/change/"
+#define KERNEL "build/kernel/6.1/"
+
+static char *read_file(const char *path, size_t *len)
+{
+	struct sbuf sb = SBUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		fail_msg("cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		assert_int_equal(sbuf_add(&sb, chunk, n), 0);
+	fclose(fp);
+	return sbuf_detach(&sb, len);
+}
+
+static struct diff *parse_patch(const char *path)
+{
+	struct diff *d = NULL;
+	size_t len;
+	char *buf = read_file(path, &len);
+
+	if (diff_parse(&d, buf, len))
+		fail_msg("%s: %s", path, mmr_error_last());
+	free(buf);
+	return d;
+}
+
+/* Add file i of d with the given images (paths, or NULL: from hunks). */
+static void add_file(struct change_set *set, const struct diff *d, size_t i,
+		     const char *old_path, const char *new_path)
+{
+	char *old = NULL, *new = NULL;
+	size_t olen = 0, nlen = 0;
+	int err;
+
+	if (old_path)
+		old = read_file(old_path, &olen);
+	if (new_path)
+		new = read_file(new_path, &nlen);
+	err = change_set_add_file(set, diff_file(d, i), old, olen, new, nlen,
+				  old ? CHANGE_FROM_BLOB : CHANGE_FROM_HUNKS,
+				  NULL);
+	if (err)
+		fail_msg("add file %zu: %s", i, mmr_error_last());
+	free(old);
+	free(new);
+}
+
+/* The image line holding text s at or after byte from, or 0. */
+static unsigned line_of_text(const struct csrc *cs, uint32_t from,
+			     const char *s)
+{
+	size_t len;
+	const char *t = csrc_text(cs, &len), *p = strstr(t + from, s);
+
+	return p ? csrc_line_of(cs, p - t) : 0;
+}
+
+/* Image lines changed on side within [from, to]. */
+static unsigned count_changed(const struct change *c, enum change_side side,
+			      unsigned from, unsigned to)
+{
+	unsigned n = 0, l;
+
+	for (l = from; l <= to; l++)
+		n += change_line_changed(c, side, l);
+	return n;
+}
+
+static bool comment_names(const struct change *c, const char *word)
+{
+	const struct csrc *cs = change_src(c, CHANGE_NEW);
+	const struct csrc_def *d = change_def(c, CHANGE_NEW);
+	struct csrc_comment *cm;
+	size_t n = csrc_comments(cs, d->doc_start, d->end, &cm), i;
+	const char *t = csrc_text(cs, NULL);
+	bool found = false;
+
+	for (i = 0; i < n; i++)
+		if (memmem(t + cm[i].start, cm[i].end - cm[i].start, word,
+			   strlen(word)))
+			found = true;
+	free(cm);
+	return found;
+}
+
+/*
+ * The seed case's expectations, on either kind of image: line numbers
+ * are image lines, file lines are given for the file.
+ */
+static void check_seed(const struct change_set *set, unsigned rm_file_line,
+		       unsigned macro_file_line)
+{
+	const struct change *m, *f;
+	const struct csrc_def *od, *nd;
+	unsigned l;
+
+	assert_int_equal(change_set_count(set), 2);
+	m = change_set_at(set, 0);
+	assert_string_equal(change_name(m), "VM_COPY_ON_FORK");
+	assert_int_equal(change_kind(m), CSRC_MACRO);
+	assert_string_equal(change_path(m), "include/linux/mm.h");
+	assert_null(change_def(m, CHANGE_OLD));
+	nd = change_def(m, CHANGE_NEW);
+	assert_non_null(nd);
+	assert_int_equal(change_file_line(m, CHANGE_NEW, nd->start_line),
+			 macro_file_line);
+	assert_int_equal(nd->end_line - nd->doc_line, 19);
+	assert_int_equal(
+		count_changed(m, CHANGE_NEW, nd->doc_line, nd->end_line), 20);
+	assert_true(comment_names(m, "dst_vma"));
+	assert_false(comment_names(m, "src_vma"));
+
+	f = change_set_at(set, 1);
+	assert_string_equal(change_name(f), "vma_needs_copy");
+	assert_int_equal(change_kind(f), CSRC_FUNCTION);
+	assert_string_equal(change_path(f), "mm/memory.c");
+	od = change_def(f, CHANGE_OLD);
+	nd = change_def(f, CHANGE_NEW);
+	assert_non_null(od);
+	assert_non_null(nd);
+	assert_string_equal(od->name, "vma_needs_copy");
+	assert_string_equal(nd->name, "vma_needs_copy");
+	l = line_of_text(change_src(f, CHANGE_OLD), od->start,
+			 "\tif (userfaultfd_wp(dst_vma))\n");
+	assert_true(l >= od->start_line && l <= od->end_line);
+	assert_true(change_line_changed(f, CHANGE_OLD, l));
+	assert_int_equal(change_file_line(f, CHANGE_OLD, l), rm_file_line);
+	assert_int_equal(change_map_old_to_new(f, l), 0);
+	assert_int_equal(
+		count_changed(f, CHANGE_OLD, od->start_line, od->end_line), 10);
+	l = line_of_text(change_src(f, CHANGE_NEW), nd->start,
+			 "\tif (src_vma->vm_flags & VM_COPY_ON_FORK)\n");
+	assert_true(l >= nd->start_line && l <= nd->end_line);
+	assert_true(change_line_changed(f, CHANGE_NEW, l));
+	assert_false(change_line_changed(f, CHANGE_NEW, l + 1));
+	assert_int_equal(
+		count_changed(f, CHANGE_NEW, nd->start_line, nd->end_line), 1);
+	/* "{" is unchanged: old line start+2 is new line start+2. */
+	assert_int_equal(change_map_old_to_new(f, od->start_line + 2),
+			 nd->start_line + 2);
+}
+
+static void check_resolve_in_patch(const struct change_set *set)
+{
+	const struct change *c = change_set_at(set, 1);
+	const struct change_expansion *x;
+
+	x = change_resolve(c, "VM_COPY_ON_FORK");
+	assert_non_null(x);
+	assert_int_equal(x->found, CHANGE_FOUND_PATCH);
+	assert_int_equal(x->exp.kind, CSRC_MACRO);
+	assert_string_equal(x->exp.body,
+			    "(VM_PFNMAP | VM_MIXEDMAP | VM_UFFD_WP)");
+	assert_string_equal(x->where, "include/linux/mm.h:437");
+	assert_ptr_equal(change_resolve(c, "VM_COPY_ON_FORK"), x);
+	x = change_resolve(c, "userfaultfd_wp");
+	assert_non_null(x);
+	assert_int_equal(x->found, CHANGE_FOUND_BUILTIN);
+	assert_string_equal(x->where, "built-in");
+	assert_string_equal(x->exp.body, "vma->vm_flags & VM_UFFD_WP");
+	assert_int_equal(x->exp.nparams, 1);
+	assert_string_equal(x->exp.params[0], "vma");
+	x = change_resolve(c, "is_cow_mapping");
+	assert_non_null(x);
+	assert_string_equal(
+		x->exp.body,
+		"(flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE");
+	assert_null(change_resolve(c, "no_such_helper"));
+	assert_null(change_resolve(c, "no_such_helper"));
+	assert_null(change_resolve(c, "a->b"));
+	assert_null(change_resolve(c, ""));
+	assert_null(change_resolve(c, "1abc"));
+}
+
+static void test_seed_hunks(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "seed.mbox");
+	struct change_set *set = change_set_new();
+	const struct change *c;
+
+	(void)state;
+	add_file(set, d, 0, NULL, NULL);
+	add_file(set, d, 1, NULL, NULL);
+	check_seed(set, 1259, 437);
+	c = change_set_at(set, 1);
+	assert_true(change_partial(c));
+	assert_int_equal(change_origin(c), CHANGE_FROM_HUNKS);
+	assert_string_equal(change_partial_reason(c),
+			    "mm/memory.c: built from the hunks alone");
+	/* The fragment is the hunk: 16 old lines, 7 new. */
+	assert_int_equal(csrc_nlines(change_src(c, CHANGE_OLD)), 16);
+	assert_int_equal(csrc_nlines(change_src(c, CHANGE_NEW)), 7);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 1), 1250);
+	check_resolve_in_patch(set);
+	change_set_free(set);
+	diff_free(d);
+}
+
+static void test_seed_full(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "seed.mbox");
+	struct change_set *set = change_set_new();
+	const struct change *c;
+
+	(void)state;
+	/* Excerpts: the hunks stand far from their header's lines. */
+	add_file(set, d, 0, FIXTURES "mm-old.h", FIXTURES "mm-new.h");
+	add_file(set, d, 1, FIXTURES "memory-old.c", FIXTURES "memory-new.c");
+	check_seed(set, 39, 33);
+	c = change_set_at(set, 1);
+	assert_false(change_partial(c));
+	assert_null(change_partial_reason(c));
+	assert_int_equal(change_origin(c), CHANGE_FROM_BLOB);
+	assert_string_equal(change_origin_name(change_origin(c)), "blob");
+	/* copy_p4d_range is whole and untouched: no change for it. */
+	assert_non_null(csrc_def_find(change_src(c, CHANGE_OLD),
+				      "copy_p4d_range", CSRC_FUNCTION));
+	assert_int_equal(change_map_old_to_new(c, 5), 5);
+	assert_int_equal(change_map_old_to_new(c, 50), 41);
+	change_set_free(set);
+	diff_free(d);
+}
+
+static char *lookup_fixture(void *ctx, const char *name, char **where)
+{
+	size_t len;
+	int *calls = ctx;
+
+	(*calls)++;
+	if (strcmp(name, "userfaultfd_wp") && strcmp(name, "userfaultfd_minor"))
+		return NULL;
+	*where = xstrdup("include/linux/userfaultfd_k.h:119");
+	return read_file(FIXTURES "userfaultfd_k.h", &len);
+}
+
+static void test_resolve_lookup_and_links(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "seed.mbox");
+	struct diff *d2 = parse_patch(FIXTURES "cut.patch");
+	struct change_set *set = change_set_new();
+	struct change_set *next = change_set_new();
+	const struct change_expansion *x;
+	int calls = 0;
+
+	(void)state;
+	add_file(set, d, 0, NULL, NULL);
+	add_file(set, d, 1, NULL, NULL);
+	change_set_set_lookup(set, lookup_fixture, &calls);
+	x = change_resolve(change_set_at(set, 1), "userfaultfd_wp");
+	assert_non_null(x);
+	assert_int_equal(x->found, CHANGE_FOUND_TREE);
+	assert_string_equal(x->where, "include/linux/userfaultfd_k.h:119");
+	assert_string_equal(x->exp.body, "vma->vm_flags & VM_UFFD_WP");
+	assert_int_equal(calls, 1);
+	/* Cached, misses too. */
+	assert_ptr_equal(
+		change_resolve(change_set_at(set, 0), "userfaultfd_wp"), x);
+	assert_null(change_resolve(change_set_at(set, 0), "nothing_here"));
+	assert_null(change_resolve(change_set_at(set, 0), "nothing_here"));
+	assert_int_equal(calls, 2);
+	/* The built-in table comes after the tree. */
+	x = change_resolve(change_set_at(set, 0), "vma_is_anonymous");
+	assert_int_equal(x->found, CHANGE_FOUND_BUILTIN);
+	assert_string_equal(x->exp.body, "!vma->vm_ops");
+
+	/* A later patch sees the earlier one's macro. */
+	add_file(next, d2, 0, NULL, NULL);
+	change_set_link(next, set);
+	x = change_resolve(change_set_at(next, 0), "VM_COPY_ON_FORK");
+	assert_non_null(x);
+	assert_int_equal(x->found, CHANGE_FOUND_SERIES);
+	assert_string_equal(x->where, "include/linux/mm.h:437");
+	change_set_free(next);
+	change_set_free(set);
+	diff_free(d);
+	diff_free(d2);
+}
+
+static void assert_span(const struct change *c, enum change_side side,
+			unsigned first, unsigned last)
+{
+	const struct csrc_def *d = change_def(c, side);
+
+	assert_non_null(d);
+	assert_int_equal(d->start_line, first);
+	assert_int_equal(d->end_line, last);
+}
+
+/* Cut functions in fragments: named from the hunk's section. */
+static void test_cut_hunks(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "cut.patch");
+	struct change_set *set = change_set_new();
+	const struct change *c;
+	const struct csrc_def *def;
+
+	(void)state;
+	add_file(set, d, 0, NULL, NULL);
+	assert_int_equal(change_set_count(set), 3);
+	c = change_set_at(set, 0);
+	assert_string_equal(change_name(c), "alpha");
+	assert_int_equal(change_kind(c), CSRC_FUNCTION);
+	/* The whole first hunk on each side; the node is the root. */
+	assert_span(c, CHANGE_OLD, 1, 7);
+	assert_span(c, CHANGE_NEW, 1, 7);
+	def = change_def(c, CHANGE_OLD);
+	assert_true(
+		ts_node_eq(def->node, csrc_root(change_src(c, CHANGE_OLD))));
+	assert_true(change_line_changed(c, CHANGE_OLD, 4));
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 4), 13);
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 8), 0);
+
+	c = change_set_at(set, 1);
+	assert_string_equal(change_name(c), "");
+	assert_int_equal(change_kind(c), CSRC_DECL);
+	assert_null(change_def(c, CHANGE_OLD));
+	assert_span(c, CHANGE_NEW, 11, 11);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 11), 32);
+
+	/* delta is whole in the second hunk: not alpha's, not swallowed. */
+	c = change_set_at(set, 2);
+	assert_string_equal(change_name(c), "delta");
+	assert_span(c, CHANGE_OLD, 11, 14);
+	assert_span(c, CHANGE_NEW, 12, 15);
+	change_set_free(set);
+	diff_free(d);
+}
+
+/* Full images where the hunks stand at other lines than the headers say. */
+static void test_cut_full_offsets(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "cut.patch");
+	struct change_set *set = change_set_new();
+	const struct change *c;
+
+	(void)state;
+	add_file(set, d, 0, FIXTURES "foo-old.c", FIXTURES "foo-new.c");
+	assert_int_equal(change_set_count(set), 3);
+	c = change_set_at(set, 0);
+	assert_string_equal(change_name(c), "alpha");
+	assert_span(c, CHANGE_OLD, 12, 21);
+	assert_int_equal(change_def(c, CHANGE_OLD)->doc_line, 11);
+	assert_true(change_line_changed(c, CHANGE_OLD, 17));
+	assert_true(change_line_changed(c, CHANGE_NEW, 17));
+	assert_false(change_line_changed(c, CHANGE_OLD, 16));
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 17), 17);
+	assert_int_equal(change_map_old_to_new(c, 16), 16);
+	assert_int_equal(change_map_old_to_new(c, 17), 0);
+	assert_int_equal(change_map_old_to_new(c, 22), 22);
+	assert_int_equal(change_map_old_to_new(c, 23), 24);
+	assert_int_equal(change_map_old_to_new(c, 1), 1);
+	c = change_set_at(set, 1);
+	assert_string_equal(change_name(c), "");
+	assert_span(c, CHANGE_NEW, 23, 23);
+	c = change_set_at(set, 2);
+	assert_string_equal(change_name(c), "delta");
+	assert_span(c, CHANGE_OLD, 23, 26);
+	assert_span(c, CHANGE_NEW, 24, 27);
+	change_set_free(set);
+	diff_free(d);
+}
+
+/* A hunk not in the given image: fall back to the hunks, say why. */
+static void test_fallback(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "cut.patch");
+	struct change_set *set = change_set_new();
+	const struct change *c;
+	static const char other[] = "int unrelated;\n";
+
+	(void)state;
+	assert_int_equal(change_set_add_file(
+				 set, diff_file(d, 0), other, strlen(other),
+				 other, strlen(other), CHANGE_FROM_GIT, NULL),
+			 0);
+	assert_int_equal(change_set_count(set), 3);
+	c = change_set_at(set, 0);
+	assert_true(change_partial(c));
+	assert_int_equal(change_origin(c), CHANGE_FROM_GIT);
+	assert_string_equal(change_partial_reason(c),
+			    "mm/foo.c: hunk 1 (@@ -10,7 +10,7 @@) not found "
+			    "in the pre-image");
+	assert_string_equal(change_name(c), "alpha");
+	/* The caller's reason is kept. */
+	assert_int_equal(change_set_add_file(set, diff_file(d, 0), NULL, 0,
+					     NULL, 0, CHANGE_FROM_HUNKS,
+					     "mm/foo.c: blob 1111111 missing"),
+			 0);
+	assert_string_equal(change_partial_reason(change_set_at(set, 3)),
+			    "mm/foo.c: blob 1111111 missing");
+	change_set_free(set);
+	diff_free(d);
+}
+
+static bool have_kernel(void)
+{
+	if (access(KERNEL "mm/memory.c", R_OK) == 0)
+		return true;
+	print_message("skip: " KERNEL " not present (sh mk/kernel.sh "
+		      "build/kernel)\n");
+	return false;
+}
+
+/* The seed patch on Debian's 6.1 files, which are its exact pre-image. */
+static void test_seed_kernel_tree(void **state)
+{
+	static const char *const paths[] = { KERNEL "include/linux/mm.h",
+					     KERNEL "mm/memory.c" };
+	struct diff *d = parse_patch(FIXTURES "seed.mbox");
+	struct change_set *set = change_set_new();
+	size_t i, olen, nlen;
+	char *old, *new;
+
+	(void)state;
+	if (!have_kernel()) {
+		change_set_free(set);
+		diff_free(d);
+		skip();
+	}
+	for (i = 0; i < 2; i++) {
+		old = read_file(paths[i], &olen);
+		assert_int_equal(
+			apply_file(&new, &nlen, old, olen, diff_file(d, i)), 0);
+		assert_int_equal(change_set_add_file(set, diff_file(d, i), old,
+						     olen, new, nlen,
+						     CHANGE_FROM_BLOB, NULL),
+				 0);
+		free(old);
+		free(new);
+	}
+	check_seed(set, 1259, 437);
+	assert_int_equal(
+		change_def(change_set_at(set, 1), CHANGE_OLD)->doc_line, 1245);
+	check_resolve_in_patch(set);
+	change_set_free(set);
+	diff_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_hunks),
+		cmocka_unit_test(test_seed_full),
+		cmocka_unit_test(test_resolve_lookup_and_links),
+		cmocka_unit_test(test_cut_hunks),
+		cmocka_unit_test(test_cut_full_offsets),
+		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_seed_kernel_tree),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
