@@ -287,21 +287,36 @@ static const char *node_type(TSNode n)
 /* Visit n and its descendants in text order; visit returns false to prune. */
 typedef bool (*visit_fn)(TSNode n, void *arg);
 
-static void walk(TSNode root, visit_fn visit, void *arg)
+static void walk_range(TSNode root, uint32_t start, uint32_t end,
+		       visit_fn visit, void *arg)
 {
 	TSTreeCursor cur = ts_tree_cursor_new(root);
 
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&cur);
 
-		if (visit(n, arg) && ts_tree_cursor_goto_first_child(&cur))
+		/* Jump to the first child reaching start: no sibling walk. */
+		if (visit(n, arg) &&
+		    ts_tree_cursor_goto_first_child_for_byte(&cur, start) >= 0)
 			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&cur))
+		for (;;) {
+			if (ts_tree_cursor_goto_next_sibling(&cur)) {
+				TSNode next = ts_tree_cursor_current_node(&cur);
+
+				if (ts_node_start_byte(next) < end)
+					break;
+			}
 			if (!ts_tree_cursor_goto_parent(&cur))
 				goto out;
+		}
 	}
 out:
 	ts_tree_cursor_delete(&cur);
+}
+
+static void walk(TSNode root, visit_fn visit, void *arg)
+{
+	walk_range(root, 0, UINT32_MAX, visit, arg);
 }
 
 /* Null-safe accessors: tree-sitter 0.20 dereferences a null node. */
@@ -1012,7 +1027,7 @@ size_t csrc_conditions(const struct csrc *cs, uint32_t start, uint32_t end,
 	struct range_walk w = { .cs = cs, .start = start, .end = end };
 
 	if (start < end)
-		walk(csrc_root(cs), visit_cond, &w);
+		walk_range(csrc_root(cs), start, end, visit_cond, &w);
 	if (w.n > 1)
 		qsort(w.items, w.n, sizeof(struct csrc_cond), cond_cmp);
 	*out = w.items ? w.items : xmalloc(1);
@@ -1048,7 +1063,7 @@ size_t csrc_comments(const struct csrc *cs, uint32_t start, uint32_t end,
 	struct range_walk w = { .cs = cs, .start = start, .end = end };
 
 	if (start < end)
-		walk(csrc_root(cs), visit_comment, &w);
+		walk_range(csrc_root(cs), start, end, visit_comment, &w);
 	*out = w.items ? w.items : xmalloc(1);
 	return w.n;
 }
