@@ -16,7 +16,10 @@
 /* The removed atoms of one role that the added atom may have replaced. */
 struct swap {
 	const struct role_atoms *old, *new;
-	const struct role_atom *added; /* on the new role */
+	/* The added tests of one statement on the new role, in text order. */
+	const struct role_atom *added[ROLE_MAX_PROPS];
+	size_t nadded;
+	const char *to; /* the new role */
 	const char *from; /* the old role */
 	const struct role_atom *removed[ROLE_MAX_PROPS];
 	size_t nremoved;
@@ -44,23 +47,26 @@ static bool prop_moved(const struct swap *sw, const struct role_atom *b,
 {
 	return role_atom_has(b, prop) &&
 	       !role_atoms_test(sw->new, sw->from, prop) &&
-	       !role_atoms_test(sw->old, sw->added->role, prop);
+	       !role_atoms_test(sw->old, sw->to, prop);
 }
 
 static void swap_add_removed(struct swap *sw, const struct role_atom *b)
 {
-	const struct role_atom *a = sw->added;
 	bool used = false;
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < a->nprops && sw->nprops < ROLE_MAX_PROPS; i++) {
-		const char *p = a->props[i].name;
+	for (j = 0; j < sw->nadded; j++) {
+		const struct role_atom *a = sw->added[j];
 
-		if (!prop_moved(sw, b, p))
-			continue;
-		used = true;
-		if (!name_listed(sw->props, sw->nprops, p))
-			sw->props[sw->nprops++] = p;
+		for (i = 0; i < a->nprops && sw->nprops < ROLE_MAX_PROPS; i++) {
+			const char *p = a->props[i].name;
+
+			if (!prop_moved(sw, b, p))
+				continue;
+			used = true;
+			if (!name_listed(sw->props, sw->nprops, p))
+				sw->props[sw->nprops++] = p;
+		}
 	}
 	if (used && sw->nremoved < ROLE_MAX_PROPS)
 		sw->removed[sw->nremoved++] = b;
@@ -79,24 +85,37 @@ static void swap_collect(struct swap *sw)
 	}
 }
 
+/* The property as some atom of the swap has it (for its helper). */
+static const struct role_prop *swap_prop(const struct swap *sw,
+					 const char *name)
+{
+	const struct role_prop *p = NULL;
+	size_t i;
+
+	for (i = 0; !p && i < sw->nadded; i++)
+		p = role_atom_prop(sw->added[i], name);
+	for (i = 0; !p && i < sw->nremoved; i++)
+		p = role_atom_prop(sw->removed[i], name);
+	return p;
+}
+
 /*
- * Whether a property is worth naming: one seen through a helper is left
- * out when the helper's own call is in the list.
+ * Whether a property is worth naming: a helper's call is left out when
+ * what the helper tests (VM_HUGETLB for is_vm_hugetlb_page()) is listed.
  */
 static bool prop_shown(const struct swap *sw, const char *name)
 {
-	const struct role_prop *p = role_atom_prop(sw->added, name);
 	size_t i, n;
 
-	for (i = 0; !p && i < sw->nremoved; i++)
-		p = role_atom_prop(sw->removed[i], name);
-	if (!p || !p->helper)
-		return true;
-	n = strlen(p->helper);
-	for (i = 0; i < sw->nprops; i++)
-		if (!strncmp(sw->props[i], p->helper, n) &&
-		    sw->props[i][n] == '(')
+	for (i = 0; i < sw->nprops; i++) {
+		const struct role_prop *q = swap_prop(sw, sw->props[i]);
+
+		if (!q || !q->helper)
+			continue;
+		n = strlen(q->helper);
+		if (!strncmp(name, q->helper, n) && name[n] == '(')
 			return false;
+	}
 	return true;
 }
 
@@ -112,15 +131,24 @@ static void add_list(struct sbuf *sb, const char *const *v, size_t n)
 	}
 }
 
-static void add_line_once(struct sbuf *sb, struct sbuf *seen, const char *s)
+/* Add a line unless one with the same key ("\nkey\n" in seen) was. */
+static void add_line_once(struct sbuf *sb, struct sbuf *seen, const char *key,
+			  const char *line)
 {
-	if (strstr(seen->buf, s))
-		return;
-	sbuf_addf(seen, "%s\n", s);
-	sbuf_addf(sb, "\n%s", s);
+	struct sbuf k = SBUF_INIT;
+
+	sbuf_addf(&k, "\n%s\n", key);
+	if (!strstr(seen->buf, k.buf)) {
+		sbuf_addf(seen, "\n%s\n", key);
+		sbuf_addf(sb, "\n%s", line);
+	}
+	sbuf_release(&k);
 }
 
-/* "userfaultfd_wp(dst_vma) tests ...", "VM_COPY_ON_FORK includes ...". */
+/*
+ * "userfaultfd_wp(dst_vma) tests ...", once per helper (the old call
+ * when both sides call it), and "VM_COPY_ON_FORK includes ...".
+ */
 static void add_explanations(struct sbuf *sb, const struct swap *sw,
 			     const struct role_atom *a, struct sbuf *seen)
 {
@@ -130,14 +158,16 @@ static void add_explanations(struct sbuf *sb, const struct swap *sw,
 		const struct role_prop *p = &a->props[i];
 		struct sbuf line = SBUF_INIT;
 
-		if (!name_listed(sw->props, sw->nprops, p->name))
+		if (!name_listed(sw->props, sw->nprops, p->name) ||
+		    !prop_shown(sw, p->name))
 			continue;
-		if (p->helper && a->explain)
+		if (p->helper && a->explain) {
 			sbuf_addf(&line, "%s.", a->explain);
-		else if (p->mask)
+			add_line_once(sb, seen, p->helper, line.buf);
+		} else if (p->mask) {
 			sbuf_addf(&line, "%s includes %s.", p->mask, p->name);
-		if (line.len)
-			add_line_once(sb, seen, line.buf);
+			add_line_once(sb, seen, line.buf, line.buf);
+		}
 		sbuf_release(&line);
 	}
 }
@@ -153,21 +183,21 @@ static char *swap_message(const struct swap *sw)
 		if (prop_shown(sw, sw->props[i]))
 			shown[n++] = sw->props[i];
 	sbuf_addf(&sb, "Was the change from checking %s to %s for ", sw->from,
-		  sw->added->role);
+		  sw->to);
 	add_list(&sb, shown, n);
 	sbuf_addstr(&sb, " intentional?\n");
 	before = sb.len;
 	for (i = 0; i < sw->nremoved; i++)
 		add_explanations(&sb, sw, sw->removed[i], &seen);
-	add_explanations(&sb, sw, sw->added, &seen);
+	for (i = 0; i < sw->nadded; i++)
+		add_explanations(&sb, sw, sw->added[i], &seen);
 	if (sb.len == before)
 		sbuf_setlen(&sb, before - 1);
 	sbuf_release(&seen);
 	return sbuf_detach(&sb, NULL);
 }
 
-static void add_builtins(const char **v, size_t *n,
-			 const struct role_atom *a)
+static void add_builtins(const char **v, size_t *n, const struct role_atom *a)
 {
 	size_t i;
 
@@ -185,12 +215,14 @@ static char *swap_note(const struct swap *sw)
 
 	for (i = 0; i < sw->nremoved; i++)
 		add_builtins(names, &n, sw->removed[i]);
-	add_builtins(names, &n, sw->added);
+	for (i = 0; i < sw->nadded; i++)
+		add_builtins(names, &n, sw->added[i]);
 	if (!n)
 		return NULL;
 	add_list(&sb, names, n);
 	sbuf_addf(&sb,
-		  " %s resolved from mmreview's built-in table of mm helpers, not from the kernel tree",
+		  " %s resolved from mmreview's built-in table of mm helpers, "
+		  "not from the kernel tree",
 		  n == 1 ? "was" : "were");
 	return sbuf_detach(&sb, NULL);
 }
@@ -228,8 +260,8 @@ static int swap_report(struct rule_ctx *ctx, const struct change *c,
 	char *old_code = swap_old_code(c, sw);
 	int err;
 
-	err = rule_report(ctx, c, CHANGE_NEW, sw->added->role_start,
-			  sw->added->role_end, old_code, note, "%s", msg);
+	err = rule_report(ctx, c, CHANGE_NEW, sw->added[0]->role_start,
+			  sw->added[0]->role_end, old_code, note, "%s", msg);
 	free(old_code);
 	free(note);
 	free(msg);
@@ -253,24 +285,65 @@ static size_t removed_roles(const struct role_atoms *old,
 	return n;
 }
 
+static bool same_test_site(const struct role_atom *a, const struct role_atom *b)
+{
+	return b->changed && ts_node_eq(a->stmt, b->stmt) &&
+	       !strcmp(a->role, b->role);
+}
+
+/* The added tests on a's role in a's statement, a first. */
+static void swap_group(struct swap *sw, const struct role_atoms *new,
+		       const struct role_atom *a)
+{
+	size_t i;
+
+	sw->to = a->role;
+	sw->added[sw->nadded++] = a;
+	for (i = (size_t)(a - new->v) + 1;
+	     i < new->n && sw->nadded < ROLE_MAX_PROPS; i++)
+		if (same_test_site(a, &new->v[i]))
+			sw->added[sw->nadded++] = &new->v[i];
+}
+
+/* Whether one role is made from the other (new = mpol_dup(old)). */
+static bool roles_derived(const struct change *c, const char *a, const char *b)
+{
+	return role_derived(c, CHANGE_OLD, a, b) ||
+	       role_derived(c, CHANGE_OLD, b, a) ||
+	       role_derived(c, CHANGE_NEW, a, b) ||
+	       role_derived(c, CHANGE_NEW, b, a);
+}
+
 static int check_added(struct rule_ctx *ctx, const struct change *c,
 		       const struct role_atoms *old,
-		       const struct role_atoms *new,
-		       const struct role_atom *a)
+		       const struct role_atoms *new, const struct role_atom *a)
 {
 	const char *roles[ROLE_MAX_PROPS];
 	size_t i, n = removed_roles(old, a, roles, ROLE_MAX_PROPS);
 	int err = 0;
 
 	for (i = 0; i < n && !err; i++) {
-		struct swap sw = { .old = old, .new = new, .added = a };
+		struct swap sw = { .old = old, .new = new };
 
+		swap_group(&sw, new, a);
 		sw.from = roles[i];
 		swap_collect(&sw);
-		if (sw.nprops)
+		if (sw.nprops && !roles_derived(c, sw.from, sw.to))
 			err = swap_report(ctx, c, &sw);
 	}
 	return err;
+}
+
+/* Whether an earlier added test of the statement covered this one. */
+static bool grouped_before(const struct role_atoms *new,
+			   const struct role_atom *a)
+{
+	size_t i;
+
+	for (i = 0; &new->v[i] < a; i++)
+		if (same_test_site(a, &new->v[i]))
+			return true;
+	return false;
 }
 
 static int role_swap_check(struct rule_ctx *ctx, const struct change *c)
@@ -285,7 +358,7 @@ static int role_swap_check(struct rule_ctx *ctx, const struct change *c)
 	if (!err)
 		err = role_atoms_collect(&new, c, CHANGE_NEW);
 	for (i = 0; !err && i < new.n; i++)
-		if (new.v[i].changed)
+		if (new.v[i].changed && !grouped_before(&new, &new.v[i]))
 			err = check_added(ctx, c, &old, &new, &new.v[i]);
 	role_atoms_release(&old);
 	role_atoms_release(&new);

@@ -2,7 +2,6 @@
 /*
  * Roles and the property tests made on them; see role.h.
  */
-#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +22,19 @@ static const struct {
 	enum role_word role;
 	bool english; /* also a word of prose */
 } role_words[] = {
-	{ "src", ROLE_SRC, false },	  { "source", ROLE_SRC, true },
-	{ "dst", ROLE_DST, false },	  { "dest", ROLE_DST, false },
-	{ "old", ROLE_OLD, true },	  { "new", ROLE_NEW, true },
-	{ "orig", ROLE_ORIG, false },	  { "from", ROLE_FROM, true },
-	{ "to", ROLE_TO, true },	  { "parent", ROLE_PARENT, true },
-	{ "child", ROLE_CHILD, true },	  { "prev", ROLE_PREV, false },
+	{ "src", ROLE_SRC, false },    { "source", ROLE_SRC, true },
+	{ "dst", ROLE_DST, false },    { "dest", ROLE_DST, false },
+	{ "old", ROLE_OLD, true },     { "new", ROLE_NEW, true },
+	{ "orig", ROLE_ORIG, false },  { "from", ROLE_FROM, true },
+	{ "to", ROLE_TO, true },       { "parent", ROLE_PARENT, true },
+	{ "child", ROLE_CHILD, true }, { "prev", ROLE_PREV, false },
 	{ "next", ROLE_NEXT, true },
 };
 
 static const enum role_word role_pairs[][2] = {
-	{ ROLE_SRC, ROLE_DST },	      { ROLE_OLD, ROLE_NEW },
-	{ ROLE_ORIG, ROLE_NEW },      { ROLE_FROM, ROLE_TO },
-	{ ROLE_PARENT, ROLE_CHILD },  { ROLE_PREV, ROLE_NEXT },
+	{ ROLE_SRC, ROLE_DST },	     { ROLE_OLD, ROLE_NEW },
+	{ ROLE_ORIG, ROLE_NEW },     { ROLE_FROM, ROLE_TO },
+	{ ROLE_PARENT, ROLE_CHILD }, { ROLE_PREV, ROLE_NEXT },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -411,6 +410,19 @@ static bool atom_exists(const struct role_atoms *atoms, TSNode expr)
 	return false;
 }
 
+/* Whether a line of n was removed (old side) or added (new side). */
+static bool span_changed(const struct walk *w, TSNode n)
+{
+	unsigned first = csrc_line_of(w->cs, ts_node_start_byte(n));
+	unsigned last = csrc_line_of(w->cs, ts_node_end_byte(n));
+	unsigned l;
+
+	for (l = first; l <= last && l < first + ROLE_MAX_EXPR_DEPTH; l++)
+		if (change_line_changed(w->c, w->side, l))
+			return true;
+	return false;
+}
+
 /*
  * The atom that properties found on r go to: a new one at top level,
  * the caller's in a helper body. NULL when there is no room or the test
@@ -441,7 +453,7 @@ static struct role_atom *atom_for(struct walk *w, const struct root_ref *r,
 	a->role_end = ts_node_end_byte(r->id);
 	line = csrc_line_of(w->cs, a->role_start);
 	a->line = line;
-	a->changed = change_line_changed(w->c, w->side, line);
+	a->changed = span_changed(w, expr);
 	a->expr = expr;
 	a->stmt = w->stmt;
 	a->object = csrc_node_text(w->cs, object);
@@ -479,12 +491,19 @@ static void mask_flags(struct walk *w, struct role_atom *a,
 		       const struct csrc *cs, TSNode n, const char *via,
 		       int depth);
 
+/* An object-like macro (a function-like one always has parameters here). */
+static bool macro_is_object(const struct change_expansion *x)
+{
+	return x->exp.kind == CSRC_MACRO ||
+	       (x->exp.kind == CSRC_FUNC_MACRO && !x->exp.nparams);
+}
+
 /*
  * A mask named by a macro: its flags when it is an '|' combination,
  * itself otherwise (a bit, or an alias that may depend on the config).
  */
-static void mask_ident(struct walk *w, struct role_atom *a,
-		       const char *name, const char *via, int depth)
+static void mask_ident(struct walk *w, struct role_atom *a, const char *name,
+		       const char *via, int depth)
 {
 	const struct change_expansion *x = NULL;
 	struct csrc *body = NULL;
@@ -492,7 +511,7 @@ static void mask_ident(struct walk *w, struct role_atom *a,
 
 	if (depth < ROLE_MAX_RESOLVE_DEPTH)
 		x = change_resolve(w->c, name);
-	if (x && x->exp.kind == CSRC_MACRO &&
+	if (x && macro_is_object(x) &&
 	    parse_body(x->exp.body, &body, &expr) == 0 &&
 	    is_or_combination(body, expr)) {
 		if (x->found == CHANGE_FOUND_BUILTIN)
@@ -808,17 +827,20 @@ out_free:
 }
 
 /*
- * The property a call tests: its text without the role object's name,
- * "folio_test_dirty()", "list_empty(&->lru)", "test_bit(PG_x, &->flags)".
+ * The property a call tests: its text without the role object, up to its
+ * name: "folio_test_dirty()", "pmd_none()" for pmd_none(*old_pmd),
+ * "list_empty(->lru)" for list_empty(&src->lru).
  */
-static char *call_prop(const struct csrc *cs, TSNode call, TSNode root)
+static char *call_prop(const struct csrc *cs, TSNode call, TSNode arg,
+		       TSNode root)
 {
 	size_t len;
 	const char *text = csrc_text(cs, &len);
 	uint32_t s = ts_node_start_byte(call), e = ts_node_end_byte(call);
+	uint32_t cut = ts_node_start_byte(arg);
 	struct sbuf sb = SBUF_INIT;
 
-	add_squeezed(&sb, text + s, ts_node_start_byte(root) - s);
+	add_squeezed(&sb, text + s, cut - s);
 	add_squeezed(&sb, text + ts_node_end_byte(root),
 		     e - ts_node_end_byte(root));
 	if (sb.len > ROLE_MAX_TEXT) {
@@ -849,13 +871,14 @@ static bool call_atom(struct walk *w, TSNode call)
 	if (!a)
 		goto out_free;
 	/* In a helper body only what the inner helpers resolve to counts. */
-	prop = w->sink ? NULL : call_prop(w->cs, call, r.id);
+	prop = w->sink ? NULL :
+			 call_prop(w->cs, call, ci.args[ci.role_arg], r.id);
 	if (prop)
 		walk_prop(w, a, prop, NULL);
 	if (w->depth < ROLE_MAX_RESOLVE_DEPTH)
 		x = change_resolve(w->c, ci.fn);
-	if (x && (x->exp.kind == CSRC_FUNCTION ||
-		  x->exp.kind == CSRC_FUNC_MACRO) &&
+	if (x &&
+	    (x->exp.kind == CSRC_FUNCTION || x->exp.kind == CSRC_FUNC_MACRO) &&
 	    ci.role_arg < (int)x->exp.nparams) {
 		if (x->found == CHANGE_FOUND_BUILTIN) {
 			struct sbuf sb = SBUF_INIT;
@@ -942,15 +965,22 @@ static TSNode enclosing_stmt(TSNode n, TSNode top)
 	return n;
 }
 
-/* Masks tested outside conditions: bool wp = vma->vm_flags & VM_UFFD_WP. */
-static void walk_masks(struct walk *w, TSNode def, TSNode n, int level)
+/*
+ * Masks tested outside conditions: bool wp = vma->vm_flags & VM_UFFD_WP.
+ * Only nodes overlapping the definition's bytes: a synthesized
+ * definition's node is the whole image.
+ */
+static void walk_masks(struct walk *w, const struct csrc_def *def, TSNode n,
+		       int level)
 {
 	uint32_t i;
 
-	if (level > 4 * ROLE_MAX_EXPR_DEPTH || w->error)
+	if (level > 4 * ROLE_MAX_EXPR_DEPTH || w->error ||
+	    ts_node_end_byte(n) <= def->start ||
+	    ts_node_start_byte(n) >= def->end)
 		return;
 	if (node_is(n, "binary_expression") && node_op_is(w->cs, n, "&")) {
-		w->stmt = enclosing_stmt(n, def);
+		w->stmt = enclosing_stmt(n, def->node);
 		if (mask_atom(w, n))
 			return;
 	}
@@ -979,8 +1009,66 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 	}
 	free(conds);
 	if (!w.error)
-		walk_masks(&w, def->node, def->node, 0);
+		walk_masks(&w, def, def->node, 0);
 	return w.error;
+}
+
+/* --- derived roles -------------------------------------------------------- */
+
+/* The identifier a declarator declares: a in "*a", "a[4]". */
+static TSNode declared_name(TSNode n)
+{
+	int steps;
+
+	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS && !ts_node_is_null(n);
+	     steps++) {
+		if (node_is(n, "identifier"))
+			return n;
+		n = node_field(n, "declarator");
+	}
+	return (TSNode){ 0 };
+}
+
+/* Whether the nodes of type give identifier a a value that mentions b. */
+static bool assigns_from(const struct csrc *cs, TSNode def, const char *type,
+			 const char *lhs, const char *rhs, const char *a,
+			 const char *b)
+{
+	TSNode *v = NULL, *ids = NULL;
+	size_t i, j, n = csrc_find_nodes(cs, def, type, &v), k;
+	bool found = false;
+
+	for (i = 0; i < n && !found; i++) {
+		TSNode left = node_field(v[i], lhs);
+
+		if (!strcmp(lhs, "declarator"))
+			left = declared_name(left);
+		if (ts_node_is_null(left) || !node_is(left, "identifier") ||
+		    !csrc_node_eq(cs, left, a))
+			continue;
+		k = csrc_find_nodes(cs, node_field(v[i], rhs), "identifier",
+				    &ids);
+		for (j = 0; j < k && !found; j++)
+			found = csrc_node_eq(cs, ids[j], b);
+		free(ids);
+		ids = NULL;
+	}
+	free(v);
+	return found;
+}
+
+bool role_derived(const struct change *c, enum change_side side, const char *a,
+		  const char *b)
+{
+	const struct csrc_def *def = change_def(c, side);
+	const struct csrc *cs = change_src(c, side);
+
+	if (!def)
+		return false;
+	return assigns_from(cs, def->node, "assignment_expression", "left",
+			    "right", a, b) ||
+	       assigns_from(cs, def->node, "init_declarator", "declarator",
+			    "value", a, b);
 }
 
 /* --- old code ------------------------------------------------------------ */
@@ -997,9 +1085,8 @@ char *role_stmt_lines(const struct change *c, enum change_side side,
 	uint32_t from, to;
 
 	first = csrc_line_of(cs, ts_node_start_byte(stmt));
-	last = csrc_line_of(cs, ts_node_end_byte(stmt) ?
-					ts_node_end_byte(stmt) - 1 :
-					0);
+	last = csrc_line_of(
+		cs, ts_node_end_byte(stmt) ? ts_node_end_byte(stmt) - 1 : 0);
 	if (last >= first + ROLE_MAX_STMT_LINES && !ts_node_is_null(cond))
 		last = csrc_line_of(cs, ts_node_end_byte(cond));
 	if (last >= first + ROLE_MAX_STMT_LINES)

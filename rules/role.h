@@ -80,7 +80,7 @@ struct role_atom {
 	struct role_name rn;
 	uint32_t role_start, role_end; /* its token in the side's csrc */
 	unsigned line; /* image line of that token */
-	bool changed; /* that line was removed (old side) or added (new) */
+	bool changed; /* a line of expr was removed (old side) or added */
 	TSNode expr; /* the whole test: "src_vma->vm_flags & VM_X" */
 	TSNode stmt; /* the statement holding it */
 	char *object; /* what is tested: "src_vma->vm_flags", "f(src)" */
@@ -97,7 +97,10 @@ struct role_atoms {
 	size_t n, alloc;
 };
 
-#define ROLE_ATOMS_INIT { NULL, 0, 0 }
+#define ROLE_ATOMS_INIT    \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /*
  * Collect the atoms of the definition of c on side (none when it has no
@@ -115,6 +118,14 @@ const struct role_prop *role_atom_prop(const struct role_atom *a,
 /* True when some atom of role ident tests the property named name. */
 bool role_atoms_test(const struct role_atoms *atoms, const char *ident,
 		     const char *name);
+
+/*
+ * Whether the definition of c on side gives role a a value made from role
+ * b: "a = b", "a = mpol_dup(b)", "struct x *a = f(b->y)". Then the two
+ * name one object, or copies of it, and testing either is the same.
+ */
+bool role_derived(const struct change *c, enum change_side side, const char *a,
+		  const char *b);
 
 /*
  * The whole lines of a statement of the side's csrc, as they are written

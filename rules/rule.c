@@ -88,8 +88,7 @@ static bool rule_id_valid(const char *id)
 	return true;
 }
 
-static struct rule_entry *entry_find(const struct rule_set *rs,
-				     const char *id)
+static struct rule_entry *entry_find(const struct rule_set *rs, const char *id)
 {
 	size_t i;
 
@@ -146,8 +145,7 @@ bool rule_set_enabled(const struct rule_set *rs, const char *id)
 	return e && e->enabled;
 }
 
-enum rule_severity rule_set_severity(const struct rule_set *rs,
-				     const char *id)
+enum rule_severity rule_set_severity(const struct rule_set *rs, const char *id)
 {
 	struct rule_entry *e = entry_find(rs, id);
 
@@ -304,6 +302,7 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 	struct rule_finding *f;
 	va_list ap;
 
+	assert(ctx && c && fmt);
 	if (fl->n >= RULE_MAX_FINDINGS) {
 		ctx->dropped = true;
 		return mmr_error_set(MMR_ELIMIT,
