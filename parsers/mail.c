@@ -1419,7 +1419,7 @@ void mail_subject_parse(struct mail_subject *out, const char *subject)
 	out->title = p;
 }
 
-/* --- MIME ------------------------------------------------------------------ */
+/* --- MIME --------------------------------------------------------------- */
 
 static char *mail_lower(const char *s, size_t n)
 {
@@ -1566,6 +1566,7 @@ static void mail_ctype_release(struct mail_ctype *ct)
 	free(ct->charset);
 	free(ct->boundary);
 	free(ct->name);
+	free(ct->cte);
 }
 
 static bool mail_patch_name(const char *name)
@@ -1900,7 +1901,7 @@ static void mail_find_trailers(struct mail *m)
 	}
 }
 
-/* --- the message ------------------------------------------------------------ */
+/* --- the message -------------------------------------------------------- */
 
 /*
  * Copy buf with LF line endings, without a leading "From " line, and with
@@ -2160,7 +2161,7 @@ size_t mail_warnings(const struct mail *m, const char *const **w)
 	return m->nwarn;
 }
 
-/* --- mbox ------------------------------------------------------------------ */
+/* --- mbox --------------------------------------------------------------- */
 
 struct mail_mbox {
 	mail_read_fn read_fn;
@@ -2304,6 +2305,27 @@ static int mail_mbox_start(struct mail_mbox *mb)
 	return 1;
 }
 
+/*
+ * A real separator, "From sender Thu Jan  1 00:00:00 1970": a sender and
+ * a four-digit year. A lone message's body line "From x" is not one.
+ */
+static bool mail_mbox_separator(const char *p, size_t n)
+{
+	size_t i = 5, digits = 0;
+
+	while (i < n && p[i] != ' ' && p[i] != '\n')
+		i++;
+	if (i == 5 || i >= n || p[i] != ' ')
+		return false;
+	for (; i < n && p[i] != '\n'; i++) {
+		digits = (p[i] >= '0' && p[i] <= '9') ? digits + 1 : 0;
+		if (digits == 4 &&
+		    (i + 1 == n || p[i + 1] < '0' || p[i + 1] > '9'))
+			return true;
+	}
+	return false;
+}
+
 /* Read one message's lines into mb->msg; *big when over the bound. */
 static int mail_mbox_read(struct mail_mbox *mb, bool *big)
 {
@@ -2318,8 +2340,15 @@ static int mail_mbox_read(struct mail_mbox *mb, bool *big)
 			return r;
 		if (!r)
 			return 0;
-		if (!mb->single && line_start && prev_blank &&
-		    mmr_starts_with(p, n, "From ")) {
+		/*
+		 * A "From " line after a blank line starts a message even
+		 * when the file did not open with one: junk in front of an
+		 * mbox must not swallow the messages behind it.
+		 */
+		if (line_start && prev_blank &&
+		    mmr_starts_with(p, n, "From ") &&
+		    (!mb->single || mail_mbox_separator(p, n))) {
+			mb->single = false;
 			mb->at_from = true;
 			mb->next_line = mb->lineno + (eol ? 0 : 1);
 			return mail_mbox_skip_line(mb, eol);
