@@ -333,7 +333,8 @@ int cmd_show(int argc, char **argv, const struct cli_global *g)
 		fputs(st.printed ? "\n], \"errors\": " :
 				   "{\"messages\": [], \"errors\": ",
 		      stdout);
-		json_dumpf(st.errors, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+		json_dumpf(st.errors, stdout,
+			   JSON_INDENT(2) | JSON_ENSURE_ASCII);
 		fputs("}\n", stdout);
 		json_decref(st.errors);
 	}

@@ -21,7 +21,10 @@ struct sbuf {
 
 #define SBUF_DEFAULT_MAX ((size_t)64 << 20)
 extern char sbuf_empty[];
-#define SBUF_INIT { sbuf_empty, 0, 0, 0 }
+#define SBUF_INIT                   \
+	{                           \
+		sbuf_empty, 0, 0, 0 \
+	}
 
 void sbuf_init(struct sbuf *sb, size_t max);
 /* Free the storage; sb is SBUF_INIT-equivalent afterwards. */

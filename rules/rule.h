@@ -78,8 +78,7 @@ size_t rule_set_count(const struct rule_set *rs);
 const struct rule *rule_set_at(const struct rule_set *rs, size_t i);
 const struct rule *rule_set_find(const struct rule_set *rs, const char *id);
 bool rule_set_enabled(const struct rule_set *rs, const char *id);
-enum rule_severity rule_set_severity(const struct rule_set *rs,
-				     const char *id);
+enum rule_severity rule_set_severity(const struct rule_set *rs, const char *id);
 /* MMR_ENOTFOUND for an unknown id. */
 int rule_set_enable(struct rule_set *rs, const char *id, bool enabled);
 int rule_set_set_severity(struct rule_set *rs, const char *id,
