@@ -40,6 +40,8 @@ struct change_file {
 	struct image img[2];
 	unsigned *old_to_new; /* per old image line */
 	struct span *spans; /* per hunk */
+	/* The def of the last changed line per side: already attributed. */
+	const struct csrc_def *last_def[2];
 };
 
 struct change {
@@ -681,11 +683,17 @@ static int attribute_line(struct change_file *f, size_t first, size_t hunk,
 		return attribute_loose(f, first, hunk, dl, side, line);
 	csrc_defs(img->cs, &defs);
 	d = &defs[img->def_of[line] - 1];
+	/* Lines of one def come together: skip the searches. */
+	if (f->last_def[side] == d)
+		return 0;
 	err = get_change(&c, f, first, d->kind, d->name, occurrence(f, side, d),
 			 false);
-	if (!err && !c->def[side])
+	if (err)
+		return err;
+	if (!c->def[side])
 		c->def[side] = d;
-	return err;
+	f->last_def[side] = d;
+	return 0;
 }
 
 static int attribute_hunks(struct change_file *f, size_t first)
