@@ -7,6 +7,7 @@ bin=${1:-./mmreview}
 out=${2:-build/bench}
 K=build/kernel
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+tree61=$(cd "$K/6.1" && pwd)
 
 repo=$out/corpus
 if [ ! -f "$repo/.ok" ]; then
@@ -30,22 +31,33 @@ fi
 cd "$repo"
 files=$(git diff --name-only HEAD^ HEAD -- 'mm/*.c' | wc -l)
 stat=$(git diff --shortstat HEAD^ HEAD -- 'mm/*.c')
-start=$(date +%s.%N)
-set +e
-"$bin" check --format json HEAD^..HEAD >../findings.json 2>../stderr.log
-rc=$?
-set -e
-end=$(date +%s.%N)
+git format-patch -q --stdout -1 HEAD >../corpus.mbox
 cd - >/dev/null
 
-echo "corpus: linux-source 6.1 -> 6.12, mm/*.c: $files files,$stat"
-printf '%-20s %8s\n' "rule" "findings"
-/usr/bin/python3 - "$out/findings.json" <<'PY'
+# mode LABEL ARGS...: review, keep the JSON, print a row per rule.
+run_mode() {
+	label=$1
+	shift
+	start=$(date +%s.%N)
+	set +e
+	(cd "$repo" && "$bin" check --format json "$@" >"../findings-$label.json" \
+		2>"../stderr-$label.log")
+	rc=$?
+	set -e
+	end=$(date +%s.%N)
+	/usr/bin/python3 - "$out/findings-$label.json" "$label" "$rc" \
+		"$(echo "$end - $start" | bc)" <<'PY2'
 import json, sys, collections
 d = json.load(open(sys.argv[1]))
 c = collections.Counter(f["rule"] for f in d["findings"])
-for r in sorted(c):
-    print("%-20s %8d" % (r, c[r]))
-print("%-20s %8d" % ("total", sum(c.values())))
-PY
-printf 'exit status %s, wall time %.2f s\n' "$rc" "$(echo "$end - $start" | bc)"
+row = " ".join("%s=%d" % (r, c[r]) for r in ("role-swap", "comment-mismatch"))
+print("%-28s %-40s exit %s  %6.2f s" % (sys.argv[2], row, sys.argv[3],
+                                       float(sys.argv[4])))
+PY2
+}
+
+echo "corpus: linux-source 6.1 -> 6.12, mm/*.c: $files files,$stat"
+printf '%-28s %-40s %s\n' "mode" "findings" "status, wall time"
+run_mode "git (exact blobs)" HEAD^..HEAD
+run_mode "mbox, no tree (hunks only)" ../corpus.mbox
+run_mode "mbox, --tree 6.1" --tree "$tree61" ../corpus.mbox
