@@ -40,6 +40,7 @@ struct change_file {
 	struct image img[2];
 	unsigned *old_to_new; /* per old image line */
 	struct span *spans; /* per hunk */
+	size_t nhunks;
 	/* The def of the last changed line per side: already attributed. */
 	const struct csrc_def *last_def[2];
 };
@@ -464,7 +465,7 @@ static long hunk_of(const struct change_file *f, enum change_side side,
 {
 	size_t i;
 
-	for (i = 0; i < f->diff->nhunks; i++)
+	for (i = 0; i < f->nhunks; i++)
 		if (line >= f->spans[i].first[side] &&
 		    line <= f->spans[i].last[side])
 			return (long)i;
@@ -815,6 +816,7 @@ int change_set_add_file(struct change_set *set, const struct diff_file *df,
 	f->path = xstrdup(diff_file_path(df) ? diff_file_path(df) : "");
 	f->origin = origin;
 	f->spans = xcalloc(df->nhunks + 1, sizeof(*f->spans));
+	f->nhunks = df->nhunks;
 	err = build_images(f, old_text, old_len, new_text, new_len, why);
 	if (err < 0)
 		goto cleanup;
@@ -912,6 +914,12 @@ unsigned change_file_line(const struct change *c, enum change_side side,
 	if (line < 1 || line > img->nlines)
 		return 0;
 	return img->file_line ? img->file_line[line] : line;
+}
+
+unsigned change_hunk_of(const struct change *c, enum change_side side,
+			unsigned line)
+{
+	return (unsigned)(hunk_of(c->file, side ? 1 : 0, line) + 1);
 }
 
 unsigned change_map_old_to_new(const struct change *c, unsigned old_line)

@@ -118,6 +118,9 @@ bool change_line_changed(const struct change *c, enum change_side side,
 /* The file's line number of an image line (0 if unknown). */
 unsigned change_file_line(const struct change *c, enum change_side side,
 			  unsigned line);
+/* The 1-based hunk whose lines hold an image line of side, or 0. */
+unsigned change_hunk_of(const struct change *c, enum change_side side,
+			unsigned line);
 /* The new image line an unchanged old image line became (0: removed). */
 unsigned change_map_old_to_new(const struct change *c, unsigned old_line);
 

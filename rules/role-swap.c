@@ -15,6 +15,7 @@
 
 /* The removed atoms of one role that the added atom may have replaced. */
 struct swap {
+	const struct change *c;
 	const struct role_atoms *old, *new;
 	/* The added tests of one statement on the new role, in text order. */
 	const struct role_atom *added[ROLE_MAX_PROPS];
@@ -39,15 +40,31 @@ static bool name_listed(const char *const *v, size_t n, const char *s)
 
 /*
  * Whether the property moved from the old role to the new one: tested on
- * the old role in a removed line, not on it any more, and not on the new
- * role before.
+ * the old role in a removed line, and the function now tests it fewer
+ * times on the old role and more times on the new one. Counting, rather
+ * than asking whether a test exists at all, keeps a swap visible in a
+ * function that tests the property on both roles elsewhere.
  */
 static bool prop_moved(const struct swap *sw, const struct role_atom *b,
 		       const char *prop)
 {
 	return role_atom_has(b, prop) &&
-	       !role_atoms_test(sw->new, sw->from, prop) &&
-	       !role_atoms_test(sw->old, sw->to, prop);
+	       role_atoms_count(sw->new, sw->from, prop) <
+		       role_atoms_count(sw->old, sw->from, prop) &&
+	       role_atoms_count(sw->new, sw->to, prop) >
+		       role_atoms_count(sw->old, sw->to, prop);
+}
+
+/*
+ * From the hunks alone, lines of different functions can share a change;
+ * a swap is then only believed within one hunk, where a replacement is.
+ */
+static bool same_hunk(const struct swap *sw, const struct role_atom *b,
+		      const struct role_atom *a)
+{
+	return !change_partial(sw->c) ||
+	       change_hunk_of(sw->c, CHANGE_OLD, b->line) ==
+		       change_hunk_of(sw->c, CHANGE_NEW, a->line);
 }
 
 static void swap_add_removed(struct swap *sw, const struct role_atom *b)
@@ -58,6 +75,8 @@ static void swap_add_removed(struct swap *sw, const struct role_atom *b)
 	for (j = 0; j < sw->nadded; j++) {
 		const struct role_atom *a = sw->added[j];
 
+		if (!same_hunk(sw, b, a))
+			continue;
 		for (i = 0; i < a->nprops && sw->nprops < ROLE_MAX_PROPS; i++) {
 			const char *p = a->props[i].name;
 
@@ -323,7 +342,7 @@ static int check_added(struct rule_ctx *ctx, const struct change *c,
 	int err = 0;
 
 	for (i = 0; i < n && !err; i++) {
-		struct swap sw = { .old = old, .new = new };
+		struct swap sw = { .c = c, .old = old, .new = new };
 
 		swap_group(&sw, new, a);
 		sw.from = roles[i];
@@ -374,9 +393,9 @@ const struct rule rule_role_swap = {
 	       "(a flag through a mask, a helper such as userfaultfd_wp(), or a\n"
 	       "field) on one role of a counterpart pair - dst/src, old/new,\n"
 	       "orig/new, from/to, parent/child, prev/next - and an added line\n"
-	       "tests the same property on the other role, while the new code\n"
-	       "no longer tests it on the first role and the old code never\n"
-	       "tested it on the second. Masks and one-line helpers are seen\n"
+	       "tests the same property on the other role, so that the function\n"
+	       "now tests it fewer times on the first role and more times on\n"
+	       "the second. Masks and one-line helpers are seen\n"
 	       "through, from the patch, the kernel tree or a built-in table.\n"
 	       "\n"
 	       "Why: the two roles of a copy or a fork are different objects.\n"

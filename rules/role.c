@@ -197,16 +197,16 @@ bool role_atom_has(const struct role_atom *a, const char *name)
 	return role_atom_prop(a, name) != NULL;
 }
 
-bool role_atoms_test(const struct role_atoms *atoms, const char *ident,
-		     const char *name)
+size_t role_atoms_count(const struct role_atoms *atoms, const char *ident,
+			const char *name)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < atoms->n; i++)
 		if (!strcmp(atoms->v[i].role, ident) &&
 		    role_atom_has(&atoms->v[i], name))
-			return true;
-	return false;
+			n++;
+	return n;
 }
 
 static char *dup_or_null(const char *s)

@@ -115,9 +115,9 @@ bool role_atom_has(const struct role_atom *a, const char *name);
 /* The property named name of the atom, or NULL. */
 const struct role_prop *role_atom_prop(const struct role_atom *a,
 				       const char *name);
-/* True when some atom of role ident tests the property named name. */
-bool role_atoms_test(const struct role_atoms *atoms, const char *ident,
-		     const char *name);
+/* How many atoms of role ident test the property named name. */
+size_t role_atoms_count(const struct role_atoms *atoms, const char *ident,
+			const char *name);
 
 /*
  * Whether the definition of c on side gives role a a value made from role
