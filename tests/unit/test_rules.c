@@ -431,6 +431,25 @@ static void test_swap_multiline_test(void **state)
 	run_free(&r);
 }
 
+/*
+ * The function tests VM_PFNMAP on src_vma elsewhere too: the swap of one
+ * of its tests is still a swap (fewer tests on src_vma, more on dst_vma).
+ */
+static void test_swap_with_tests_on_both_roles(void **state)
+{
+	const struct rule_finding *f;
+	struct run r;
+
+	(void)state;
+	run_patch(&r, "swap-both-tested.patch");
+	assert_int_equal(rule_findings_count(r.f), 1);
+	f = expect(&r, 0, "role-swap", "mm/toy.c", 28, 6, 13,
+		   "Was the change from checking src_vma to dst_vma for "
+		   "VM_PFNMAP intentional?");
+	expect_span(f, "dst_vma");
+	run_free(&r);
+}
+
 /* --- negatives ------------------------------------------------------------ */
 
 static void expect_silent(const char *patch)
@@ -446,6 +465,18 @@ static void expect_silent(const char *patch)
 	}
 	run_free(&r);
 }
+
+/*
+ * From the hunks alone, a test removed at the top of a long function and
+ * a test on the counterpart added 360 lines below, in another hunk: the
+ * hunks cannot tell a swap from two unrelated edits; stay silent.
+ */
+static void test_silent_across_hunks(void **state)
+{
+	(void)state;
+	expect_silent("cross-hunk.patch");
+}
+
 
 /* src_vma->vm_flags & (A | B) becomes src_vma->vm_flags & MASK(A | B). */
 static void test_silent_same_role_mask(void **state)
@@ -924,6 +955,8 @@ int main(void)
 		cmocka_unit_test(test_swap_helper_from_patch),
 		cmocka_unit_test(test_swap_grouped),
 		cmocka_unit_test(test_swap_multiline_test),
+		cmocka_unit_test(test_swap_with_tests_on_both_roles),
+		cmocka_unit_test(test_silent_across_hunks),
 		cmocka_unit_test(test_silent_same_role_mask),
 		cmocka_unit_test(test_silent_consistent_rename),
 		cmocka_unit_test(test_silent_added_only),
