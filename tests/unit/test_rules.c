@@ -477,7 +477,6 @@ static void test_silent_across_hunks(void **state)
 	expect_silent("cross-hunk.patch");
 }
 
-
 /* src_vma->vm_flags & (A | B) becomes src_vma->vm_flags & MASK(A | B). */
 static void test_silent_same_role_mask(void **state)
 {
