@@ -310,7 +310,7 @@ static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
 	size_t i, n;
 	int err = 0;
 
-	if (!def)
+	if (!def || !*change_name(c))
 		return 0;
 	n = csrc_comments(change_src(c, CHANGE_NEW), def->doc_start, def->end,
 			  &cms);

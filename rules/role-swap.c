@@ -333,6 +333,15 @@ static bool roles_derived(const struct change *c, const char *a, const char *b)
 	       role_derived(c, CHANGE_NEW, b, a);
 }
 
+/*
+ * A bare variable tested where the old code had none of that name is a
+ * rewrite (a new "next" in an iterator), not a swap of two roles.
+ */
+static bool new_variable(const struct change *c, const struct swap *sw)
+{
+	return sw->added[0]->bare && !role_in_def(c, CHANGE_OLD, sw->to);
+}
+
 static int check_added(struct rule_ctx *ctx, const struct change *c,
 		       const struct role_atoms *old,
 		       const struct role_atoms *new, const struct role_atom *a)
@@ -347,7 +356,8 @@ static int check_added(struct rule_ctx *ctx, const struct change *c,
 		swap_group(&sw, new, a);
 		sw.from = roles[i];
 		swap_collect(&sw);
-		if (sw.nprops && !roles_derived(c, sw.from, sw.to))
+		if (sw.nprops && !roles_derived(c, sw.from, sw.to) &&
+		    !new_variable(c, &sw))
 			err = swap_report(ctx, c, &sw);
 	}
 	return err;
@@ -390,9 +400,10 @@ const struct rule rule_role_swap = {
 	.summary = "a property once tested on one role (dst, old, child...) "
 		   "is now tested on its counterpart",
 	.doc = "What: in a changed function, a removed line tested a property\n"
-	       "(a flag through a mask, a helper such as userfaultfd_wp(), or a\n"
-	       "field) on one role of a counterpart pair - dst/src, old/new,\n"
-	       "orig/new, from/to, parent/child, prev/next - and an added line\n"
+	       "(a flag through a mask, a helper such as userfaultfd_wp(), a\n"
+	       "field, or a bare variable being set) on one role of a\n"
+	       "counterpart pair - dst/src, old/new, orig/new, from/to,\n"
+	       "parent/child, prev/next - and an added line\n"
 	       "tests the same property on the other role, so that the function\n"
 	       "now tests it fewer times on the first role and more times on\n"
 	       "the second. Masks and one-line helpers are seen\n"

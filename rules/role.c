@@ -197,6 +197,26 @@ bool role_atom_has(const struct role_atom *a, const char *name)
 	return role_atom_prop(a, name) != NULL;
 }
 
+bool role_in_def(const struct change *c, enum change_side side,
+		 const char *ident)
+{
+	const struct csrc_def *def = change_def(c, side);
+	const struct csrc *cs = change_src(c, side);
+	TSNode *ids = NULL;
+	size_t i, n;
+	bool found = false;
+
+	if (!def)
+		return false;
+	n = csrc_find_nodes(cs, def->node, "identifier", &ids);
+	for (i = 0; i < n && !found; i++)
+		found = ts_node_start_byte(ids[i]) >= def->start &&
+			ts_node_end_byte(ids[i]) <= def->end &&
+			csrc_node_eq(cs, ids[i], ident);
+	free(ids);
+	return found;
+}
+
 size_t role_atoms_count(const struct role_atoms *atoms, const char *ident,
 			const char *name)
 {
@@ -941,6 +961,109 @@ static void walk_test(struct walk *w, TSNode n, int level)
 		walk_children(w, n, level);
 }
 
+/* --- bare role variables -------------------------------------------------- */
+
+/* A value a role variable is compared with: a constant, not another role. */
+static bool is_constant(const struct csrc *cs, TSNode n)
+{
+	char *text;
+	bool caps;
+
+	if (node_is(n, "number_literal") || node_is(n, "null") ||
+	    node_is(n, "true") || node_is(n, "false"))
+		return true;
+	if (!node_is(n, "identifier"))
+		return false;
+	text = csrc_node_text(cs, n);
+	caps = name_is_caps(text);
+	free(text);
+	return caps;
+}
+
+/* if (new_page), if (!old_ext): a role variable tested for being set. */
+static void bare_atom(struct walk *w, TSNode id, TSNode expr, const char *prop)
+{
+	struct root_ref r = { .id = id, .name = csrc_node_text(w->cs, id) };
+	struct role_name rn;
+	struct role_atom *a;
+
+	if (!w->sink && role_parse(r.name, &rn)) {
+		a = atom_for(w, &r, expr, id);
+		if (a) {
+			a->bare = true;
+			walk_prop(w, a, prop, NULL);
+		}
+	}
+	free(r.name);
+}
+
+/* new_gen < 0, old_flags == LRU_REFS_MASK: compared with a constant. */
+static void bare_compare(struct walk *w, TSNode n)
+{
+	TSNode l = node_field(n, "left"), rt = node_field(n, "right");
+	char *op, *val;
+	struct sbuf name = SBUF_INIT;
+
+	if (!node_is(l, "identifier")) {
+		TSNode t = l;
+
+		l = rt;
+		rt = t;
+	}
+	if (!node_is(l, "identifier") || !is_constant(w->cs, rt))
+		return;
+	op = csrc_node_text(w->cs, node_field(n, "operator"));
+	val = csrc_node_text(w->cs, rt);
+	if (is_null_or_zero(w->cs, rt) || csrc_node_eq(w->cs, rt, "null"))
+		sbuf_addstr(&name, "being set");
+	else
+		sbuf_addf(&name, "%s %s", op, val);
+	if (name.len <= ROLE_MAX_TEXT)
+		bare_atom(w, l, n, name.buf);
+	sbuf_release(&name);
+	free(op);
+	free(val);
+}
+
+/* likely(x), unlikely(!x): wrappers that keep a truth test a truth test. */
+static bool is_truth_wrapper(const struct csrc *cs, TSNode call)
+{
+	TSNode fn = node_field(call, "function");
+
+	return (csrc_node_eq(cs, fn, "likely") ||
+		csrc_node_eq(cs, fn, "unlikely")) &&
+	       ts_node_named_child_count(node_field(call, "arguments")) == 1;
+}
+
+/*
+ * The tests of a condition on bare role variables: reached from the top
+ * only through !, &&, ||, parentheses and likely()/unlikely(), so that a
+ * variable passed to a function or used in arithmetic is not one.
+ */
+static void walk_truth(struct walk *w, TSNode n, int level)
+{
+	const struct csrc *cs = w->cs;
+
+	if (level > ROLE_MAX_EXPR_DEPTH || ts_node_is_null(n) || w->error)
+		return;
+	if (node_is(n, "identifier")) {
+		bare_atom(w, n, n, "being set");
+	} else if (node_is(n, "parenthesized_expression")) {
+		walk_truth(w, first_named(n), level + 1);
+	} else if (node_is(n, "unary_expression") && node_op_is(cs, n, "!")) {
+		walk_truth(w, node_field(n, "argument"), level + 1);
+	} else if (node_is(n, "call_expression") && is_truth_wrapper(cs, n)) {
+		walk_truth(w, first_named(node_field(n, "arguments")),
+			   level + 1);
+	} else if (node_is(n, "binary_expression") &&
+		   (node_op_is(cs, n, "&&") || node_op_is(cs, n, "||"))) {
+		walk_truth(w, node_field(n, "left"), level + 1);
+		walk_truth(w, node_field(n, "right"), level + 1);
+	} else if (node_is(n, "binary_expression") && is_comparison(cs, n)) {
+		bare_compare(w, n);
+	}
+}
+
 /*
  * The statement n belongs to: the closest ancestor that is a statement or
  * a declaration (a compound statement is a block, not one statement).
@@ -996,7 +1119,11 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 	struct walk w = { 0 };
 	size_t i, n;
 
-	if (!def)
+	/*
+	 * The nameless change gathers top-level lines outside every
+	 * definition; its span is not one piece of code to compare.
+	 */
+	if (!def || !*change_name(c))
 		return 0;
 	w.c = c;
 	w.side = side;
@@ -1006,6 +1133,7 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 	for (i = 0; i < n && !w.error; i++) {
 		w.stmt = conds[i].stmt;
 		walk_test(&w, conds[i].expr, 0);
+		walk_truth(&w, conds[i].expr, 0);
 	}
 	free(conds);
 	if (!w.error)

@@ -14,7 +14,8 @@
  * with the mask's macros expanded), a helper called on it
  * (userfaultfd_wp(dst_vma), seen through to the flags it tests when the
  * helper resolves), a field tested for truth or compared (src->mapping,
- * old->index == 0).
+ * old->index == 0), or a bare role variable tested for being set or
+ * compared with a constant (if (!new_page), new_gen < 0).
  *
  * Everything a struct role_atoms holds belongs to it until
  * role_atoms_release(); its nodes are valid while the change set lives.
@@ -81,6 +82,7 @@ struct role_atom {
 	uint32_t role_start, role_end; /* its token in the side's csrc */
 	unsigned line; /* image line of that token */
 	bool changed; /* a line of expr was removed (old side) or added */
+	bool bare; /* a bare variable's test (if (new_page)): the weakest */
 	TSNode expr; /* the whole test: "src_vma->vm_flags & VM_X" */
 	TSNode stmt; /* the statement holding it */
 	char *object; /* what is tested: "src_vma->vm_flags", "f(src)" */
@@ -115,6 +117,9 @@ bool role_atom_has(const struct role_atom *a, const char *name);
 /* The property named name of the atom, or NULL. */
 const struct role_prop *role_atom_prop(const struct role_atom *a,
 				       const char *name);
+/* Whether ident appears in the definition of c on side. */
+bool role_in_def(const struct change *c, enum change_side side,
+		 const char *ident);
 /* How many atoms of role ident test the property named name. */
 size_t role_atoms_count(const struct role_atoms *atoms, const char *ident,
 			const char *name);

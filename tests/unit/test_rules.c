@@ -450,6 +450,24 @@ static void test_swap_with_tests_on_both_roles(void **state)
 	run_free(&r);
 }
 
+/* A bare variable's test moved to its counterpart: if (old_page). */
+static void test_swap_bare_variable(void **state)
+{
+	const struct rule_finding *f;
+	struct run r;
+
+	(void)state;
+	run_patch(&r, "bare-page.patch");
+	assert_int_equal(rule_findings_count(r.f), 1);
+	f = expect(&r, 0, "role-swap", "mm/toy.c", 65, 6, 14,
+		   "Was the change from checking old_page to new_page for "
+		   "being set intentional?");
+	expect_span(f, "new_page");
+	assert_string_equal(f->old_code, "\tif (old_page)\n"
+					 "\t\ttoy_put(old_page);");
+	run_free(&r);
+}
+
 /* --- negatives ------------------------------------------------------------ */
 
 static void expect_silent(const char *patch)
@@ -475,6 +493,13 @@ static void test_silent_across_hunks(void **state)
 {
 	(void)state;
 	expect_silent("cross-hunk.patch");
+}
+
+/* A new "next" tested where the old code had only "prev": a rewrite. */
+static void test_silent_new_variable(void **state)
+{
+	(void)state;
+	expect_silent("bare-new-variable.patch");
 }
 
 /* src_vma->vm_flags & (A | B) becomes src_vma->vm_flags & MASK(A | B). */
@@ -956,6 +981,8 @@ int main(void)
 		cmocka_unit_test(test_swap_multiline_test),
 		cmocka_unit_test(test_swap_with_tests_on_both_roles),
 		cmocka_unit_test(test_silent_across_hunks),
+		cmocka_unit_test(test_swap_bare_variable),
+		cmocka_unit_test(test_silent_new_variable),
 		cmocka_unit_test(test_silent_same_role_mask),
 		cmocka_unit_test(test_silent_consistent_rename),
 		cmocka_unit_test(test_silent_added_only),
