@@ -797,7 +797,7 @@ struct call_info {
 /* The explanation of a helper call: "f(dst) tests dst->flags & VM_X". */
 static void helper_explain(struct role_atom *a, const struct csrc *body,
 			   TSNode expr, const struct role_param *all,
-			   size_t nall)
+			   size_t nall, const struct change_expansion *x)
 {
 	struct sbuf sb = SBUF_INIT;
 	char *text;
@@ -806,6 +806,9 @@ static void helper_explain(struct role_atom *a, const struct csrc *body,
 		return;
 	text = body_substituted(body, expr, all, nall);
 	sbuf_addf(&sb, "%s tests %s", a->object, text);
+	/* Where it was read, so the reader can check: not for the table. */
+	if (x->found == CHANGE_FOUND_TREE && x->where)
+		sbuf_addf(&sb, " (%s)", x->where);
 	free(text);
 	free(a->explain);
 	a->explain = sbuf_detach(&sb, NULL);
@@ -830,7 +833,7 @@ static void helper_body(struct walk *w, struct role_atom *a,
 	if (parse_body(x->exp.body, &body, &expr) < 0)
 		goto out_free;
 	if (!w->sink)
-		helper_explain(a, body, expr, all, nall);
+		helper_explain(a, body, expr, all, nall, x);
 	sub.cs = body;
 	sub.sink = a;
 	sub.helper = w->sink ? w->helper : ci->fn;

@@ -26,6 +26,8 @@ if [ -f "$K/mm/memory.c" ]; then
 	is "$rc" 1 "6.1 tree: exit 1"
 	expect_findings "6.1 tree"
 	contains "$T/out" "mm/memory.c: images from blob" "6.1 tree: exact pre-image from the index blob"
+	contains "$T/out" "userfaultfd_wp(dst_vma) tests dst_vma->vm_flags & VM_UFFD_WP (include/linux/userfaultfd_k.h:119)." \
+		"6.1 tree: userfaultfd_wp() read from the tree, and where"
 	lacks "$T/out" "built-in table" "6.1 tree: no built-in table"
 
 	# The same patch as a commit in a git repository.
