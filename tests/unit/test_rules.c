@@ -174,6 +174,14 @@ static const char seed_comment_msg[] =
 	"checks src_vma->vm_flags. Is this intentional?";
 static const char seed_old_code[] = "\tif (userfaultfd_wp(dst_vma))\n"
 				    "\t\treturn true;";
+/* With the tree, the helper's explanation says where it was read. */
+static const char seed_swap_msg_tree[] =
+	"Was the change from checking dst_vma to src_vma for VM_UFFD_WP "
+	"intentional?\n"
+	"\n"
+	"userfaultfd_wp(dst_vma) tests dst_vma->vm_flags & VM_UFFD_WP "
+	"(include/linux/userfaultfd_k.h:119).\n"
+	"VM_COPY_ON_FORK includes VM_UFFD_WP.";
 static const char builtin_note[] =
 	"userfaultfd_wp() was resolved from mmreview's built-in table of mm "
 	"helpers, not from the kernel tree";
@@ -290,7 +298,7 @@ static void test_seed_kernel_tree(void **state)
 	expect(&r, 0, "comment-mismatch", "include/linux/mm.h", 430, 59, 66,
 	       seed_comment_msg);
 	f = expect(&r, 1, "role-swap", "mm/memory.c", 1253, 6, 13,
-		   seed_swap_msg);
+		   seed_swap_msg_tree);
 	assert_string_equal(f->old_code, seed_old_code);
 	assert_null(f->note); /* found in the tree, not the built-in table */
 	assert_true(t.lookups > 0);
