@@ -2,3 +2,5 @@
 # All benchmarks; each prints a table.
 set -eu
 sh bench/corpus.sh ./mmreview build/bench
+sh bench/speed.sh ./mmreview build/bench
+/usr/bin/python3 bench/mutants.py "$PWD/mmreview" "$PWD/build/kernel/6.1" "$PWD/build/bench" 150
