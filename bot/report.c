@@ -144,26 +144,50 @@ static void write_text(FILE *f, const struct series *s,
 
 /* --- JSON ------------------------------------------------------------------ */
 
+/*
+ * A JSON string of s, made valid UTF-8 first: jansson refuses anything
+ * else, and a finding must not vanish because a path or a line of old
+ * code carries a stray byte.
+ */
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	struct sbuf sb = SBUF_INIT;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	sbuf_add_utf8(&sb, s, strlen(s));
+	j = json_stringn(sb.buf, sb.len);
+	sbuf_release(&sb);
+	return j ? j : json_string("");
+}
+
+/* Append o to arr; a NULL from json_pack() is a bug, not a lost finding. */
+static void append(json_t *arr, json_t *o)
+{
+	if (!o) {
+		fprintf(stderr,
+			"mmreview: internal error: cannot build JSON\n");
+		abort();
+	}
+	json_array_append_new(arr, o);
 }
 
 static json_t *json_finding(const struct rule_finding *fd,
 			    const struct series_patch *p)
 {
 	return json_pack(
-		"{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:o, s:o, s:b, s:o, "
-		"s:{s:s, s:o, s:o}}",
+		"{s:s, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:b, s:o, "
+		"s:{s:o, s:o, s:o}}",
 		"rule", fd->rule, "severity", rule_severity_name(fd->severity),
-		"file", fd->path, "line", (json_int_t)fd->line, "column",
+		"file", jstr(fd->path), "line", (json_int_t)fd->line, "column",
 		(json_int_t)fd->column, "end_column",
-		(json_int_t)fd->end_column, "function", fd->function, "message",
-		fd->message, "old_code", jstr(fd->old_code), "note",
-		jstr(fd->note), "partial", fd->partial, "partial_reason",
-		jstr(fd->partial ? fd->partial_reason : NULL), "patch",
-		"subject", p->subject, "message_id", jstr(p->message_id),
-		"commit", jstr(p->commit));
+		(json_int_t)fd->end_column, "function", jstr(fd->function),
+		"message", jstr(fd->message), "old_code", jstr(fd->old_code),
+		"note", jstr(fd->note), "partial", fd->partial,
+		"partial_reason", jstr(fd->partial ? fd->partial_reason : NULL),
+		"patch", "subject", jstr(p->subject), "message_id",
+		jstr(p->message_id), "commit", jstr(p->commit));
 }
 
 static void write_json(FILE *f, const struct series *s)
@@ -176,16 +200,14 @@ static void write_json(FILE *f, const struct series *s)
 		size_t n = p->findings ? rule_findings_count(p->findings) : 0;
 
 		for (j = 0; j < n; j++)
-			json_array_append_new(
-				arr,
-				json_finding(rule_findings_at(p->findings, j),
-					     p));
+			append(arr,
+			       json_finding(rule_findings_at(p->findings, j),
+					    p));
 		if (p->error)
-			json_array_append_new(
-				errors, json_pack("{s:s, s:o, s:s}", "subject",
-						  p->subject, "message_id",
-						  jstr(p->message_id), "error",
-						  p->error));
+			append(errors, json_pack("{s:o, s:o, s:o}", "subject",
+						 jstr(p->subject), "message_id",
+						 jstr(p->message_id), "error",
+						 jstr(p->error)));
 	}
 	root = json_pack("{s:o, s:o}", "findings", arr, "errors", errors);
 	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -210,14 +232,13 @@ static json_t *sarif_rules(const struct rule_set *rules)
 	for (i = 0; i < rule_set_count(rules); i++) {
 		const struct rule *r = rule_set_at(rules, i);
 
-		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s, s:b}}", "id",
-				  r->id, "shortDescription", "text", r->summary,
-				  "fullDescription", "text", r->doc,
-				  "defaultConfiguration", "level",
-				  sarif_level(rule_set_severity(rules, r->id)),
-				  "enabled", rule_set_enabled(rules, r->id)));
+		append(arr,
+		       json_pack("{s:o, s:{s:o}, s:{s:o}, s:{s:s, s:b}}", "id",
+				 jstr(r->id), "shortDescription", "text",
+				 jstr(r->summary), "fullDescription", "text",
+				 jstr(r->doc), "defaultConfiguration", "level",
+				 sarif_level(rule_set_severity(rules, r->id)),
+				 "enabled", rule_set_enabled(rules, r->id)));
 	}
 	return arr;
 }
@@ -226,14 +247,14 @@ static json_t *sarif_result(const struct rule_finding *fd,
 			    const struct series_patch *p)
 {
 	return json_pack(
-		"{s:s, s:s, s:{s:s}, s:[{s:{s:{s:s}, s:{s:I, s:I, s:I}}}], "
-		"s:{s:s, s:o, s:o, s:b}}",
+		"{s:s, s:s, s:{s:o}, s:[{s:{s:{s:o}, s:{s:I, s:I, s:I}}}], "
+		"s:{s:o, s:o, s:o, s:b}}",
 		"ruleId", fd->rule, "level", sarif_level(fd->severity),
-		"message", "text", fd->message, "locations", "physicalLocation",
-		"artifactLocation", "uri", fd->path, "region", "startLine",
-		(json_int_t)fd->line, "startColumn", (json_int_t)fd->column,
-		"endColumn", (json_int_t)fd->end_column, "properties",
-		"function", fd->function, "patch",
+		"message", "text", jstr(fd->message), "locations",
+		"physicalLocation", "artifactLocation", "uri", jstr(fd->path),
+		"region", "startLine", (json_int_t)fd->line, "startColumn",
+		(json_int_t)fd->column, "endColumn", (json_int_t)fd->end_column,
+		"properties", "function", jstr(fd->function), "patch",
 		jstr(p->message_id ? p->message_id : p->commit), "oldCode",
 		jstr(fd->old_code), "partial", fd->partial);
 }
@@ -249,10 +270,9 @@ static void write_sarif(FILE *f, const struct series *s,
 		size_t n = p->findings ? rule_findings_count(p->findings) : 0;
 
 		for (j = 0; j < n; j++)
-			json_array_append_new(
-				results,
-				sarif_result(rule_findings_at(p->findings, j),
-					     p));
+			append(results,
+			       sarif_result(rule_findings_at(p->findings, j),
+					    p));
 	}
 	root = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o}]}",
 			 "$schema",

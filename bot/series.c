@@ -20,7 +20,7 @@ struct image_pair {
 
 struct patch {
 	struct series_patch pub; /* first: series_at() hands it out */
-	unsigned version, part;
+	unsigned version, part, total;
 	size_t seq;
 	struct image_pair *images; /* per diff file, git only */
 	char *strs[8]; /* owned strings behind pub */
@@ -139,6 +139,7 @@ int series_add_mail(struct series *s, struct mail *m)
 	p->pub.base_commit = mail_trailer(m, "base-commit");
 	p->version = si->version;
 	p->part = si->part;
+	p->total = si->total;
 	body = mail_body(m, &len);
 	patch_parse_diff(p, body, len);
 	return series_push(s, p);
@@ -483,7 +484,9 @@ static int base_image(struct review_state *st, const struct series_patch *p,
 		*origin = CHANGE_FROM_APPLIED;
 		return 0;
 	}
-	if (sf) {
+	/* An earlier patch's result, if it is the blob this patch names. */
+	if (sf && (!f->old_id || source_blob_matches(sf->text, sf->len,
+						      f->old_id))) {
 		*text = xstrndup(sf->text, sf->len);
 		*len = sf->len;
 		*origin = CHANGE_FROM_APPLIED;
@@ -572,6 +575,18 @@ static int review_patch(struct review_state *st, struct patch *p,
 	return rule_set_run(rules, cs, &p->pub.findings);
 }
 
+/*
+ * Another version, or another series, in the same mbox: its patches are
+ * not applied on top of the previous ones. Commits are one sequence.
+ */
+static bool starts_series(const struct patch *prev, const struct patch *p)
+{
+	if (!p->pub.mail || !prev->pub.mail)
+		return false;
+	return p->version != prev->version || p->total != prev->total ||
+	       p->part <= prev->part;
+}
+
 int series_review(struct series *s, const struct rule_set *rules,
 		  struct source *tree,
 		  void (*progress)(size_t done, size_t total))
@@ -591,6 +606,12 @@ int series_review(struct series *s, const struct rule_set *rules,
 
 		if (progress)
 			progress(i, s->n);
+		if (i && starts_series(s->patches[i - 1], p)) {
+			state_release(&st);
+			memset(&st, 0, sizeof(st));
+			st.tree = tree;
+			prev = NULL;
+		}
 		if (!p->pub.diff)
 			continue;
 		error = review_patch(&st, p, rules, prev);

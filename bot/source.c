@@ -115,8 +115,7 @@ static int read_disk(const struct source *src, const char *path, char **text,
 	return 0;
 }
 
-/* Does the text hash to the blob id (abbreviated hex) the patch names? */
-static bool blob_matches(const char *text, size_t len, const char *id)
+bool source_blob_matches(const char *text, size_t len, const char *id)
 {
 	git_oid oid;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -173,6 +172,18 @@ out:
 	return error;
 }
 
+/*
+ * A "base-commit:" from a mail is an object id, nothing else: git's
+ * revision syntax (":/regex", "@{...}") would let a stranger make every
+ * lookup search the whole history.
+ */
+static bool is_object_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+
+	return n >= 7 && n <= GIT_OID_HEXSZ && !s[n];
+}
+
 int source_read_base(const struct source *src, const char *path,
 		     const char *old_id, const char *base_commit, char **text,
 		     size_t *len, enum change_origin *origin)
@@ -184,7 +195,7 @@ int source_read_base(const struct source *src, const char *path,
 		*origin = CHANGE_FROM_BLOB;
 		return 0;
 	}
-	if (base_commit &&
+	if (base_commit && is_object_id(base_commit) &&
 	    !read_commit_file(src, base_commit, path, text, len)) {
 		*origin = CHANGE_FROM_BASE_COMMIT;
 		return 0;
@@ -196,7 +207,7 @@ int source_read_base(const struct source *src, const char *path,
 				     "'%s' is not in the kernel tree '%s'",
 				     path, src->dir);
 	}
-	*origin = old_id && blob_matches(t, n, old_id) ? CHANGE_FROM_BLOB :
+	*origin = old_id && source_blob_matches(t, n, old_id) ? CHANGE_FROM_BLOB :
 							 CHANGE_FROM_APPLIED;
 	*text = t;
 	*len = n;

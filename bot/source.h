@@ -7,6 +7,7 @@
 #ifndef MMR_SOURCE_H
 #define MMR_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "change.h"
@@ -30,6 +31,9 @@ const char *source_path(const struct source *src);
 int source_read_base(const struct source *src, const char *path,
 		     const char *old_id, const char *base_commit, char **text,
 		     size_t *len, enum change_origin *origin);
+
+/* Does text hash to the (abbreviated, hex) git blob id the patch names? */
+bool source_blob_matches(const char *text, size_t len, const char *id);
 
 /*
  * The change_lookup_fn of a tree: the definition of a macro or static

@@ -160,36 +160,6 @@ static bool mail_safe_name(const char *s, size_t n)
 
 /* --- UTF-8 and charsets ----------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s, 0 when invalid (or NUL). */
-static size_t mail_utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-
-	if (c && c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	if (n < 2 || (s[1] & 0xc0) != 0x80)
-		return 0;
-	if (c < 0xe0)
-		return 2;
-	if (c == 0xe0 && s[1] < 0xa0)
-		return 0;
-	if (c == 0xed && s[1] >= 0xa0)
-		return 0;
-	if (c == 0xf0 && s[1] < 0x90)
-		return 0;
-	if (c == 0xf4 && s[1] >= 0x90)
-		return 0;
-	if (n < 3 || (s[2] & 0xc0) != 0x80)
-		return 0;
-	if (c < 0xf0)
-		return 3;
-	if (n < 4 || (s[3] & 0xc0) != 0x80)
-		return 0;
-	return 4;
-}
-
 static int mail_utf8_put(struct sbuf *out, unsigned cp)
 {
 	char b[4];
@@ -215,30 +185,6 @@ static int mail_utf8_put(struct sbuf *out, unsigned cp)
 		n = 4;
 	}
 	return sbuf_add(out, b, n);
-}
-
-/* Append s as UTF-8: each invalid byte and each NUL becomes U+FFFD. */
-static int mail_utf8_add(struct sbuf *out, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, start = 0, k;
-
-	while (i < n) {
-		if (u[i] && u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		k = mail_utf8_len(u + i, n - i);
-		if (k) {
-			i += k;
-			continue;
-		}
-		if (sbuf_add(out, s + start, i - start) ||
-		    mail_utf8_put(out, 0xfffd))
-			return MMR_ELIMIT;
-		start = ++i;
-	}
-	return sbuf_add(out, s + start, i - start);
 }
 
 /* windows-1252 0x80..0x9f; 0 is undefined (U+FFFD). */
@@ -324,7 +270,7 @@ static int mail_iconv_add(struct sbuf *out, iconv_t cd, const char *s, size_t n)
 		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
 		int e = errno;
 
-		err = mail_utf8_add(out, tmp, (size_t)(o - tmp));
+		err = sbuf_add_utf8(out, tmp, (size_t)(o - tmp));
 		if (r != (size_t)-1 || e == E2BIG)
 			continue;
 		if (!err)
@@ -356,16 +302,16 @@ static int mail_convert(struct mail *m, struct sbuf *out, const char *cs,
 				  cs);
 		else
 			mail_warn(m, "invalid charset name, bytes kept as is");
-		return mail_utf8_add(out, s, n);
+		return sbuf_add_utf8(out, s, n);
 	}
 	if (kind == MAIL_CS_UTF8)
-		return mail_utf8_add(out, s, n);
+		return sbuf_add_utf8(out, s, n);
 	if (kind != MAIL_CS_ICONV)
 		return mail_latin1_add(out, s, n, kind == MAIL_CS_CP1252);
 	cd = iconv_open("UTF-8", cs);
 	if (cd == (iconv_t)-1) {
 		mail_warn(m, "unknown charset '%s', bytes kept as is", cs);
-		return mail_utf8_add(out, s, n);
+		return sbuf_add_utf8(out, s, n);
 	}
 	err = mail_iconv_add(out, cd, s, n);
 	iconv_close(cd);
@@ -629,14 +575,14 @@ static void mail_decode_words(struct mail *m, struct sbuf *out, const char *s,
 		}
 		if (!after_word || !mail_blank(s + run, i - run)) {
 			mail_words_flush(m, out, &ws);
-			mail_utf8_add(out, s + run, i - run);
+			sbuf_add_utf8(out, s + run, i - run);
 		}
 		mail_word_decode(m, out, &ws, &w);
 		i = run = w.end;
 		after_word = true;
 	}
 	mail_words_flush(m, out, &ws);
-	mail_utf8_add(out, s + run, n - run);
+	sbuf_add_utf8(out, s + run, n - run);
 	sbuf_release(&ws.pend);
 }
 
@@ -946,7 +892,7 @@ static bool mail_addr_one(struct mail *m, const char *s, size_t n,
 	name = mail_collapse(t, strlen(t));
 	free(t);
 	sbuf_init(&sb, 4 * MAIL_MAX_HEADER);
-	mail_utf8_add(&sb, addr, strlen(addr));
+	sbuf_add_utf8(&sb, addr, strlen(addr));
 	free(addr);
 	addr = sbuf_detach(&sb, NULL);
 	sbuf_release(&p.phrase);

@@ -132,3 +132,56 @@ void sbuf_rtrim(struct sbuf *sb)
 	if (sb->alloc)
 		sb->buf[sb->len] = '\0';
 }
+
+/* Length of the valid UTF-8 sequence at s, 0 when invalid (or NUL). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c && c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	if (n < 2 || (s[1] & 0xc0) != 0x80)
+		return 0;
+	if (c < 0xe0)
+		return 2;
+	if (c == 0xe0 && s[1] < 0xa0)
+		return 0;
+	if (c == 0xed && s[1] >= 0xa0)
+		return 0;
+	if (c == 0xf0 && s[1] < 0x90)
+		return 0;
+	if (c == 0xf4 && s[1] >= 0x90)
+		return 0;
+	if (n < 3 || (s[2] & 0xc0) != 0x80)
+		return 0;
+	if (c < 0xf0)
+		return 3;
+	if (n < 4 || (s[3] & 0xc0) != 0x80)
+		return 0;
+	return 4;
+}
+
+int sbuf_add_utf8(struct sbuf *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, k;
+
+	while (i < n) {
+		if (u[i] && u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		k = utf8_len(u + i, n - i);
+		if (k) {
+			i += k;
+			continue;
+		}
+		if (sbuf_add(out, s + start, i - start) ||
+		    sbuf_add(out, "\xef\xbf\xbd", 3))
+			return MMR_ELIMIT;
+		start = ++i;
+	}
+	return sbuf_add(out, s + start, i - start);
+}

@@ -39,6 +39,11 @@ int sbuf_addch(struct sbuf *sb, int c);
 int sbuf_addf(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);
+/*
+ * Append n bytes of s as valid UTF-8: each byte that does not start a
+ * valid sequence, and each NUL, becomes U+FFFD. 0 or MMR_ELIMIT.
+ */
+int sbuf_add_utf8(struct sbuf *sb, const char *s, size_t n);
 /* Remove trailing whitespace. */
 void sbuf_rtrim(struct sbuf *sb);
 void sbuf_setlen(struct sbuf *sb, size_t len);

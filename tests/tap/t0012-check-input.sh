@@ -115,4 +115,24 @@ contains "$T/err" "broken@example.org" "naming the message"
 contains "$T/err" "include/linux/mm.h" "and the file"
 contains "$T/out" "[role-swap]" "the good patch is still reviewed"
 
+# A stray byte (not UTF-8) in the old code: the JSON still carries the
+# finding, the byte replaced.
+R="$T/utf8"
+mkdir -p "$R/mm"
+printf 'static bool f(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)\n{\n\tif (dst_vma->vm_flags & VM_A && s("\377"))\n\t\treturn true;\n\treturn src_vma != NULL;\n}\n' >"$R/mm/x.c"
+(cd "$R" && git init -q . && git -c user.name=T -c user.email=t@e.org add -A &&
+	git -c user.name=T -c user.email=t@e.org commit -qm base &&
+	sed -i 's/if (dst_vma->vm_flags \& VM_A \&\& s("\o377"))/if (src_vma->vm_flags \& VM_A)/' mm/x.c &&
+	git -c user.name=T -c user.email=t@e.org commit -qam change)
+cd "$R"
+run "$MMREVIEW" check --format json HEAD^..HEAD
+cd - >/dev/null
+is "$rc" 1 "stray byte: exit 1"
+"$PY" - "$T/out" >"$T/py" 2>&1 <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(len(d["findings"]), "\ufffd" in d["findings"][0]["old_code"])
+PYEOF
+is "$(cat "$T/py")" "1 True" "stray byte: the JSON keeps the finding, with U+FFFD"
+
 done_testing
