@@ -420,7 +420,11 @@ static void add_message_id(struct sbuf *sb, const struct series_patch *p,
 	git_oid oid;
 	size_t i, n = rule_findings_count(p->findings);
 
-	sbuf_addf(&key, "%s\n", p->message_id ? p->message_id : p->commit);
+	/* A mail without a Message-ID still gets a stable one. */
+	sbuf_addf(&key, "%s\n",
+		  p->message_id ? p->message_id :
+		  p->commit	? p->commit :
+				  p->subject);
 	for (i = 0; i < n; i++) {
 		const struct rule_finding *fd =
 			rule_findings_at(p->findings, i);
@@ -541,11 +545,102 @@ static void add_caret_line(struct sbuf *sb, const struct diff_line *dl,
 	sbuf_addch(sb, '\n');
 }
 
-static bool line_is(const struct diff_line *dl, const struct rule_finding *fd)
+/* Where a finding stands in the diff: hunk and line, or nowhere. */
+struct placed {
+	const struct rule_finding *fd;
+	size_t hunk; /* SIZE_MAX: not on a line of the patch */
+	size_t line;
+};
+
+/* The hunk whose side holds file line ln, by binary search; or NULL. */
+static const struct diff_hunk *hunk_for(const struct diff_file *f,
+					enum change_side side, unsigned ln,
+					size_t *idx)
 {
-	if (fd->side == CHANGE_NEW)
-		return dl->origin != '-' && dl->new_lineno == fd->line;
-	return dl->origin != '+' && dl->old_lineno == fd->line;
+	size_t lo = 0, hi = f->nhunks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct diff_hunk *h = &f->hunks[mid];
+		unsigned start = side == CHANGE_NEW ? h->new_start :
+						      h->old_start;
+		unsigned count = side == CHANGE_NEW ? h->new_count :
+						      h->old_count;
+
+		if (ln < start) {
+			hi = mid;
+		} else if (ln >= start + count) {
+			lo = mid + 1;
+		} else {
+			*idx = mid;
+			return h;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The index of the hunk line holding file line ln of a side: the lines
+ * of a side are in order, so a binary search over them does.
+ */
+static bool line_in_hunk(const struct diff_hunk *h, enum change_side side,
+			 unsigned ln, size_t *line)
+{
+	size_t lo = 0, hi = h->nlines;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, k = mid;
+		const struct diff_line *dl;
+		unsigned at;
+
+		/* Step to a line of this side at or after mid. */
+		while (k < hi &&
+		       h->lines[k].origin == (side == CHANGE_NEW ? '-' : '+'))
+			k++;
+		if (k == hi) {
+			hi = mid;
+			continue;
+		}
+		dl = &h->lines[k];
+		at = side == CHANGE_NEW ? dl->new_lineno : dl->old_lineno;
+		if (at == ln) {
+			*line = k;
+			return true;
+		}
+		if (at < ln)
+			lo = k + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Place each finding of the file on its hunk line, once. */
+static size_t place_findings(const struct diff_file *f,
+			     const struct rule_findings *fs,
+			     struct placed **out)
+{
+	const char *path = diff_file_path(f);
+	struct placed *pl = NULL;
+	size_t n = 0, alloc = 0, i;
+
+	for (i = 0; i < rule_findings_count(fs); i++) {
+		const struct rule_finding *fd = rule_findings_at(fs, i);
+		const struct diff_hunk *h;
+		struct placed *p;
+
+		if (strcmp(fd->path, path))
+			continue;
+		XGROW(pl, alloc, n + 1);
+		p = &pl[n++];
+		p->fd = fd;
+		p->hunk = SIZE_MAX;
+		h = hunk_for(f, fd->side, fd->line, &p->hunk);
+		if (!h || !line_in_hunk(h, fd->side, fd->line, &p->line))
+			p->hunk = SIZE_MAX;
+	}
+	*out = pl;
+	return n;
 }
 
 static void add_explanation(struct sbuf *sb, const struct rule_finding *fd)
@@ -565,37 +660,6 @@ static void add_explanation(struct sbuf *sb, const struct rule_finding *fd)
 	sbuf_addch(sb, '\n');
 }
 
-static bool finding_on(const struct rule_finding *fd, const char *path,
-		       const struct diff_line *dl)
-{
-	return !strcmp(fd->path, path) && line_is(dl, fd);
-}
-
-/* Mark a window of hunk lines around each finding to be quoted. */
-static bool mark_windows(bool *keep, const struct diff_hunk *h,
-			 const struct rule_findings *fs, const char *path)
-{
-	size_t i, j, n = rule_findings_count(fs);
-	bool any = false;
-
-	for (i = 0; i < h->nlines; i++) {
-		for (j = 0; j < n; j++) {
-			size_t a, b;
-
-			if (!finding_on(rule_findings_at(fs, j), path,
-					&h->lines[i]))
-				continue;
-			a = i > QUOTE_BEFORE ? i - QUOTE_BEFORE : 0;
-			b = i + QUOTE_AFTER < h->nlines ? i + QUOTE_AFTER :
-							  h->nlines - 1;
-			while (a <= b)
-				keep[a++] = true;
-			any = true;
-		}
-	}
-	return any;
-}
-
 /* "[ ... ]" once where quoted text was left out. */
 static void flush_elision(struct sbuf *sb, bool *elided)
 {
@@ -605,20 +669,41 @@ static void flush_elision(struct sbuf *sb, bool *elided)
 	*elided = false;
 }
 
+/* By hunk, then line; findings outside the hunks last; stable. */
+static int cmp_placed(const void *a, const void *b)
+{
+	const struct placed *x = a, *y = b;
+
+	if (x->hunk != y->hunk)
+		return x->hunk < y->hunk ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd;
+}
+
+/*
+ * Quote a window of lines around each finding of one hunk: pl[0..n) are
+ * that hunk's findings, in line order.
+ */
 static void quote_hunk(struct sbuf *sb, const struct diff_hunk *h,
-		       const struct rule_findings *fs, const char *path,
-		       bool *elided)
+		       const struct placed *pl, size_t n, bool *elided)
 {
 	bool *keep = xcalloc(h->nlines + 1, sizeof(*keep));
-	size_t i, j, n = rule_findings_count(fs);
+	size_t i, j, a, b;
 
-	if (!mark_windows(keep, h, fs, path))
-		goto out;
+	for (j = 0; j < n; j++) {
+		a = pl[j].line > QUOTE_BEFORE ? pl[j].line - QUOTE_BEFORE : 0;
+		b = pl[j].line + QUOTE_AFTER < h->nlines ?
+			    pl[j].line + QUOTE_AFTER :
+			    h->nlines - 1;
+		while (a <= b)
+			keep[a++] = true;
+	}
 	flush_elision(sb, elided);
 	sbuf_addf(sb, "> @@ -%u,%u +%u,%u @@%s%s\n", h->old_start, h->old_count,
 		  h->new_start, h->new_count, *h->section ? " " : "",
 		  h->section);
-	for (i = 0; i < h->nlines; i++) {
+	for (i = 0, j = 0; i < h->nlines; i++) {
 		const struct diff_line *dl = &h->lines[i];
 
 		if (!keep[i]) {
@@ -627,18 +712,39 @@ static void quote_hunk(struct sbuf *sb, const struct diff_hunk *h,
 		}
 		flush_elision(sb, elided);
 		sbuf_addf(sb, "> %c%.*s\n", dl->origin, (int)dl->len, dl->text);
-		for (j = 0; j < n; j++) {
-			const struct rule_finding *fd = rule_findings_at(fs, j);
-
-			if (!finding_on(fd, path, dl))
-				continue;
-			add_caret_line(sb, dl, fd);
-			add_explanation(sb, fd);
+		for (; j < n && pl[j].line == i; j++) {
+			add_caret_line(sb, dl, pl[j].fd);
+			add_explanation(sb, pl[j].fd);
 		}
 	}
-out:
 	*elided = true; /* the rest of the file is not quoted */
 	free(keep);
+}
+
+/*
+ * A finding on a line the patch does not show (a comment above a changed
+ * macro): quote that line from the file as the review saw it.
+ */
+static void quote_outside(struct sbuf *sb, const struct rule_finding *fd,
+			  bool *elided)
+{
+	const struct csrc *cs = change_src(fd->change, fd->side);
+	size_t len;
+	const char *text = csrc_text(cs, &len);
+	unsigned il = csrc_line_of(cs, fd->start);
+	uint32_t b = csrc_line_start(cs, il), e = csrc_line_start(cs, il + 1);
+	struct diff_line dl = { .origin = ' ', .text = text + b };
+
+	if (e > b && text[e - 1] == '\n')
+		e--;
+	dl.len = e > b ? e - b : 0;
+	flush_elision(sb, elided);
+	sbuf_addf(sb, "In %s, line %u, which the patch does not change:\n\n",
+		  fd->path, fd->line);
+	sbuf_addf(sb, "> %c%.*s\n", dl.origin, (int)dl.len, dl.text);
+	add_caret_line(sb, &dl, fd);
+	add_explanation(sb, fd);
+	*elided = true;
 }
 
 static bool file_has_findings(const struct rule_findings *fs, const char *path)
@@ -655,7 +761,8 @@ static void quote_file(struct sbuf *sb, const struct diff_file *f,
 		       const struct rule_findings *fs, bool *elided)
 {
 	const char *path = diff_file_path(f);
-	size_t i;
+	struct placed *pl;
+	size_t i, j, n = place_findings(f, fs, &pl);
 
 	flush_elision(sb, elided);
 	sbuf_addf(sb, "> diff --git a/%s b/%s\n",
@@ -670,8 +777,15 @@ static void quote_file(struct sbuf *sb, const struct diff_file *f,
 		  f->old_path ? f->old_path : "/dev/null",
 		  f->new_path ? "b/" : "",
 		  f->new_path ? f->new_path : "/dev/null");
-	for (i = 0; i < f->nhunks; i++)
-		quote_hunk(sb, &f->hunks[i], fs, path, elided);
+	qsort(pl, n, sizeof(*pl), cmp_placed);
+	for (i = 0; i < n && pl[i].hunk != SIZE_MAX; i = j) {
+		for (j = i; j < n && pl[j].hunk == pl[i].hunk; j++)
+			;
+		quote_hunk(sb, &f->hunks[pl[i].hunk], pl + i, j - i, elided);
+	}
+	for (; i < n; i++)
+		quote_outside(sb, pl[i].fd, elided);
+	free(pl);
 }
 
 /* Said once: the review saw only the patch, and why. */

@@ -60,4 +60,29 @@ contains "$T/out" "mm/memory.c:1253:6: error:" "severity from the config"
 run "$MMREVIEW" check -o "$T/report.txt" "$SEED"
 contains "$T/report.txt" "[role-swap]" "-o writes the report to a file"
 
+# A finding on a line the patch does not show (the kept doc comment of a
+# changed macro) is quoted from the file, not dropped from the email.
+R="$T/outside"
+mkdir -p "$R/mm"
+{
+	printf '/*\n * Copy the page tables when dst_vma has uffd-wp.\n'
+	for i in 1 2 3 4 5 6 7; do printf ' * more words\n'; done
+	printf ' */\n#define VM_TOY_COPY (VM_PFNMAP)\n\n'
+	printf 'static bool toy(struct vm_area_struct *src_vma, struct vm_area_struct *dst_vma)\n{\n'
+	printf '\tif (dst_vma->vm_flags & VM_UFFD_WP)\n\t\treturn true;\n\treturn false;\n}\n'
+} >"$R/mm/toy.c"
+(cd "$R" && git init -q . && git -c user.name=T -c user.email=t@e.org add -A &&
+	git -c user.name=T -c user.email=t@e.org commit -qm base &&
+	sed -i -e 's/^#define VM_TOY_COPY (VM_PFNMAP)/#define VM_TOY_COPY (VM_PFNMAP | VM_UFFD_WP)/' \
+		-e 's/if (dst_vma->vm_flags \& VM_UFFD_WP)/if (src_vma->vm_flags \& VM_TOY_COPY)/' mm/toy.c &&
+	git -c user.name=T -c user.email=t@e.org commit -qam change)
+cd "$R"
+run "$MMREVIEW" check HEAD^..HEAD
+contains "$T/out" "mm/toy.c:2:" "outside: comment-mismatch at the unchanged comment"
+run "$MMREVIEW" check --format email HEAD^..HEAD
+cd - >/dev/null
+contains "$T/out" "In mm/toy.c, line 2, which the patch does not change:" "outside: the email names the line"
+contains "$T/out" ">   * Copy the page tables when dst_vma has uffd-wp." "outside: and quotes it"
+contains "$T/out" "The comment says \"dst_vma\"" "outside: with the question under it"
+
 done_testing
