@@ -103,7 +103,7 @@ static struct cli_progress progress;
 
 static void show_progress(size_t done, size_t total)
 {
-	cli_progress_update(&progress, "reviewing patches", done, total);
+	cli_progress_update(&progress, "reviewing files", done, total);
 }
 
 /* Settings from the config, unless given on the command line. */

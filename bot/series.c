@@ -421,6 +421,9 @@ out:
 struct review_state {
 	struct state_file *files; /* post-images of earlier patches */
 	size_t n, alloc;
+	/* Files reviewed and to review, for the progress line. */
+	size_t done, total;
+	void (*progress)(size_t done, size_t total);
 	struct source *tree;
 	const char *repo_dir;
 };
@@ -485,8 +488,8 @@ static int base_image(struct review_state *st, const struct series_patch *p,
 		return 0;
 	}
 	/* An earlier patch's result, if it is the blob this patch names. */
-	if (sf && (!f->old_id || source_blob_matches(sf->text, sf->len,
-						      f->old_id))) {
+	if (sf &&
+	    (!f->old_id || source_blob_matches(sf->text, sf->len, f->old_id))) {
 		*text = xstrndup(sf->text, sf->len);
 		*len = sf->len;
 		*origin = CHANGE_FROM_APPLIED;
@@ -571,6 +574,8 @@ static int review_patch(struct review_state *st, struct patch *p,
 			error = add_file_from_tree(st, &p->pub, f, cs);
 		if (error)
 			return error;
+		if (st->progress)
+			st->progress(++st->done, st->total);
 	}
 	return rule_set_run(rules, cs, &p->pub.findings);
 }
@@ -601,15 +606,18 @@ int series_review(struct series *s, const struct rule_set *rules,
 	if (!tree && s->repo_dir && !source_open(&own_tree, s->repo_dir))
 		tree = own_tree;
 	st.tree = tree;
+	st.progress = progress;
+	for (i = 0; i < s->n; i++)
+		st.total += s->patches[i]->pub.diff ?
+				    diff_nfiles(s->patches[i]->pub.diff) :
+				    0;
 	for (i = 0; i < s->n; i++) {
 		struct patch *p = s->patches[i];
 
-		if (progress)
-			progress(i, s->n);
 		if (i && starts_series(s->patches[i - 1], p)) {
 			state_release(&st);
-			memset(&st, 0, sizeof(st));
-			st.tree = tree;
+			st.files = NULL;
+			st.n = st.alloc = 0;
 			prev = NULL;
 		}
 		if (!p->pub.diff)

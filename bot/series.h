@@ -61,7 +61,7 @@ struct series_patch *series_at(const struct series *s, size_t i);
 /*
  * Build each patch's change set (exact images from git, from the tree
  * when given, else the hunks alone) and run the rules. progress() is
- * called before each patch when not NULL.
+ * called after each file (done of total, over all patches) when not NULL.
  */
 int series_review(struct series *s, const struct rule_set *rules,
 		  struct source *tree,
