@@ -37,4 +37,14 @@ contains "$T/err" "unknown format 'nope'" "naming the format"
 run man -l "$SRCDIR/mmreview.1"
 is "$rc" 0 "the man page renders"
 
+run make -s -C "$SRCDIR" install PREFIX=/usr DESTDIR="$T/dest"
+is "$rc" 0 "make install PREFIX= DESTDIR= works"
+for f in usr/bin/mmreview usr/share/man/man1/mmreview.1 \
+	usr/share/mmreview/mmreview.conf.example; do
+	[ -f "$T/dest/$f" ]
+	ok $? "installed $f"
+done
+run "$T/dest/usr/bin/mmreview" --version
+is "$rc" 0 "the installed binary runs"
+
 done_testing
