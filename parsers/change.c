@@ -6,6 +6,7 @@
  * definitions are paired across sides by kind, name and occurrence.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +18,108 @@
 #define CHANGE_MAX_NAME 128 /* bytes of a name change_resolve() accepts */
 #define CHANGE_MAX_LINKS 64 /* linked sets searched, transitively */
 
+/* --- (kind, name, occurrence) maps ---------------------------------------- */
+
+/*
+ * An open-addressing hash map from (kind, name, occurrence) to an index,
+ * so that attributing lines and pairing definitions cost O(1) per lookup.
+ * Names are borrowed: they must outlive the map.
+ */
+struct key_slot {
+	const char *name; /* NULL: free */
+	unsigned kind, occ;
+	size_t val;
+};
+
+struct keymap {
+	struct key_slot *slots;
+	size_t cap, n; /* cap is 0 or a power of two */
+};
+
+static size_t key_hash(unsigned kind, const char *name, unsigned occ)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h ^= ((uint64_t)kind << 32) ^ occ;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct key_slot *keymap_probe(struct key_slot *slots, size_t cap,
+				     unsigned kind, const char *name,
+				     unsigned occ)
+{
+	size_t i = key_hash(kind, name, occ) & (cap - 1);
+
+	while (slots[i].name && (slots[i].kind != kind || slots[i].occ != occ ||
+				 strcmp(slots[i].name, name)))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void keymap_grow(struct keymap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i;
+	struct key_slot *slots = xcalloc(cap, sizeof(*slots));
+
+	for (i = 0; i < m->cap; i++)
+		if (m->slots[i].name)
+			*keymap_probe(slots, cap, m->slots[i].kind,
+				      m->slots[i].name,
+				      m->slots[i].occ) = m->slots[i];
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+}
+
+/* The value of a key, or NULL. */
+static size_t *keymap_get(const struct keymap *m, unsigned kind,
+			  const char *name, unsigned occ)
+{
+	struct key_slot *s;
+
+	if (!m->cap)
+		return NULL;
+	s = keymap_probe(m->slots, m->cap, kind, name, occ);
+	return s->name ? &s->val : NULL;
+}
+
+/* The value of a key, added as 0 when absent. */
+static size_t *keymap_put(struct keymap *m, unsigned kind, const char *name,
+			  unsigned occ)
+{
+	struct key_slot *s;
+
+	if ((m->n + 1) * 2 > m->cap)
+		keymap_grow(m);
+	s = keymap_probe(m->slots, m->cap, kind, name, occ);
+	if (!s->name) {
+		s->name = name;
+		s->kind = kind;
+		s->occ = occ;
+		s->val = 0;
+		m->n++;
+	}
+	return &s->val;
+}
+
+static void keymap_release(struct keymap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
 struct image {
 	struct csrc *cs;
 	unsigned nlines;
 	unsigned *file_line; /* per image line; NULL: the image is the file */
 	unsigned char *changed; /* per image line, 1-based */
 	unsigned *def_of; /* per image line: 1 + index of the covering def */
+	unsigned *occ; /* per def: occurrence of its (kind, name), eligible */
+	struct keymap nth; /* (kind, name, occ) -> index of the eligible def */
 };
 
 /* Image lines [first, last] of one hunk on each side (first > last: none). */
@@ -41,6 +138,9 @@ struct change_file {
 	unsigned *old_to_new; /* per old image line */
 	struct span *spans; /* per hunk */
 	size_t nhunks;
+	/* Per side: the hunks with lines on it, in line order. */
+	size_t *order[2];
+	size_t norder[2];
 	/* The def of the last changed line per side: already attributed. */
 	const struct csrc_def *last_def[2];
 };
@@ -67,6 +167,8 @@ struct change_set {
 	size_t nfiles, afiles;
 	struct change **changes;
 	size_t nchanges, achanges;
+	/* (kind, name, occ) -> index in changes, of the file being added. */
+	struct keymap index;
 	const struct change_set **links;
 	size_t nlinks, alinks;
 	change_lookup_fn lookup;
@@ -88,6 +190,8 @@ static void image_release(struct image *img)
 	free(img->file_line);
 	free(img->changed);
 	free(img->def_of);
+	free(img->occ);
+	keymap_release(&img->nth);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -99,6 +203,8 @@ static void file_free(struct change_file *f)
 	image_release(&f->img[CHANGE_NEW]);
 	free(f->old_to_new);
 	free(f->spans);
+	free(f->order[CHANGE_OLD]);
+	free(f->order[CHANGE_NEW]);
 	free(f->path);
 	free(f->why);
 	free(f);
@@ -137,6 +243,7 @@ void change_set_free(struct change_set *set)
 	free(set->files);
 	free(set->links);
 	free(set->cache);
+	keymap_release(&set->index);
 	free(set);
 }
 
@@ -195,8 +302,10 @@ static int parse_image(struct change_file *f, enum change_side side,
 	int err = csrc_parse(&f->img[side].cs, text, len);
 
 	if (err < 0) {
-		mmr_error_prefix("%s (%s image)", f->path,
-				 side ? "post" : "pre");
+		/* Lines of a partial image are the fragment's. */
+		mmr_error_prefix("%s (%s image%s)", f->path,
+				 side ? "post" : "pre",
+				 f->partial ? " built from the hunks" : "");
 		return err;
 	}
 	image_alloc(&f->img[side]);
@@ -459,49 +568,142 @@ static bool eligible(const struct change_file *f, enum change_side side,
 	return !f->partial || csrc_column_of(f->img[side].cs, d->start) == 1;
 }
 
-/* The hunk whose span on side holds line, or -1. */
+/*
+ * Order the hunks with lines on each side by line. Their spans follow the
+ * hunks and do not overlap (each hunk is looked for after the last one);
+ * a span that would not follow the last is left out, so that hunk_of()
+ * can search.
+ */
+static void order_hunks(struct change_file *f)
+{
+	const struct span *sp;
+	enum change_side s;
+	size_t i, n;
+
+	for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+		f->order[s] = xcalloc(f->nhunks + 1, sizeof(*f->order[s]));
+		for (i = 0, n = 0; i < f->nhunks; i++) {
+			sp = &f->spans[i];
+			if (sp->first[s] > sp->last[s])
+				continue; /* nothing of this side */
+			if (n && sp->first[s] <=
+					 f->spans[f->order[s][n - 1]].last[s])
+				continue;
+			f->order[s][n++] = i;
+		}
+		f->norder[s] = n;
+	}
+}
+
+/* The hunk whose span on side holds line, or -1: a binary search. */
 static long hunk_of(const struct change_file *f, enum change_side side,
 		    unsigned line)
 {
-	size_t i;
+	const size_t *order = f->order[side];
+	size_t lo = 0, hi = f->norder[side];
 
-	for (i = 0; i < f->nhunks; i++)
-		if (line >= f->spans[i].first[side] &&
-		    line <= f->spans[i].last[side])
-			return (long)i;
+	/* The last span starting at or before line. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->spans[order[mid]].first[side] <= line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && line <= f->spans[order[lo - 1]].last[side])
+		return (long)order[lo - 1];
 	return -1;
 }
 
+/* The next line from k on that no def covers yet (next[]: skip links). */
+static unsigned next_free(unsigned *next, unsigned k)
+{
+	unsigned r = k, t;
+
+	while (next[r] != r)
+		r = next[r];
+	while (next[k] != r) {
+		t = next[k];
+		next[k] = r;
+		k = t;
+	}
+	return r;
+}
+
+/* The lines of d, doc comment included, or false when it has none. */
+static bool def_lines(const struct change_file *f, enum change_side side,
+		      const struct csrc_def *d, unsigned *from, unsigned *to)
+{
+	long h;
+
+	if (!eligible(f, side, d))
+		return false;
+	*from = d->doc_line;
+	*to = d->end_line;
+	if (f->partial) {
+		h = hunk_of(f, side, d->start_line);
+		if (h < 0)
+			return false;
+		if (*from < f->spans[h].first[side])
+			*from = f->spans[h].first[side];
+		if (*to > f->spans[h].last[side])
+			*to = f->spans[h].last[side];
+	}
+	if (*to > f->img[side].nlines)
+		*to = f->img[side].nlines;
+	return *from >= 1 && *from <= *to;
+}
+
+/* Number each eligible def among those of its kind and name. */
+static void count_occurrences(struct change_file *f, enum change_side side)
+{
+	struct image *img = &f->img[side];
+	struct keymap seen = { 0 };
+	const struct csrc_def *defs;
+	size_t n = csrc_defs(img->cs, &defs), i, *v;
+
+	img->occ = xcalloc(n + 1, sizeof(*img->occ));
+	for (i = 0; i < n; i++) {
+		if (!eligible(f, side, &defs[i]))
+			continue;
+		v = keymap_put(&seen, defs[i].kind, defs[i].name, 0);
+		img->occ[i] = (unsigned)(*v)++;
+		v = keymap_put(&img->nth, defs[i].kind, defs[i].name,
+			       img->occ[i]);
+		*v = i;
+	}
+	keymap_release(&seen);
+}
+
 /*
- * Which def covers each line, doc comment included. In a fragment a def
- * covers only lines of the hunk it starts in: a def cut at the hunk's end
- * must not swallow the next hunk.
+ * Which def covers each line, doc comment included: the last one in text
+ * order, when defs overlap (an ERROR node's functions). In a fragment a
+ * def covers only lines of the hunk it starts in: a def cut at the hunk's
+ * end must not swallow the next hunk. Defs are visited last first and
+ * each line is set once, so overlapping defs cost no more than the lines.
  */
 static void cover_lines(struct change_file *f, enum change_side side)
 {
 	struct image *img = &f->img[side];
 	const struct csrc_def *defs;
 	size_t n = csrc_defs(img->cs, &defs), i;
-	unsigned from, to, k;
-	long h;
+	unsigned from, to, k, *next;
 
-	for (i = 0; i < n; i++) {
-		if (!eligible(f, side, &defs[i]))
+	count_occurrences(f, side);
+	next = xmalloc((img->nlines + 2) * sizeof(*next));
+	for (k = 0; k <= img->nlines + 1; k++)
+		next[k] = k;
+	for (i = n; i-- > 0;) {
+		if (!def_lines(f, side, &defs[i], &from, &to))
 			continue;
-		from = defs[i].doc_line;
-		to = defs[i].end_line;
-		if (f->partial) {
-			h = hunk_of(f, side, defs[i].start_line);
-			if (h < 0)
-				continue;
-			if (from < f->spans[h].first[side])
-				from = f->spans[h].first[side];
-			if (to > f->spans[h].last[side])
-				to = f->spans[h].last[side];
-		}
-		for (k = from; k <= to && k <= img->nlines; k++)
+		for (k = next_free(next, from); k <= to;
+		     k = next_free(next, k + 1)) {
 			img->def_of[k] = i + 1;
+			next[k] = k + 1;
+		}
 	}
+	free(next);
 }
 
 /* How many eligible defs of d's kind and name come before d. */
@@ -509,14 +711,9 @@ static unsigned occurrence(const struct change_file *f, enum change_side side,
 			   const struct csrc_def *d)
 {
 	const struct csrc_def *defs;
-	size_t n = csrc_defs(f->img[side].cs, &defs), i;
-	unsigned occ = 0;
 
-	for (i = 0; i < n && &defs[i] != d; i++)
-		if (defs[i].kind == d->kind && !strcmp(defs[i].name, d->name) &&
-		    eligible(f, side, &defs[i]))
-			occ++;
-	return occ;
+	csrc_defs(f->img[side].cs, &defs);
+	return f->img[side].occ[d - defs];
 }
 
 static const struct csrc_def *nth_def(const struct change_file *f,
@@ -525,13 +722,10 @@ static const struct csrc_def *nth_def(const struct change_file *f,
 				      unsigned occ)
 {
 	const struct csrc_def *defs;
-	size_t n = csrc_defs(f->img[side].cs, &defs), i;
+	size_t *i = keymap_get(&f->img[side].nth, kind, name, occ);
 
-	for (i = 0; i < n; i++)
-		if (defs[i].kind == kind && !strcmp(defs[i].name, name) &&
-		    eligible(f, side, &defs[i]) && occ-- == 0)
-			return &defs[i];
-	return NULL;
+	csrc_defs(f->img[side].cs, &defs);
+	return i ? &defs[*i] : NULL;
 }
 
 /* The function a hunk header's section names ("foo(int x" -> foo), or "". */
@@ -562,45 +756,36 @@ static void section_name(const char *section, char *name, size_t size)
 		section_name(p + 1, name, size);
 }
 
-static struct change *find_change(struct change_file *f, size_t first,
-				  enum csrc_kind kind, const char *name,
-				  unsigned occ)
-{
-	struct change_set *set = f->set;
-	size_t i;
-
-	for (i = first; i < set->nchanges; i++) {
-		struct change *c = set->changes[i];
-
-		if (c->kind == kind && c->occ == occ && !strcmp(c->name, name))
-			return c;
-	}
-	return NULL;
-}
-
-/* Find or make the change (kind, name, occ); copy: name is not a def's. */
-static int get_change(struct change **out, struct change_file *f, size_t first,
+/*
+ * Find or make the change (kind, name, occ) of the file being added (the
+ * set's index holds only its changes); copy: name is not a def's.
+ */
+static int get_change(struct change **out, struct change_file *f,
 		      enum csrc_kind kind, const char *name, unsigned occ,
 		      bool copy)
 {
 	struct change_set *set = f->set;
-	struct change *c = find_change(f, first, kind, name, occ);
+	size_t *i = keymap_get(&set->index, kind, name, occ);
+	struct change *c;
 
-	if (!c) {
-		if (set->nchanges >= CHANGE_MAX_PER_SET)
-			return mmr_error_set(MMR_ELIMIT,
-					     "%s: more than %d changes in one "
-					     "patch",
-					     f->path, CHANGE_MAX_PER_SET);
-		c = xcalloc(1, sizeof(*c));
-		c->file = f;
-		c->kind = kind;
-		c->occ = occ;
-		c->owned_name = copy ? xstrdup(name) : NULL;
-		c->name = copy ? c->owned_name : name;
-		XGROW(set->changes, set->achanges, set->nchanges + 1);
-		set->changes[set->nchanges++] = c;
+	if (i) {
+		*out = set->changes[*i];
+		return 0;
 	}
+	if (set->nchanges >= CHANGE_MAX_PER_SET)
+		return mmr_error_set(MMR_ELIMIT,
+				     "%s: more than %d changes in one patch",
+				     f->path, CHANGE_MAX_PER_SET);
+	c = xcalloc(1, sizeof(*c));
+	c->file = f;
+	c->kind = kind;
+	c->occ = occ;
+	c->owned_name = copy ? xstrdup(name) : NULL;
+	c->name = copy ? c->owned_name : name;
+	XGROW(set->changes, set->achanges, set->nchanges + 1);
+	i = keymap_put(&set->index, kind, c->name, occ);
+	*i = set->nchanges;
+	set->changes[set->nchanges++] = c;
 	*out = c;
 	return 0;
 }
@@ -643,7 +828,7 @@ static bool body_line(const struct diff_line *dl)
 }
 
 /* A changed line outside every def: the hunk's function, or anonymous. */
-static int attribute_loose(struct change_file *f, size_t first, size_t hunk,
+static int attribute_loose(struct change_file *f, size_t hunk,
 			   const struct diff_line *dl, enum change_side side,
 			   unsigned line)
 {
@@ -656,12 +841,12 @@ static int attribute_loose(struct change_file *f, size_t first, size_t hunk,
 		return 0;
 	section_name(f->diff->hunks[hunk].section, name, sizeof(name));
 	if (!name[0] || !body_line(dl)) {
-		err = get_change(&c, f, first, CSRC_DECL, "", 0, false);
+		err = get_change(&c, f, CSRC_DECL, "", 0, false);
 		if (!err)
 			synth_widen(c, side, line, line);
 		return err;
 	}
-	err = get_change(&c, f, first, CSRC_FUNCTION, name, 0, true);
+	err = get_change(&c, f, CSRC_FUNCTION, name, 0, true);
 	if (err < 0)
 		return err;
 	synth_widen(c, CHANGE_OLD, sp->first[0], sp->last[0]);
@@ -669,7 +854,7 @@ static int attribute_loose(struct change_file *f, size_t first, size_t hunk,
 	return 0;
 }
 
-static int attribute_line(struct change_file *f, size_t first, size_t hunk,
+static int attribute_line(struct change_file *f, size_t hunk,
 			  const struct diff_line *dl, enum change_side side,
 			  unsigned line)
 {
@@ -681,13 +866,13 @@ static int attribute_line(struct change_file *f, size_t first, size_t hunk,
 	if (line > img->nlines)
 		return 0;
 	if (!img->def_of[line])
-		return attribute_loose(f, first, hunk, dl, side, line);
+		return attribute_loose(f, hunk, dl, side, line);
 	csrc_defs(img->cs, &defs);
 	d = &defs[img->def_of[line] - 1];
 	/* Lines of one def come together: skip the searches. */
 	if (f->last_def[side] == d)
 		return 0;
-	err = get_change(&c, f, first, d->kind, d->name, occurrence(f, side, d),
+	err = get_change(&c, f, d->kind, d->name, occurrence(f, side, d),
 			 false);
 	if (err)
 		return err;
@@ -697,7 +882,7 @@ static int attribute_line(struct change_file *f, size_t first, size_t hunk,
 	return 0;
 }
 
-static int attribute_hunks(struct change_file *f, size_t first)
+static int attribute_hunks(struct change_file *f)
 {
 	const struct diff_file *df = f->diff;
 	unsigned at[2];
@@ -711,11 +896,11 @@ static int attribute_hunks(struct change_file *f, size_t first)
 			const struct diff_line *dl = &df->hunks[i].lines[j];
 
 			if (dl->origin == '-')
-				err = attribute_line(f, first, i, dl,
-						     CHANGE_OLD, at[0]);
+				err = attribute_line(f, i, dl, CHANGE_OLD,
+						     at[0]);
 			else if (dl->origin == '+')
-				err = attribute_line(f, first, i, dl,
-						     CHANGE_NEW, at[1]);
+				err = attribute_line(f, i, dl, CHANGE_NEW,
+						     at[1]);
 			at[0] += dl->origin != '+';
 			at[1] += dl->origin != '-';
 		}
@@ -819,19 +1004,22 @@ int change_set_add_file(struct change_set *set, const struct diff_file *df,
 	f->nhunks = df->nhunks;
 	err = build_images(f, old_text, old_len, new_text, new_len, why);
 	if (err < 0)
-		goto cleanup;
+		goto out_free_file;
+	order_hunks(f);
 	cover_lines(f, CHANGE_OLD);
 	cover_lines(f, CHANGE_NEW);
-	err = attribute_hunks(f, first);
+	err = attribute_hunks(f);
+	keymap_release(&set->index); /* this file's changes only */
 	if (err < 0)
-		goto cleanup;
+		goto out_drop_changes;
 	pair_changes(f, first);
 	f->diff = NULL; /* only needed while adding */
 	XGROW(set->files, set->afiles, set->nfiles + 1);
 	set->files[set->nfiles++] = f;
 	return 0;
-cleanup:
+out_drop_changes:
 	drop_changes(set, first);
+out_free_file:
 	file_free(f);
 	return err;
 }

@@ -78,7 +78,10 @@ void change_set_free(struct change_set *set);
  * header lines may be off); when one is not found the file falls back to
  * the hunks, partial, with a reason naming the file and the hunk. Nothing
  * of f is kept. Returns 0 or a negative code (MMR_ELIMIT past
- * CHANGE_MAX_PER_SET or for an image over CSRC_MAX_INPUT, naming the file).
+ * CHANGE_MAX_PER_SET, or for an image over a csrc_parse() bound such as
+ * CSRC_MAX_INPUT or CSRC_MAX_NESTING, naming the file and the image:
+ * "mm/memory.c (post image built from the hunks): nesting deeper than 256
+ * at line 3", a line of the fragment for a partial image).
  */
 int change_set_add_file(struct change_set *set, const struct diff_file *f,
 			const char *old_text, size_t old_len,

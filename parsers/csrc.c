@@ -136,6 +136,38 @@ static const struct annotation *annotation_find(const char *s, size_t n)
 		       sizeof(annotations[0]), annotation_cmp);
 }
 
+/*
+ * How deep the text nests as it is read: brackets open, and prefix
+ * operators in a row (tree-sitter nests "!!!!x" as deeply as "((((x").
+ * A fragment may start inside a function: closing brackets stop at 0.
+ */
+struct nesting {
+	unsigned depth, run;
+	bool over; /* past CSRC_MAX_NESTING, first at byte at */
+	size_t at;
+};
+
+static void nest_char(struct nesting *n, const char *t, size_t i)
+{
+	char c = t[i];
+
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		return;
+	if (c == '(' || c == '[' || c == '{')
+		n->depth++;
+	else if ((c == ')' || c == ']' || c == '}') && n->depth)
+		n->depth--;
+	if (c == '!' || c == '~' || c == '-' || c == '+' || c == '*' ||
+	    c == '&')
+		n->run++;
+	else
+		n->run = 0;
+	if (!n->over && n->depth + n->run > CSRC_MAX_NESTING) {
+		n->over = true;
+		n->at = i;
+	}
+}
+
 /* Blank [i, j) except newlines, so lines and offsets stay put. */
 static void blank(char *t, size_t i, size_t j)
 {
@@ -211,12 +243,17 @@ static bool line_continues(const char *t, size_t len, size_t i)
 /*
  * Skip a preprocessor directive from its '#' (macro bodies are opaque to
  * tree-sitter: nothing in them is blanked). A comment followed by a line
- * continuation is blanked, as tree-sitter loses the macro around it.
+ * continuation is blanked, as tree-sitter loses the macro around it. The
+ * directive's own nesting (a #if expression) is checked apart from the
+ * code around it.
  */
-static size_t skip_directive(char *t, size_t len, size_t i)
+static size_t skip_directive(char *t, size_t len, size_t i, struct nesting *n)
 {
+	struct nesting saved = *n;
 	size_t j;
 
+	n->depth = 0;
+	n->run = 0;
 	while (i < len && t[i] != '\n') {
 		if (t[i] == '\\' && i + 1 < len && t[i + 1] == '\n') {
 			i += 2;
@@ -227,19 +264,40 @@ static size_t skip_directive(char *t, size_t len, size_t i)
 				blank(t, i, j);
 			i = j;
 		} else {
+			nest_char(n, t, i);
 			i++;
 		}
 	}
+	n->depth = saved.depth;
+	n->run = saved.run;
 	return i;
 }
 
-static void blank_annotations(char *t, size_t len)
+/* The 1-based line of byte at, counted (only for an error message). */
+static size_t line_number(const char *t, size_t at)
 {
+	size_t line = 1;
+	const char *p = t, *end = t + at, *nl;
+
+	while ((nl = memchr(p, '\n', end - p))) {
+		line++;
+		p = nl + 1;
+	}
+	return line;
+}
+
+/*
+ * Blank the annotations, in one pass that also measures the nesting.
+ * Returns 0, or MMR_ELIMIT past CSRC_MAX_NESTING (the rest is not blanked).
+ */
+static int blank_annotations(char *t, size_t len)
+{
+	struct nesting nest = { 0 };
 	const struct annotation *a;
 	bool line_start = true;
 	size_t i = 0, j;
 
-	while (i < len) {
+	while (i < len && !nest.over) {
 		char c = t[i];
 
 		if (c == '\n') {
@@ -250,9 +308,10 @@ static void blank_annotations(char *t, size_t len)
 		} else if (c == '/' && (j = skip_comment(t, len, i)) != i) {
 			i = j;
 		} else if (c == '#' && line_start) {
-			i = skip_directive(t, len, i);
+			i = skip_directive(t, len, i, &nest);
 		} else if (c == '"' || c == '\'') {
 			i = skip_quoted(t, len, i);
+			nest.run = 0;
 			line_start = false;
 		} else if (is_ident_start(c)) {
 			for (j = i + 1; j < len && is_ident_char(t[j]); j++)
@@ -263,17 +322,25 @@ static void blank_annotations(char *t, size_t len)
 				if (a->args)
 					j = blank_args(t, len, j);
 			}
+			nest.run = 0;
 			line_start = false;
 			i = j;
 		} else if (c >= '0' && c <= '9') {
 			while (i < len && is_ident_char(t[i]))
 				i++; /* 0x__init is a (bad) number */
+			nest.run = 0;
 			line_start = false;
 		} else {
+			nest_char(&nest, t, i);
 			line_start = false;
 			i++;
 		}
 	}
+	if (nest.over)
+		return mmr_error_set(MMR_ELIMIT,
+				     "nesting deeper than %d at line %zu",
+				     CSRC_MAX_NESTING, line_number(t, nest.at));
+	return 0;
 }
 
 /* --- walking ------------------------------------------------------------- */
@@ -765,9 +832,13 @@ static int parse_text(struct csrc *cs)
 		err = mmr_error_set(MMR_EIO, "cannot load the C grammar");
 		goto cleanup;
 	}
+	ts_parser_set_timeout_micros(parser, CSRC_MAX_PARSE_MICROS);
 	cs->tree = ts_parser_parse_string(parser, NULL, cs->text, cs->len);
+	/* Without a cancellation flag, only the timeout stops a parse. */
 	if (!cs->tree)
-		err = mmr_error_set(MMR_EIO, "tree-sitter failed to parse");
+		err = mmr_error_set(MMR_ELIMIT,
+				    "parsing took longer than %llu s",
+				    CSRC_MAX_PARSE_MICROS / 1000000);
 cleanup:
 	if (parser)
 		ts_parser_delete(parser);
@@ -791,7 +862,9 @@ int csrc_parse(struct csrc **out, const char *text, size_t len)
 		memcpy(cs->text, text, len);
 	cs->text[len] = '\0';
 	cs->len = len;
-	blank_annotations(cs->text, len);
+	err = blank_annotations(cs->text, len);
+	if (err < 0)
+		goto cleanup;
 	build_lines(cs);
 	err = parse_text(cs);
 	if (err < 0)

@@ -22,6 +22,16 @@
 
 #define CSRC_MAX_INPUT ((size_t)16 << 20) /* bytes of one file */
 #define CSRC_MAX_DEFS 100000
+/*
+ * Brackets ( [ { open at once, plus prefix operators (! ~ - + * &) in a
+ * row, outside comments and literals (a #if line counts on its own).
+ * Tree-sitter's time and memory grow fast with the nesting (3 million
+ * "(" took 1 GB), so deeper input is refused before parsing; kernel code
+ * stays far below.
+ */
+#define CSRC_MAX_NESTING 256
+/* Wall time one parse may take, a last guard (microseconds). */
+#define CSRC_MAX_PARSE_MICROS (20ULL * 1000 * 1000)
 
 struct csrc;
 
@@ -60,7 +70,10 @@ struct csrc_def {
 
 /*
  * Parse len bytes of C. Returns 0 and *out (free with csrc_free()), or
- * MMR_ELIMIT when len > CSRC_MAX_INPUT, MMR_EIO when tree-sitter fails.
+ * MMR_ELIMIT when len > CSRC_MAX_INPUT, when the text nests deeper than
+ * CSRC_MAX_NESTING ("nesting deeper than 256 at line 12") or when parsing
+ * takes longer than CSRC_MAX_PARSE_MICROS, MMR_EIO when the grammar does
+ * not load.
  * Syntax errors are not failures: see csrc_errors().
  */
 int csrc_parse(struct csrc **out, const char *text, size_t len);

@@ -419,6 +419,220 @@ static void test_fallback(void **state)
 	diff_free(d);
 }
 
+/*
+ * Many definitions of one name (#if'd variants of foo): copy i stands at
+ * lines 6i+1 (#if) to 6i+6 (#endif), foo at 6i+2. The patch changes every
+ * fifth copy, only removes a line from copy DUP_REMOVED and appends one
+ * more foo with a hunk of no context (nothing on the old side).
+ */
+#define DUP_N 200
+#define DUP_REMOVED 102
+#define DUP_CHANGES (DUP_N / 5 + 2)
+
+static void dup_build(struct sbuf *old, struct sbuf *new, struct diff **d)
+{
+	struct sbuf patch = SBUF_INIT;
+	int i, delta = 0;
+
+	sbuf_init(old, 0);
+	sbuf_init(new, 0);
+	sbuf_init(&patch, 0);
+	sbuf_addstr(&patch, "diff --git a/mm/dup.c b/mm/dup.c\n"
+			    "index 1111111..2222222 100644\n"
+			    "--- a/mm/dup.c\n+++ b/mm/dup.c\n");
+	for (i = 0; i < DUP_N; i++) {
+		sbuf_addf(old,
+			  "#if V == %d\nstatic int foo(int x)\n{\n"
+			  "\treturn x + %d;\n}\n#endif\n",
+			  i, i);
+		sbuf_addf(new, "#if V == %d\nstatic int foo(int x)\n{\n", i);
+		if (i % 5 == 0) {
+			sbuf_addf(new, "\treturn x - %d;\n", i);
+			sbuf_addf(&patch,
+				  "@@ -%d,5 +%d,5 @@\n static int foo(int x)\n"
+				  " {\n-\treturn x + %d;\n+\treturn x - %d;\n"
+				  " }\n #endif\n",
+				  6 * i + 2, 6 * i + 2 + delta, i, i);
+		} else if (i == DUP_REMOVED) {
+			sbuf_addf(&patch,
+				  "@@ -%d,5 +%d,4 @@\n static int foo(int x)\n"
+				  " {\n-\treturn x + %d;\n }\n #endif\n",
+				  6 * i + 2, 6 * i + 2 + delta, i);
+			delta--;
+		} else {
+			sbuf_addf(new, "\treturn x + %d;\n", i);
+		}
+		sbuf_addstr(new, "}\n#endif\n");
+	}
+	sbuf_addstr(new, "static int foo(int x)\n{\n\treturn x;\n}\n");
+	sbuf_addf(&patch,
+		  "@@ -%d,0 +%d,4 @@\n+static int foo(int x)\n+{\n"
+		  "+\treturn x;\n+}\n",
+		  6 * DUP_N, 6 * DUP_N + delta + 1);
+	if (diff_parse(d, patch.buf, patch.len))
+		fail_msg("dup patch: %s", mmr_error_last());
+	sbuf_release(&patch);
+}
+
+/* The copy the k-th change is about (DUP_N: the appended foo). */
+static int dup_copy(size_t k)
+{
+	if (k == DUP_CHANGES - 1)
+		return DUP_N;
+	if (k <= DUP_REMOVED / 5)
+		return 5 * k;
+	if (k == DUP_REMOVED / 5 + 1)
+		return DUP_REMOVED;
+	return 5 * (k - 1);
+}
+
+/* Each change pairs the same copy of foo on both sides, by occurrence. */
+static void check_dup(const struct change_set *set)
+{
+	const struct csrc_def *od, *nd;
+	const struct change *c;
+	unsigned ol, nl;
+	size_t k;
+	int i;
+
+	assert_int_equal(change_set_count(set), DUP_CHANGES);
+	for (k = 0; k < DUP_CHANGES; k++) {
+		c = change_set_at(set, k);
+		i = dup_copy(k);
+		assert_string_equal(change_name(c), "foo");
+		assert_int_equal(change_kind(c), CSRC_FUNCTION);
+		od = change_def(c, CHANGE_OLD);
+		nd = change_def(c, CHANGE_NEW);
+		assert_non_null(nd);
+		nl = change_file_line(c, CHANGE_NEW, nd->start_line);
+		/* The appended foo follows copy DUP_N - 1, one line short. */
+		assert_int_equal(nl, i == DUP_N ?
+					     6 * DUP_N :
+					     6 * i + 2 - (i > DUP_REMOVED));
+		assert_int_equal(change_hunk_of(c, CHANGE_NEW, nd->start_line),
+				 k + 1);
+		if (i == DUP_N) {
+			assert_null(od);
+			continue;
+		}
+		assert_non_null(od);
+		ol = change_file_line(c, CHANGE_OLD, od->start_line);
+		assert_int_equal(ol, 6 * i + 2);
+		assert_int_equal(change_hunk_of(c, CHANGE_OLD, od->start_line),
+				 k + 1);
+		assert_int_equal(change_hunk_of(c, CHANGE_OLD, od->end_line),
+				 k + 1);
+		assert_int_equal(count_changed(c, CHANGE_NEW, nd->start_line,
+					       nd->end_line),
+				 i == DUP_REMOVED ? 0 : 1);
+	}
+}
+
+static void test_duplicate_names_full(void **state)
+{
+	struct sbuf old = SBUF_INIT, new = SBUF_INIT;
+	struct change_set *set = change_set_new();
+	const struct change *c;
+	struct diff *d;
+
+	(void)state;
+	dup_build(&old, &new, &d);
+	assert_int_equal(change_set_add_file(set, diff_file(d, 0), old.buf,
+					     old.len, new.buf, new.len,
+					     CHANGE_FROM_BLOB, NULL),
+			 0);
+	assert_false(change_partial(change_set_at(set, 0)));
+	check_dup(set);
+	/* Lines between hunks, and past the end, are in no hunk. */
+	c = change_set_at(set, 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 1), 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 2), 1);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 6), 1);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 7), 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 32), 2);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 6 * DUP_N), 0);
+	/* The appended lines: new lines 6 * DUP_N to 6 * DUP_N + 3. */
+	assert_int_equal(change_hunk_of(c, CHANGE_NEW, 6 * DUP_N - 1), 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_NEW, 6 * DUP_N), DUP_CHANGES);
+	assert_int_equal(change_hunk_of(c, CHANGE_NEW, 6 * DUP_N + 3),
+			 DUP_CHANGES);
+	assert_int_equal(change_hunk_of(c, CHANGE_NEW, 6 * DUP_N + 4), 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 0), 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 100000), 0);
+	change_set_free(set);
+	diff_free(d);
+	sbuf_release(&old);
+	sbuf_release(&new);
+}
+
+static void test_duplicate_names_hunks(void **state)
+{
+	struct sbuf old = SBUF_INIT, new = SBUF_INIT;
+	struct change_set *set = change_set_new();
+	const struct change *c;
+	struct diff *d;
+	unsigned l;
+
+	(void)state;
+	dup_build(&old, &new, &d);
+	add_file(set, d, 0, NULL, NULL);
+	assert_true(change_partial(change_set_at(set, 0)));
+	check_dup(set);
+	/* Fragments: 5 lines a hunk, an empty line between hunks. */
+	c = change_set_at(set, 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 5), 1);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 6), 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, 7), 2);
+	/*
+	 * The last hunk has no old line: the old fragment ends with the
+	 * empty line before it, after the hunk before.
+	 */
+	l = csrc_nlines(change_src(c, CHANGE_OLD));
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, l), 0);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, l - 1), DUP_CHANGES - 1);
+	assert_int_equal(change_hunk_of(c, CHANGE_OLD, l + 1), 0);
+	change_set_free(set);
+	diff_free(d);
+	sbuf_release(&old);
+	sbuf_release(&new);
+}
+
+/* Too deep C in one file: an error naming it; the set stays usable. */
+static void test_too_deep(void **state)
+{
+	struct change_set *set = change_set_new();
+	struct diff *deep, *cut = parse_patch(FIXTURES "cut.patch");
+	struct sbuf sb = SBUF_INIT;
+	int i;
+
+	(void)state;
+	sbuf_init(&sb, 0);
+	sbuf_addstr(&sb, "diff --git a/mm/deep.c b/mm/deep.c\n"
+			 "index 1111111..2222222 100644\n"
+			 "--- a/mm/deep.c\n+++ b/mm/deep.c\n"
+			 "@@ -1,2 +1,3 @@\n int f(void)\n {\n+\tx = ");
+	for (i = 0; i < 300; i++)
+		sbuf_addch(&sb, '(');
+	sbuf_addstr(&sb, "a;\n");
+	if (diff_parse(&deep, sb.buf, sb.len))
+		fail_msg("deep patch: %s", mmr_error_last());
+	add_file(set, cut, 0, NULL, NULL);
+	assert_int_equal(change_set_add_file(set, diff_file(deep, 0), NULL, 0,
+					     NULL, 0, CHANGE_FROM_HUNKS, NULL),
+			 MMR_ELIMIT);
+	assert_string_equal(mmr_error_last(),
+			    "mm/deep.c (post image built from the hunks): "
+			    "nesting deeper than 256 at line 3");
+	assert_int_equal(change_set_count(set), 3);
+	add_file(set, cut, 0, NULL, NULL);
+	assert_int_equal(change_set_count(set), 6);
+	assert_string_equal(change_name(change_set_at(set, 5)), "delta");
+	change_set_free(set);
+	diff_free(deep);
+	diff_free(cut);
+	sbuf_release(&sb);
+}
+
 static bool have_kernel(void)
 {
 	if (access(KERNEL "mm/memory.c", R_OK) == 0)
@@ -472,6 +686,9 @@ int main(void)
 		cmocka_unit_test(test_cut_hunks),
 		cmocka_unit_test(test_cut_full_offsets),
 		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_duplicate_names_full),
+		cmocka_unit_test(test_duplicate_names_hunks),
+		cmocka_unit_test(test_too_deep),
 		cmocka_unit_test(test_seed_kernel_tree),
 	};
 

@@ -556,6 +556,142 @@ static void test_kernel_tree(void **state)
 	csrc_free(cs);
 }
 
+/* Parse s, expecting MMR_ELIMIT with message msg. */
+static void assert_too_deep(const char *s, const char *msg)
+{
+	struct csrc *cs = NULL;
+
+	assert_int_equal(csrc_parse(&cs, s, strlen(s)), MMR_ELIMIT);
+	assert_null(cs);
+	assert_string_equal(mmr_error_last(), msg);
+}
+
+/* prefix, n copies of open, "a", n copies of close, suffix. */
+static char *nested(const char *prefix, const char *open, unsigned n,
+		    const char *close, const char *suffix)
+{
+	struct sbuf sb = SBUF_INIT;
+	unsigned i;
+
+	sbuf_init(&sb, 0);
+	sbuf_addstr(&sb, prefix);
+	for (i = 0; i < n; i++)
+		sbuf_addstr(&sb, open);
+	sbuf_addstr(&sb, "a");
+	for (i = 0; i < n; i++)
+		sbuf_addstr(&sb, close);
+	sbuf_addstr(&sb, suffix);
+	return sbuf_detach(&sb, NULL);
+}
+
+static void test_nesting_bound(void **state)
+{
+	static const char fn[] = "int f(void)\n{\n\tx = ";
+	struct csrc *cs;
+	char *t;
+
+	(void)state;
+	/* Exactly the bound: f's "{" and 255 parentheses. */
+	t = nested(fn, "(", CSRC_MAX_NESTING - 1, ")", ";\n}\n");
+	cs = parse_str(t);
+	assert_non_null(csrc_def_find(cs, "f", CSRC_FUNCTION));
+	csrc_free(cs);
+	free(t);
+	t = nested(fn, "(", CSRC_MAX_NESTING, ")", ";\n}\n");
+	assert_too_deep(t, "nesting deeper than 256 at line 3");
+	free(t);
+	/* Brackets of every kind, over lines: 257 open in copy 86's "[". */
+	t = nested("int x;\n\n\n", "{\n[(", 100, ")]}", "");
+	assert_too_deep(t, "nesting deeper than 256 at line 90");
+	free(t);
+	/* Prefix operators nest as deeply as brackets. */
+	t = nested(fn, "!", 300, "", ";\n}\n");
+	assert_too_deep(t, "nesting deeper than 256 at line 3");
+	free(t);
+	t = nested(fn, "- ", 300, "", ";\n}\n");
+	assert_too_deep(t, "nesting deeper than 256 at line 3");
+	free(t);
+	/* A #if expression counts apart from the code around it. */
+	t = nested("int x;\n#if ", "(", 300, ")", "\n#endif\n");
+	assert_too_deep(t, "nesting deeper than 256 at line 2");
+	free(t);
+	t = nested("int y = ", "(", 200, ")", ";\n");
+	cs = parse_str(t);
+	free(t);
+	csrc_free(cs);
+}
+
+static void test_nesting_not_counted(void **state)
+{
+	struct csrc *cs;
+	char *t;
+
+	(void)state;
+	/* Comments, strings and character literals do not nest. */
+	t = nested("/* ", "(", 1000, ")", " */\nint x;\n");
+	cs = parse_str(t);
+	csrc_free(cs);
+	free(t);
+	t = nested("// ", "{[(", 1000, "", "\nint x;\n");
+	cs = parse_str(t);
+	csrc_free(cs);
+	free(t);
+	t = nested("char *s = \"", "((", 1000, "", "\";\n");
+	cs = parse_str(t);
+	csrc_free(cs);
+	free(t);
+	t = nested("int f(void)\n{\n\tg(", "'(', ", 1000, "", "0);\n}\n");
+	cs = parse_str(t);
+	csrc_free(cs);
+	free(t);
+	/* Siblings are not nested; operators apart are not in a row. */
+	t = nested("int f(void)\n{\n", "\tg((a), [1], {2});\n", 1000, "",
+		   "}\n");
+	cs = parse_str(t);
+	csrc_free(cs);
+	free(t);
+	t = nested("int y = ", "!a && -b - *c + ", 1000, "", "0;\n");
+	cs = parse_str(t);
+	csrc_free(cs);
+	free(t);
+	/*
+	 * A fragment that starts inside a function closes more than it
+	 * opens: depth stops at 0, and what follows still counts.
+	 */
+	t = nested("", "}\n", 1000, "", "\nint f(void)\n{\n\treturn 0;\n}\n");
+	cs = parse_str(t);
+	assert_non_null(csrc_def_find(cs, "f", CSRC_FUNCTION));
+	csrc_free(cs);
+	free(t);
+	t = nested(")]}\n", "(", 300, ")", "");
+	assert_too_deep(t, "nesting deeper than 256 at line 2");
+	free(t);
+}
+
+/* Real kernel code stays below the bound. */
+static void test_nesting_kernel(void **state)
+{
+	static const char *const files[] = {
+		KERNEL "mm/memory.c",
+		KERNEL "mm/page_alloc.c",
+		KERNEL "include/linux/mm.h",
+		KERNEL "mm/huge_memory.c",
+	};
+	struct csrc *cs;
+	size_t i;
+
+	(void)state;
+	if (!have_kernel())
+		skip();
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (access(files[i], R_OK))
+			continue;
+		cs = parse_file(files[i], NULL, NULL);
+		assert_true(csrc_nlines(cs) > 1000);
+		csrc_free(cs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +706,9 @@ int main(void)
 		cmocka_unit_test(test_expansions),
 		cmocka_unit_test(test_expansion_parse),
 		cmocka_unit_test(test_kernel_tree),
+		cmocka_unit_test(test_nesting_bound),
+		cmocka_unit_test(test_nesting_not_counted),
+		cmocka_unit_test(test_nesting_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
