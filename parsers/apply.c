@@ -135,24 +135,50 @@ static size_t expected_line(const struct diff_hunk *h, bool new_side)
 	return start ? start - 1 : 0;
 }
 
-int apply_find_hunk(const char *text, size_t len, const struct diff_hunk *h,
-		    bool new_side, unsigned min_line, unsigned *line)
-{
+struct apply_index {
 	struct lines l;
-	size_t pos;
-	int error;
+};
 
-	lines_init(&l, text, len);
-	error = find_hunk(&l, h, new_side, expected_line(h, new_side),
-			  min_line ? min_line - 1 : 0, &pos);
-	lines_release(&l);
-	if (error)
+struct apply_index *apply_index_new(const char *text, size_t len)
+{
+	struct apply_index *ix = xmalloc(sizeof(*ix));
+
+	lines_init(&ix->l, text, len);
+	return ix;
+}
+
+void apply_index_free(struct apply_index *ix)
+{
+	if (!ix)
+		return;
+	lines_release(&ix->l);
+	free(ix);
+}
+
+int apply_index_find_hunk(const struct apply_index *ix,
+			  const struct diff_hunk *h, bool new_side,
+			  unsigned min_line, unsigned *line)
+{
+	size_t pos;
+
+	if (find_hunk(&ix->l, h, new_side, expected_line(h, new_side),
+		      min_line ? min_line - 1 : 0, &pos))
 		return mmr_error_set(MMR_EAPPLY,
 				     "hunk @@ -%u,%u +%u,%u @@ not found",
 				     h->old_start, h->old_count, h->new_start,
 				     h->new_count);
 	*line = (unsigned)pos + 1;
 	return 0;
+}
+
+int apply_find_hunk(const char *text, size_t len, const struct diff_hunk *h,
+		    bool new_side, unsigned min_line, unsigned *line)
+{
+	struct apply_index *ix = apply_index_new(text, len);
+	int error = apply_index_find_hunk(ix, h, new_side, min_line, line);
+
+	apply_index_free(ix);
+	return error;
 }
 
 /* Append old lines [from, to) verbatim. */

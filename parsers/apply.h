@@ -25,6 +25,17 @@ int apply_find_hunk(const char *text, size_t len, const struct diff_hunk *h,
 		    bool new_side, unsigned min_line, unsigned *line);
 
 /*
+ * The same, many times over one text: index its lines once. The text must
+ * outlive the index; free it with apply_index_free().
+ */
+struct apply_index;
+struct apply_index *apply_index_new(const char *text, size_t len);
+void apply_index_free(struct apply_index *ix);
+int apply_index_find_hunk(const struct apply_index *ix,
+			  const struct diff_hunk *h, bool new_side,
+			  unsigned min_line, unsigned *line);
+
+/*
  * Apply every hunk of f to old_text. Returns 0 and a new NUL-terminated
  * *out (the caller frees) of *out_len bytes, or MMR_EAPPLY naming the file
  * and the hunk that did not apply.

@@ -345,6 +345,7 @@ struct locator {
 	const struct csrc *cs;
 	long delta; /* where the last hunk stood minus its header's line */
 	unsigned min; /* the next hunk starts at or after this line */
+	struct apply_index *ix; /* the text's lines, made on the first search */
 };
 
 /*
@@ -367,8 +368,10 @@ static int locate(struct locator *lc, const struct diff_hunk *h,
 		return 0;
 	}
 	if (want < (long)lc->min || !hunk_at(lc->text, lc->cs, h, side, want)) {
-		err = apply_find_hunk(lc->text, lc->len, h, side == CHANGE_NEW,
-				      lc->min, line);
+		if (!lc->ix)
+			lc->ix = apply_index_new(lc->text, lc->len);
+		err = apply_index_find_hunk(lc->ix, h, side == CHANGE_NEW,
+					    lc->min, line);
 		if (err < 0)
 			return err;
 	} else {
@@ -460,13 +463,14 @@ static int build_full(struct change_file *f, const char *old_text,
 		      size_t old_len, const char *new_text, size_t new_len)
 {
 	struct locator lc[2] = {
-		{ old_text ? old_text : "", old_text ? old_len : 0, NULL, 0,
-		  1 },
-		{ new_text ? new_text : "", new_text ? new_len : 0, NULL, 0,
-		  1 },
+		{ old_text ? old_text : "", old_text ? old_len : 0, NULL, 0, 1,
+		  NULL },
+		{ new_text ? new_text : "", new_text ? new_len : 0, NULL, 0, 1,
+		  NULL },
 	};
 	enum change_side bad_side;
 	size_t bad;
+	bool found;
 	int err;
 
 	err = parse_image(f, CHANGE_OLD, lc[0].text, lc[0].len);
@@ -476,7 +480,10 @@ static int build_full(struct change_file *f, const char *old_text,
 		return err;
 	lc[0].cs = f->img[CHANGE_OLD].cs;
 	lc[1].cs = f->img[CHANGE_NEW].cs;
-	if (!locate_full(f, lc, &bad, &bad_side)) {
+	found = locate_full(f, lc, &bad, &bad_side);
+	apply_index_free(lc[0].ix);
+	apply_index_free(lc[1].ix);
+	if (!found) {
 		f->why = not_found(f, bad, bad_side);
 		image_release(&f->img[CHANGE_OLD]);
 		image_release(&f->img[CHANGE_NEW]);
