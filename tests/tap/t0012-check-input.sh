@@ -70,27 +70,30 @@ if [ -f "$K/mm/memory.c" ]; then
 	two_findings "not applying"
 fi
 
-# A 5 MB patch: a new file of 5000 functions, reviewed, nothing found.
-"$PY" - "$T/big.mbox" fn <<'PYEOF'
+# A 5 MB patch: two new files of 1100 functions each, reviewed, nothing
+# found (each file under the 4 MiB a C file may have).
+"$PY" - "$T/big.mbox" <<'PYEOF'
 import sys
 body = "".join("\tif (src_vma->vm_flags & VM_LOCKED_%d)\n\t\tcount += %d;\n" % (j, j)
                for j in range(40))
-fns = ["static int big_function_%d(struct vm_area_struct *src_vma)\n{\n"
-       "\tint count = 0;\n\n%s\treturn count;\n}\n\n" % (i, body) for i in range(5000)]
-lines = "".join("+" + l + "\n" for l in "".join(fns).splitlines())
-n = lines.count("\n")
-open(sys.argv[1], "w").write(
-    "From: A <a@example.org>\nSubject: [PATCH] big\nMessage-ID: <big@example.org>\n\n"
-    "msg\n---\ndiff --git a/mm/big.c b/mm/big.c\nnew file mode 100644\n"
-    "--- /dev/null\n+++ b/mm/big.c\n@@ -0,0 +1,%d @@\n%s" % (n, lines))
+out = ["From: A <a@example.org>\nSubject: [PATCH] big\nMessage-ID: <big@example.org>\n\nmsg\n---\n"]
+for name in ("big1", "big2"):
+    fns = ["static int %s_function_%d(struct vm_area_struct *src_vma)\n{\n"
+           "\tint count = 0;\n\n%s\treturn count;\n}\n\n" % (name, i, body)
+           for i in range(1100)]
+    lines = "".join("+" + l + "\n" for l in "".join(fns).splitlines())
+    out.append("diff --git a/mm/%s.c b/mm/%s.c\nnew file mode 100644\n"
+               "--- /dev/null\n+++ b/mm/%s.c\n@@ -0,0 +1,%d @@\n%s"
+               % (name, name, name, lines.count("\n"), lines))
+open(sys.argv[1], "w").write("".join(out))
 PYEOF
 run timeout 300 "$MMREVIEW" check "$T/big.mbox"
 is "$rc" 0 "a 5 MB patch is reviewed, nothing found ($(wc -c <"$T/big.mbox") bytes)"
 
-# Past a bound (200000 declarations: 20000 changes a patch): a clear error.
+# Past a bound (100000 declarations: 20000 changes a patch): a clear error.
 "$PY" - "$T/decls.mbox" <<'PYEOF'
 import sys
-n = 200000
+n = 100000
 lines = "".join("+int big_variable_number_%d;\n" % i for i in range(n))
 open(sys.argv[1], "w").write(
     "From: A <a@example.org>\nSubject: [PATCH] decls\nMessage-ID: <decls@example.org>\n\n"
@@ -98,7 +101,7 @@ open(sys.argv[1], "w").write(
     "--- /dev/null\n+++ b/mm/big.c\n@@ -0,0 +1,%d @@\n%s" % (n, lines))
 PYEOF
 run timeout 300 "$MMREVIEW" check "$T/decls.mbox"
-is "$rc" 2 "200000 declarations: exit 2"
+is "$rc" 2 "100000 declarations: exit 2"
 contains "$T/err" "decls@example.org: mm/big.c: more than 20000 changes in one patch" \
 	"naming the message, the file and the bound"
 
