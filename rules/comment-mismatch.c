@@ -21,6 +21,19 @@ struct word {
 	uint32_t start, end;
 };
 
+/*
+ * The new-side atoms of the changes of the set, collected when first
+ * asked for and kept for the rest of one check.
+ */
+struct atoms_cache {
+	const struct change *c; /* the change checked */
+	struct role_atoms own; /* c's */
+	bool own_done;
+	struct role_atoms *v; /* per change of the set */
+	bool *done;
+	size_t n;
+};
+
 /* What the code a comment describes tests, against one word of it. */
 struct described {
 	const struct change *c; /* where the first counterpart use is */
@@ -108,7 +121,11 @@ static bool node_mentions(const struct csrc *cs, TSNode n, const char *name)
 /* The part of a statement that says what it tests. */
 static TSNode stmt_head(TSNode stmt)
 {
-	TSNode cond = ts_node_child_by_field_name(stmt, "condition", 9);
+	TSNode cond;
+
+	if (ts_node_is_null(stmt))
+		return stmt;
+	cond = ts_node_child_by_field_name(stmt, "condition", 9);
 
 	return ts_node_is_null(cond) ? stmt : cond;
 }
@@ -176,38 +193,81 @@ static bool def_mentions(const struct change *c, const char *name)
 			     strlen(name));
 }
 
-/* The added tests, in the functions of the set, that use name. */
-static int describe_uses(struct described *d, const struct change_set *set,
-			 const char *name, const struct word *w)
+/* The atoms of change u (at index i of the set): 0 or a negative code. */
+static int cache_get(struct atoms_cache *ac, size_t i, const struct change *u,
+		     const struct role_atoms **out)
 {
-	size_t i, j;
+	int err = 0;
+
+	if (u == ac->c) {
+		if (!ac->own_done)
+			err = role_atoms_collect(&ac->own, u, CHANGE_NEW);
+		ac->own_done = true;
+		*out = &ac->own;
+		return err;
+	}
+	if (!ac->v) {
+		ac->n = change_set_count(change_owner(ac->c));
+		ac->v = xcalloc(ac->n, sizeof(*ac->v));
+		ac->done = xcalloc(ac->n, sizeof(*ac->done));
+	}
+	if (!ac->done[i])
+		err = role_atoms_collect(&ac->v[i], u, CHANGE_NEW);
+	ac->done[i] = true;
+	*out = &ac->v[i];
+	return err;
+}
+
+static void cache_release(struct atoms_cache *ac)
+{
+	size_t i;
+
+	role_atoms_release(&ac->own);
+	for (i = 0; ac->v && i < ac->n; i++)
+		role_atoms_release(&ac->v[i]);
+	free(ac->v);
+	free(ac->done);
+}
+
+/*
+ * The added tests, in the functions of the set, that use name, against
+ * each of the n words: d[k] for words[k].
+ */
+static int describe_uses(struct described *d, struct atoms_cache *ac,
+			 const char *name, const struct word *words, size_t n)
+{
+	const struct change_set *set = change_owner(ac->c);
+	size_t i, j, k;
 	int err = 0;
 
 	for (i = 0; i < change_set_count(set) && !err; i++) {
 		const struct change *u = change_set_at(set, i);
 		const struct csrc *cs = change_src(u, CHANGE_NEW);
-		struct role_atoms atoms = ROLE_ATOMS_INIT;
+		const struct role_atoms *atoms;
 
 		if (change_kind(u) != CSRC_FUNCTION || !def_mentions(u, name))
 			continue;
-		err = role_atoms_collect(&atoms, u, CHANGE_NEW);
-		for (j = 0; j < atoms.n; j++) {
-			const struct role_atom *a = &atoms.v[j];
+		err = cache_get(ac, i, u, &atoms);
+		for (j = 0; j < atoms->n && !err; j++) {
+			const struct role_atom *a = &atoms->v[j];
 
-			if (a->changed && node_mentions(cs, a->expr, name))
-				describe(d, u, a, w);
+			if (!a->changed || !node_mentions(cs, a->expr, name))
+				continue;
+			for (k = 0; k < n; k++)
+				describe(&d[k], u, a, &words[k]);
 		}
-		role_atoms_release(&atoms);
 	}
 	return err;
 }
 
-static int check_doc(struct rule_ctx *ctx, const struct change *c,
+static int check_doc(struct rule_ctx *ctx, struct atoms_cache *ac,
 		     const struct csrc_comment *cm)
 {
+	const struct change *c = ac->c;
 	const struct csrc_def *def = change_def(c, CHANGE_NEW);
 	const char *text = csrc_text(change_src(c, CHANGE_NEW), NULL);
 	struct word words[MISMATCH_MAX_WORDS];
+	struct described d[MISMATCH_MAX_WORDS] = { { 0 } };
 	size_t i, n;
 	int err = 0;
 
@@ -217,14 +277,13 @@ static int check_doc(struct rule_ctx *ctx, const struct change *c,
 	    !lines_changed(c, CHANGE_NEW, def->start_line, def->end_line))
 		return 0;
 	n = comment_words(text, cm->start, cm->end, words, MISMATCH_MAX_WORDS);
-	for (i = 0; i < n && !err; i++) {
-		struct described d = { 0 };
-
-		err = describe_uses(&d, change_owner(c), def->name, &words[i]);
+	if (n)
+		err = describe_uses(d, ac, def->name, words, n);
+	for (i = 0; i < n; i++) {
 		if (!err)
-			err = report_word(ctx, c, cm, &words[i], &d);
-		free(d.object);
-		free(d.role);
+			err = report_word(ctx, c, cm, &words[i], &d[i]);
+		free(d[i].object);
+		free(d[i].role);
 	}
 	return err;
 }
@@ -254,11 +313,12 @@ static bool atom_of_stmt(const struct role_atom *a, TSNode stmt)
 	       ts_node_end_byte(a->stmt) == ts_node_end_byte(stmt);
 }
 
+/* The tests of the statement stmt, against each of the n words. */
 static void describe_stmt(struct described *d, const struct change *c,
 			  const struct role_atoms *atoms, TSNode stmt,
-			  const struct word *w, bool *changed)
+			  const struct word *words, size_t n, bool *changed)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < atoms->n; i++) {
 		const struct role_atom *a = &atoms->v[i];
@@ -266,36 +326,39 @@ static void describe_stmt(struct described *d, const struct change *c,
 		if (!atom_of_stmt(a, stmt))
 			continue;
 		*changed |= a->changed;
-		describe(d, c, a, w);
+		for (k = 0; k < n; k++)
+			describe(&d[k], c, a, &words[k]);
 	}
 }
 
-static int check_inner(struct rule_ctx *ctx, const struct change *c,
-		       const struct csrc_comment *cm,
-		       const struct role_atoms *atoms)
+static int check_inner(struct rule_ctx *ctx, struct atoms_cache *ac,
+		       const struct csrc_comment *cm)
 {
+	const struct change *c = ac->c;
 	const struct csrc *cs = change_src(c, CHANGE_NEW);
 	const char *text = csrc_text(cs, NULL);
 	struct word words[MISMATCH_MAX_WORDS];
+	struct described d[MISMATCH_MAX_WORDS] = { { 0 } };
+	const struct role_atoms *atoms;
 	TSNode stmt = stmt_below(cs, cm->start, cm->end);
-	bool comment_changed, changed;
+	bool changed;
 	size_t i, n;
 	int err = 0;
 
 	if (ts_node_is_null(stmt))
 		return 0;
-	comment_changed =
-		lines_changed(c, CHANGE_NEW, cm->start_line, cm->end_line);
+	changed = lines_changed(c, CHANGE_NEW, cm->start_line, cm->end_line);
 	n = comment_words(text, cm->start, cm->end, words, MISMATCH_MAX_WORDS);
-	for (i = 0; i < n && !err; i++) {
-		struct described d = { 0 };
-
-		changed = comment_changed;
-		describe_stmt(&d, c, atoms, stmt, &words[i], &changed);
-		if (changed)
-			err = report_word(ctx, c, cm, &words[i], &d);
-		free(d.object);
-		free(d.role);
+	if (!n)
+		return 0;
+	err = cache_get(ac, 0, c, &atoms);
+	if (!err)
+		describe_stmt(d, c, atoms, stmt, words, n, &changed);
+	for (i = 0; i < n; i++) {
+		if (!err && changed)
+			err = report_word(ctx, c, cm, &words[i], &d[i]);
+		free(d[i].object);
+		free(d[i].role);
 	}
 	return err;
 }
@@ -305,7 +368,7 @@ static int check_inner(struct rule_ctx *ctx, const struct change *c,
 static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
 {
 	const struct csrc_def *def = change_def(c, CHANGE_NEW);
-	struct role_atoms atoms = ROLE_ATOMS_INIT;
+	struct atoms_cache ac = { .c = c };
 	struct csrc_comment *cms = NULL;
 	size_t i, n;
 	int err = 0;
@@ -314,15 +377,13 @@ static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
 		return 0;
 	n = csrc_comments(change_src(c, CHANGE_NEW), def->doc_start, def->end,
 			  &cms);
-	if (n && change_kind(c) == CSRC_FUNCTION)
-		err = role_atoms_collect(&atoms, c, CHANGE_NEW);
 	for (i = 0; i < n && !err; i++) {
 		if (cms[i].end <= def->start)
-			err = check_doc(ctx, c, &cms[i]);
+			err = check_doc(ctx, &ac, &cms[i]);
 		else if (change_kind(c) == CSRC_FUNCTION)
-			err = check_inner(ctx, c, &cms[i], &atoms);
+			err = check_inner(ctx, &ac, &cms[i]);
 	}
-	role_atoms_release(&atoms);
+	cache_release(&ac);
 	free(cms);
 	return err;
 }

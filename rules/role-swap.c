@@ -13,9 +13,33 @@
 
 #define SWAP_MAX_TEXT ((size_t)16 << 10)
 
+/* A pair of roles role_derived() was asked about, and its answer. */
+struct derived_memo {
+	const char *a, *b;
+	bool derived;
+};
+
+/* What one change's check works from: each computed once. */
+struct swap_state {
+	const struct change *c;
+	struct role_atoms old, new;
+	/* The changed atoms of new, grouped by statement and role. */
+	const struct role_atom **grouped;
+	size_t ngrouped;
+	/* The distinct roles tested in removed lines, in text order. */
+	const struct role_atom **removed_roles;
+	size_t nremoved_roles;
+	/* The changed atoms of old sorted by role, then text order. */
+	const struct role_atom **by_role;
+	size_t nby_role;
+	struct derived_memo *derived;
+	size_t nderived, aderived;
+};
+
 /* The removed atoms of one role that the added atom may have replaced. */
 struct swap {
 	const struct change *c;
+	const struct swap_state *st;
 	const struct role_atoms *old, *new;
 	/* The added tests of one statement on the new role, in text order. */
 	const struct role_atom *added[ROLE_MAX_PROPS];
@@ -26,6 +50,10 @@ struct swap {
 	size_t nremoved;
 	const char *props[ROLE_MAX_PROPS]; /* tested on from, now on added */
 	size_t nprops;
+	/* Per added atom and property: whether the counts say it moved. */
+	bool moved[ROLE_MAX_PROPS][ROLE_MAX_PROPS];
+	const char *moved_names[ROLE_MAX_PROPS + 1];
+	size_t nmoved; /* distinct properties that moved, up to one past */
 };
 
 static bool name_listed(const char *const *v, size_t n, const char *s)
@@ -39,20 +67,39 @@ static bool name_listed(const char *const *v, size_t n, const char *s)
 }
 
 /*
- * Whether the property moved from the old role to the new one: tested on
- * the old role in a removed line, and the function now tests it fewer
- * times on the old role and more times on the new one. Counting, rather
- * than asking whether a test exists at all, keeps a swap visible in a
- * function that tests the property on both roles elsewhere.
+ * Whether the property may have moved from the old role to the new one:
+ * the function now tests it fewer times on the old role and more times
+ * on the new one. Counting, rather than asking whether a test exists at
+ * all, keeps a swap visible in a function that tests the property on
+ * both roles elsewhere. It moved when a removed line tested it on the
+ * old role, too.
  */
-static bool prop_moved(const struct swap *sw, const struct role_atom *b,
-		       const char *prop)
+static bool prop_counts_moved(const struct swap *sw, const char *prop)
 {
-	return role_atom_has(b, prop) &&
-	       role_atoms_count(sw->new, sw->from, prop) <
+	return role_atoms_count(sw->new, sw->from, prop) <
 		       role_atoms_count(sw->old, sw->from, prop) &&
 	       role_atoms_count(sw->new, sw->to, prop) >
 		       role_atoms_count(sw->old, sw->to, prop);
+}
+
+/* Count once what moved, per property of each added atom. */
+static void swap_count_moved(struct swap *sw)
+{
+	size_t i, j;
+
+	for (j = 0; j < sw->nadded; j++) {
+		const struct role_atom *a = sw->added[j];
+
+		for (i = 0; i < a->nprops; i++) {
+			const char *p = a->props[i].name;
+
+			sw->moved[j][i] = prop_counts_moved(sw, p);
+			/* Past ROLE_MAX_PROPS, how many more does not matter. */
+			if (sw->moved[j][i] && sw->nmoved <= ROLE_MAX_PROPS &&
+			    !name_listed(sw->moved_names, sw->nmoved, p))
+				sw->moved_names[sw->nmoved++] = p;
+		}
+	}
 }
 
 /*
@@ -80,7 +127,7 @@ static void swap_add_removed(struct swap *sw, const struct role_atom *b)
 		for (i = 0; i < a->nprops && sw->nprops < ROLE_MAX_PROPS; i++) {
 			const char *p = a->props[i].name;
 
-			if (!prop_moved(sw, b, p))
+			if (!sw->moved[j][i] || !role_atom_has(b, p))
 				continue;
 			used = true;
 			if (!name_listed(sw->props, sw->nprops, p))
@@ -91,17 +138,126 @@ static void swap_add_removed(struct swap *sw, const struct role_atom *b)
 		sw->removed[sw->nremoved++] = b;
 }
 
-/* Collect what moved from role from to the added atom. */
-static void swap_collect(struct swap *sw)
+/* The first of by_role not below role, or above it when after. */
+static size_t role_bound(const struct swap_state *st, const char *role,
+			 bool after)
+{
+	size_t lo = 0, hi = st->nby_role;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(st->by_role[mid]->role, role);
+
+		if (d < 0 || (after && !d))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The removed tests of role from, in text order: *out points into st. */
+static size_t removed_of(const struct swap_state *st, const char *from,
+			 const struct role_atom *const **out)
+{
+	size_t lo = role_bound(st, from, false);
+
+	*out = st->by_role + lo;
+	return role_bound(st, from, true) - lo;
+}
+
+static int ptr_order(const void *pa, const void *pb)
+{
+	const struct role_atom *a = *(const struct role_atom *const *)pa;
+	const struct role_atom *b = *(const struct role_atom *const *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The removed tests of role from that test a property that moved, in
+ * text order, when at most max: a new array in *out. Else -1.
+ */
+static long removed_with_moved(const struct swap *sw, size_t max,
+			       const struct role_atom ***out)
+{
+	const struct role_key *k[ROLE_MAX_PROPS];
+	size_t nk[ROLE_MAX_PROPS], i, j, total = 0, n = 0;
+
+	if (sw->nmoved > ROLE_MAX_PROPS)
+		return -1;
+	for (i = 0; i < sw->nmoved; i++) {
+		nk[i] = role_atoms_find(sw->old, sw->from, sw->moved_names[i],
+					&k[i]);
+		total += nk[i];
+		if (total > max)
+			return -1;
+	}
+	*out = xcalloc(total + 1, sizeof(**out));
+	for (i = 0; i < sw->nmoved; i++)
+		for (j = 0; j < nk[i]; j++)
+			(*out)[n++] = k[i][j].atom;
+	qsort(*out, n, sizeof(**out), ptr_order);
+	for (i = j = 0; i < n; i++)
+		if (!j || (*out)[j - 1] != (*out)[i])
+			(*out)[j++] = (*out)[i];
+	return (long)j;
+}
+
+/*
+ * Whether nothing more can change: the properties are full, or the
+ * removed tests are and every property that moved is listed.
+ */
+static bool swap_full(const struct swap *sw)
+{
+	return sw->nprops == ROLE_MAX_PROPS ||
+	       (sw->nremoved == ROLE_MAX_PROPS && sw->nprops == sw->nmoved);
+}
+
+/* Offer the removed tests of v, in order, while anything can change. */
+static void swap_offer(struct swap *sw, const struct role_atom *const *v,
+		       size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < sw->old->n; i++) {
-		const struct role_atom *b = &sw->old->v[i];
+	for (i = 0; i < n && !swap_full(sw); i++)
+		if (v[i]->changed)
+			swap_add_removed(sw, v[i]);
+}
 
-		if (b->changed && !strcmp(b->role, sw->from))
-			swap_add_removed(sw, b);
+/*
+ * Collect what moved from role from to the added atoms. Only removed
+ * tests of a property that moved can count: when those are fewer, they
+ * are looked at rather than every removed test of from.
+ */
+static void swap_collect(struct swap *sw)
+{
+	const struct role_atom *const *v;
+	const struct role_atom **few = NULL;
+	const struct role_key *k;
+	size_t j, n, nk;
+	long nfew;
+
+	swap_count_moved(sw);
+	if (!sw->nmoved)
+		return;
+	n = removed_of(sw->st, sw->from, &v);
+	if (sw->nmoved == 1) {
+		nk = role_atoms_find(sw->old, sw->from, sw->moved_names[0], &k);
+		if (nk < n) {
+			for (j = 0; j < nk && !swap_full(sw); j++)
+				if (k[j].atom->changed)
+					swap_add_removed(sw, k[j].atom);
+			return;
+		}
 	}
+	/* Sorting the few must cost less than walking them all. */
+	nfew = removed_with_moved(sw, n / 8, &few);
+	if (nfew >= 0)
+		swap_offer(sw, few, (size_t)nfew);
+	else
+		swap_offer(sw, v, n);
+	free(few);
 }
 
 /* The property as some atom of the swap has it (for its helper). */
@@ -225,7 +381,10 @@ static void add_builtins(const char **v, size_t *n, const struct role_atom *a)
 			v[(*n)++] = a->builtin[i];
 }
 
-/* Say so when a helper's meaning came from the built-in table. */
+/*
+ * Say so when a helper's meaning came from the built-in table, and when
+ * some helpers were not seen through (ROLE_MAX_EXPANSIONS).
+ */
 static char *swap_note(const struct swap *sw)
 {
 	const char *names[ROLE_MAX_PROPS];
@@ -236,13 +395,23 @@ static char *swap_note(const struct swap *sw)
 		add_builtins(names, &n, sw->removed[i]);
 	for (i = 0; i < sw->nadded; i++)
 		add_builtins(names, &n, sw->added[i]);
-	if (!n)
+	if (n) {
+		add_list(&sb, names, n);
+		sbuf_addf(&sb,
+			  " %s resolved from mmreview's built-in table of mm "
+			  "helpers, not from the kernel tree",
+			  n == 1 ? "was" : "were");
+	}
+	if (sw->old->truncated || sw->new->truncated)
+		sbuf_addf(&sb,
+			  "%sonly the first %d helper and macro bodies used "
+			  "in %s() were looked into",
+			  sb.len ? "; " : "", ROLE_MAX_EXPANSIONS,
+			  change_name(sw->c));
+	if (!sb.len) {
+		sbuf_release(&sb);
 		return NULL;
-	add_list(&sb, names, n);
-	sbuf_addf(&sb,
-		  " %s resolved from mmreview's built-in table of mm helpers, "
-		  "not from the kernel tree",
-		  n == 1 ? "was" : "were");
+	}
 	return sbuf_detach(&sb, NULL);
 }
 
@@ -288,49 +457,41 @@ static int swap_report(struct rule_ctx *ctx, const struct change *c,
 }
 
 /* The distinct old roles, counterparts of a, tested in removed lines. */
-static size_t removed_roles(const struct role_atoms *old,
+static size_t removed_roles(const struct swap_state *st,
 			    const struct role_atom *a, const char **roles,
 			    size_t max)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < old->n && n < max; i++) {
-		const struct role_atom *b = &old->v[i];
+	for (i = 0; i < st->nremoved_roles && n < max; i++) {
+		const struct role_atom *b = st->removed_roles[i];
 
-		if (b->changed && role_counterparts(&b->rn, &a->rn) &&
-		    !name_listed(roles, n, b->role))
+		if (role_counterparts(&b->rn, &a->rn))
 			roles[n++] = b->role;
 	}
 	return n;
 }
 
-static bool same_test_site(const struct role_atom *a, const struct role_atom *b)
+/* Whether one role is made from the other (new = mpol_dup(old)). */
+static bool roles_derived(struct swap_state *st, const char *a, const char *b)
 {
-	return b->changed && ts_node_eq(a->stmt, b->stmt) &&
-	       !strcmp(a->role, b->role);
-}
-
-/* The added tests on a's role in a's statement, a first. */
-static void swap_group(struct swap *sw, const struct role_atoms *new,
-		       const struct role_atom *a)
-{
+	const struct change *c = st->c;
+	struct derived_memo *d;
 	size_t i;
 
-	sw->to = a->role;
-	sw->added[sw->nadded++] = a;
-	for (i = (size_t)(a - new->v) + 1;
-	     i < new->n && sw->nadded < ROLE_MAX_PROPS; i++)
-		if (same_test_site(a, &new->v[i]))
-			sw->added[sw->nadded++] = &new->v[i];
-}
-
-/* Whether one role is made from the other (new = mpol_dup(old)). */
-static bool roles_derived(const struct change *c, const char *a, const char *b)
-{
-	return role_derived(c, CHANGE_OLD, a, b) ||
-	       role_derived(c, CHANGE_OLD, b, a) ||
-	       role_derived(c, CHANGE_NEW, a, b) ||
-	       role_derived(c, CHANGE_NEW, b, a);
+	for (i = 0; i < st->nderived; i++)
+		if (!strcmp(st->derived[i].a, a) &&
+		    !strcmp(st->derived[i].b, b))
+			return st->derived[i].derived;
+	XGROW(st->derived, st->aderived, st->nderived + 1);
+	d = &st->derived[st->nderived++];
+	d->a = a;
+	d->b = b;
+	d->derived = role_derived(c, CHANGE_OLD, a, b) ||
+		     role_derived(c, CHANGE_OLD, b, a) ||
+		     role_derived(c, CHANGE_NEW, a, b) ||
+		     role_derived(c, CHANGE_NEW, b, a);
+	return d->derived;
 }
 
 /*
@@ -342,55 +503,155 @@ static bool new_variable(const struct change *c, const struct swap *sw)
 	return sw->added[0]->bare && !role_in_def(c, CHANGE_OLD, sw->to);
 }
 
-static int check_added(struct rule_ctx *ctx, const struct change *c,
-		       const struct role_atoms *old,
-		       const struct role_atoms *new, const struct role_atom *a)
+/*
+ * The added tests on one role in one statement, grouped[0..n) in text
+ * order: does any removed test of a counterpart role say they swapped?
+ */
+static int check_added(struct rule_ctx *ctx, struct swap_state *st,
+		       const struct role_atom *const *grouped, size_t n)
 {
 	const char *roles[ROLE_MAX_PROPS];
-	size_t i, n = removed_roles(old, a, roles, ROLE_MAX_PROPS);
+	size_t i, j,
+		nroles = removed_roles(st, grouped[0], roles, ROLE_MAX_PROPS);
 	int err = 0;
 
-	for (i = 0; i < n && !err; i++) {
-		struct swap sw = { .c = c, .old = old, .new = new };
+	for (i = 0; i < nroles && !err; i++) {
+		struct swap sw = {
+			.c = st->c, .st = st, .old = &st->old, .new = &st->new
+		};
 
-		swap_group(&sw, new, a);
+		sw.to = grouped[0]->role;
+		for (j = 0; j < n && j < ROLE_MAX_PROPS; j++)
+			sw.added[sw.nadded++] = grouped[j];
 		sw.from = roles[i];
 		swap_collect(&sw);
-		if (sw.nprops && !roles_derived(c, sw.from, sw.to) &&
-		    !new_variable(c, &sw))
-			err = swap_report(ctx, c, &sw);
+		if (sw.nprops && !roles_derived(st, sw.from, sw.to) &&
+		    !new_variable(st->c, &sw))
+			err = swap_report(ctx, st->c, &sw);
 	}
 	return err;
 }
 
-/* Whether an earlier added test of the statement covered this one. */
-static bool grouped_before(const struct role_atoms *new,
-			   const struct role_atom *a)
+/* Statement, role, text order: the tests of one site together. */
+static int site_order(const void *pa, const void *pb)
+{
+	const struct role_atom *a = *(const struct role_atom *const *)pa;
+	const struct role_atom *b = *(const struct role_atom *const *)pb;
+	uintptr_t sa = (uintptr_t)a->stmt.id, sb = (uintptr_t)b->stmt.id;
+	int d;
+
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	d = strcmp(a->role, b->role);
+	return d ? d : ptr_order(pa, pb);
+}
+
+/* Role, then text order. */
+static int role_order(const void *pa, const void *pb)
+{
+	const struct role_atom *a = *(const struct role_atom *const *)pa;
+	const struct role_atom *b = *(const struct role_atom *const *)pb;
+	int d = strcmp(a->role, b->role);
+
+	return d ? d : ptr_order(pa, pb);
+}
+
+/* The changed atoms of atoms, in text order. */
+static size_t changed_atoms(const struct role_atoms *atoms,
+			    const struct role_atom ***out)
+{
+	size_t i, n = 0;
+
+	*out = xcalloc(atoms->n ? atoms->n : 1, sizeof(**out));
+	for (i = 0; i < atoms->n; i++)
+		if (atoms->v[i].changed)
+			(*out)[n++] = &atoms->v[i];
+	return n;
+}
+
+/* Sort and group what the checks of one change look things up in. */
+static void swap_state_index(struct swap_state *st)
 {
 	size_t i;
 
-	for (i = 0; &new->v[i] < a; i++)
-		if (same_test_site(a, &new->v[i]))
-			return true;
-	return false;
+	st->ngrouped = changed_atoms(&st->new, &st->grouped);
+	qsort(st->grouped, st->ngrouped, sizeof(*st->grouped), site_order);
+	st->nby_role = changed_atoms(&st->old, &st->by_role);
+	qsort(st->by_role, st->nby_role, sizeof(*st->by_role), role_order);
+	/* The first removed test of each role, then back in text order. */
+	st->removed_roles = xcalloc(st->nby_role ? st->nby_role : 1,
+				    sizeof(*st->removed_roles));
+	for (i = 0; i < st->nby_role; i++)
+		if (!i ||
+		    strcmp(st->by_role[i - 1]->role, st->by_role[i]->role))
+			st->removed_roles[st->nremoved_roles++] =
+				st->by_role[i];
+	qsort(st->removed_roles, st->nremoved_roles, sizeof(*st->removed_roles),
+	      ptr_order);
+}
+
+static void swap_state_release(struct swap_state *st)
+{
+	role_atoms_release(&st->old);
+	role_atoms_release(&st->new);
+	free(st->grouped);
+	free(st->by_role);
+	free(st->removed_roles);
+	free(st->derived);
+}
+
+/* Whether grouped[i] and grouped[i - 1] are tests of one site. */
+static bool same_site(const struct swap_state *st, size_t i)
+{
+	return i &&
+	       ts_node_eq(st->grouped[i - 1]->stmt, st->grouped[i]->stmt) &&
+	       !strcmp(st->grouped[i - 1]->role, st->grouped[i]->role);
+}
+
+/* Check each site's added tests, in the text order of their first. */
+static int check_sites(struct rule_ctx *ctx, struct swap_state *st)
+{
+	const struct role_atom **firsts;
+	size_t i, k, n = 0;
+	int err = 0;
+
+	/* Each site's first test, to order the sites by. */
+	firsts = xcalloc(st->ngrouped + 1, sizeof(*firsts));
+	for (i = 0; i < st->ngrouped; i++)
+		if (!same_site(st, i))
+			firsts[n++] = st->grouped[i];
+	qsort(firsts, n, sizeof(*firsts), ptr_order);
+	for (k = 0; k < n && !err; k++) {
+		const struct role_atom *const *g =
+			bsearch(&firsts[k], st->grouped, st->ngrouped,
+				sizeof(*st->grouped), site_order);
+		size_t at = (size_t)(g - st->grouped), len = 1;
+
+		while (at + len < st->ngrouped && same_site(st, at + len))
+			len++;
+		err = check_added(ctx, st, g, len);
+	}
+	free(firsts);
+	return err;
 }
 
 static int role_swap_check(struct rule_ctx *ctx, const struct change *c)
 {
-	struct role_atoms old = ROLE_ATOMS_INIT, new = ROLE_ATOMS_INIT;
-	size_t i;
+	struct swap_state st = { .c = c,
+				 .old = ROLE_ATOMS_INIT,
+				 .new = ROLE_ATOMS_INIT };
 	int err;
 
 	if (!change_def(c, CHANGE_OLD) || !change_def(c, CHANGE_NEW))
 		return 0;
-	err = role_atoms_collect(&old, c, CHANGE_OLD);
+	err = role_atoms_collect(&st.old, c, CHANGE_OLD);
 	if (!err)
-		err = role_atoms_collect(&new, c, CHANGE_NEW);
-	for (i = 0; !err && i < new.n; i++)
-		if (new.v[i].changed && !grouped_before(&new, &new.v[i]))
-			err = check_added(ctx, c, &old, &new, &new.v[i]);
-	role_atoms_release(&old);
-	role_atoms_release(&new);
+		err = role_atoms_collect(&st.new, c, CHANGE_NEW);
+	if (!err) {
+		swap_state_index(&st);
+		err = check_sites(ctx, &st);
+	}
+	swap_state_release(&st);
 	return err;
 }
 

@@ -14,6 +14,7 @@
 #define ROLE_MAX_ROOT_STEPS 32 /* ->, [], *, & followed to a root */
 #define ROLE_MAX_TEXT 160 /* longest value or explanation quoted */
 #define ROLE_MAX_PARAMS 16
+#define ROLE_MEMO_MIN_SLOTS 64 /* hash tables start so: a power of two */
 
 /* --- role names ---------------------------------------------------------- */
 
@@ -177,8 +178,12 @@ void role_atoms_release(struct role_atoms *atoms)
 	for (i = 0; i < atoms->n; i++)
 		atom_release(&atoms->v[i]);
 	free(atoms->v);
+	free(atoms->keys);
 	atoms->v = NULL;
 	atoms->n = atoms->alloc = 0;
+	atoms->keys = NULL;
+	atoms->nkeys = 0;
+	atoms->truncated = false;
 }
 
 const struct role_prop *role_atom_prop(const struct role_atom *a,
@@ -197,6 +202,58 @@ bool role_atom_has(const struct role_atom *a, const char *name)
 	return role_atom_prop(a, name) != NULL;
 }
 
+/*
+ * The nodes of type under root that lie in [start, end), in text order,
+ * walking only the subtrees that reach into it: a synthesized
+ * definition's node is the whole image. *out is a new array.
+ */
+static size_t find_in_range(TSNode root, uint32_t start, uint32_t end,
+			    const char *type, TSNode **out)
+{
+	TSTreeCursor cur;
+	TSNode *v = NULL;
+	size_t n = 0, alloc = 0;
+
+	*out = NULL;
+	if (ts_node_is_null(root))
+		return 0;
+	cur = ts_tree_cursor_new(root);
+	for (;;) {
+		TSNode t = ts_tree_cursor_current_node(&cur);
+		uint32_t s = ts_node_start_byte(t), e = ts_node_end_byte(t);
+
+		if (s < end && e > start) {
+			if (s >= start && e <= end &&
+			    !strcmp(ts_node_type(t), type)) {
+				XGROW(v, alloc, n + 1);
+				v[n++] = t;
+			}
+			if (ts_tree_cursor_goto_first_child_for_byte(
+				    &cur, start) >= 0)
+				continue;
+		}
+		for (;;) {
+			if (ts_tree_cursor_goto_next_sibling(&cur) &&
+			    ts_node_start_byte(
+				    ts_tree_cursor_current_node(&cur)) < end)
+				break;
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto out;
+		}
+	}
+out:
+	ts_tree_cursor_delete(&cur);
+	*out = v;
+	return n;
+}
+
+/* The nodes of type in the definition's own bytes. */
+static size_t find_in_def(const struct csrc_def *def, const char *type,
+			  TSNode **out)
+{
+	return find_in_range(def->node, def->start, def->end, type, out);
+}
+
 bool role_in_def(const struct change *c, enum change_side side,
 		 const char *ident)
 {
@@ -208,25 +265,85 @@ bool role_in_def(const struct change *c, enum change_side side,
 
 	if (!def)
 		return false;
-	n = csrc_find_nodes(cs, def->node, "identifier", &ids);
+	n = find_in_def(def, "identifier", &ids);
 	for (i = 0; i < n && !found; i++)
-		found = ts_node_start_byte(ids[i]) >= def->start &&
-			ts_node_end_byte(ids[i]) <= def->end &&
-			csrc_node_eq(cs, ids[i], ident);
+		found = csrc_node_eq(cs, ids[i], ident);
 	free(ids);
 	return found;
+}
+
+static int key_cmp(const struct role_key *a, const char *role, const char *prop)
+{
+	int d = strcmp(a->role, role);
+
+	return d ? d : strcmp(a->prop, prop);
+}
+
+static int key_sort(const void *pa, const void *pb)
+{
+	const struct role_key *a = pa, *b = pb;
+	int d = key_cmp(a, b->role, b->prop);
+
+	if (d)
+		return d;
+	return a->atom < b->atom ? -1 : a->atom > b->atom;
+}
+
+/* Index every (role, property) of the atoms, for role_atoms_find(). */
+static void atoms_index(struct role_atoms *atoms)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < atoms->n; i++)
+		n += atoms->v[i].nprops;
+	atoms->keys = xcalloc(n ? n : 1, sizeof(*atoms->keys));
+	for (i = 0; i < atoms->n; i++) {
+		const struct role_atom *a = &atoms->v[i];
+
+		for (j = 0; j < a->nprops; j++) {
+			struct role_key *k = &atoms->keys[atoms->nkeys++];
+
+			k->role = a->role;
+			k->prop = a->props[j].name;
+			k->atom = a;
+		}
+	}
+	qsort(atoms->keys, atoms->nkeys, sizeof(*atoms->keys), key_sort);
+}
+
+/* The first key not below (role, prop), or above it when after. */
+static size_t key_bound(const struct role_atoms *atoms, const char *role,
+			const char *prop, bool after)
+{
+	size_t lo = 0, hi = atoms->nkeys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = key_cmp(&atoms->keys[mid], role, prop);
+
+		if (d < 0 || (after && !d))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t role_atoms_find(const struct role_atoms *atoms, const char *ident,
+		       const char *name, const struct role_key **out)
+{
+	size_t lo = key_bound(atoms, ident, name, false);
+
+	*out = atoms->keys + lo;
+	return key_bound(atoms, ident, name, true) - lo;
 }
 
 size_t role_atoms_count(const struct role_atoms *atoms, const char *ident,
 			const char *name)
 {
-	size_t i, n = 0;
+	const struct role_key *k;
 
-	for (i = 0; i < atoms->n; i++)
-		if (!strcmp(atoms->v[i].role, ident) &&
-		    role_atom_has(&atoms->v[i], name))
-			n++;
-	return n;
+	return role_atoms_find(atoms, ident, name, &k);
 }
 
 static char *dup_or_null(const char *s)
@@ -268,6 +385,36 @@ struct role_param {
 };
 
 /*
+ * A helper (on one role parameter) or a mask macro seen through: parsed
+ * once, its body walked once per collect and what it tests kept, so that
+ * helpers calling helpers cost their number, not the number of paths.
+ */
+struct expansion_memo {
+	char *name;
+	int param; /* the role parameter's index; -1: a mask macro */
+	struct csrc *body; /* NULL when it is not one expression */
+	TSNode expr;
+	struct role_atom found; /* the properties and built-in names found */
+	bool done; /* found is filled */
+	bool busy; /* being walked: seen again, it refers to itself */
+	bool cut; /* something under it was not seen through */
+	int depth; /* the depth it was walked at */
+};
+
+/* What one role_atoms_collect() shares across its walks. */
+struct collect {
+	/* The expansions seen through: a hash table of memos. */
+	struct expansion_memo **slots;
+	size_t nslots, n;
+	unsigned walked; /* bodies walked, up to ROLE_MAX_EXPANSIONS */
+	unsigned cuts; /* expansions refused, by depth, budget or recursion */
+	bool over_budget;
+	/* The spans of the atoms' tests: a hash set of start << 32 | end. */
+	uint64_t *spans;
+	size_t nspans, aspans;
+};
+
+/*
  * One expression being walked: the definition's own code (top level), or
  * the body of a helper or macro called on a role (then every property
  * found on a parameter goes to the caller's atom).
@@ -284,6 +431,7 @@ struct walk {
 	const struct role_param *params;
 	size_t nparams;
 	int depth; /* helpers and macros seen through */
+	struct collect *col; /* shared by the whole collect */
 	int error;
 };
 
@@ -303,9 +451,22 @@ static bool node_is(TSNode n, const char *type)
 	return !strcmp(node_type(n), type);
 }
 
+/* Null-safe accessors: tree-sitter 0.20 dereferences a null node. */
 static TSNode node_field(TSNode n, const char *field)
 {
+	if (ts_node_is_null(n))
+		return n;
 	return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+}
+
+static uint32_t named_count(TSNode n)
+{
+	return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n);
+}
+
+static TSNode named_child(TSNode n, uint32_t i)
+{
+	return ts_node_is_null(n) ? n : ts_node_named_child(n, i);
 }
 
 /* The operator of a binary or unary expression, as text. */
@@ -320,8 +481,8 @@ static TSNode first_named(TSNode n)
 {
 	uint32_t i;
 
-	for (i = 0; i < ts_node_named_child_count(n); i++) {
-		TSNode ch = ts_node_named_child(n, i);
+	for (i = 0; i < named_count(n); i++) {
+		TSNode ch = named_child(n, i);
 
 		if (!node_is(ch, "comment"))
 			return ch;
@@ -370,8 +531,7 @@ static bool root_step(const struct csrc *cs, TSNode *n)
 	fn = csrc_node_text(cs, node_field(*n, "function"));
 	caps = name_is_caps(fn) || !strcmp(fn, "data_race");
 	free(fn);
-	if (!caps ||
-	    ts_node_named_child_count(node_field(*n, "arguments")) != 1)
+	if (!caps || named_count(node_field(*n, "arguments")) != 1)
 		return false;
 	*n = first_named(node_field(*n, "arguments"));
 	return true;
@@ -416,17 +576,41 @@ static bool walk_root(struct walk *w, TSNode n, struct root_ref *r)
 	return false;
 }
 
-static bool atom_exists(const struct role_atoms *atoms, TSNode expr)
+/* The slot of key in the set of spans: where it is, or would go. */
+static uint64_t *span_slot(const struct collect *col, uint64_t key)
 {
-	size_t i;
+	size_t mask = col->aspans - 1;
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & mask;
 
-	for (i = atoms->n; i > 0; i--) {
-		const struct role_atom *a = &atoms->v[i - 1];
+	while (col->spans[i] && col->spans[i] != key)
+		i = (i + 1) & mask;
+	return &col->spans[i];
+}
 
-		if (ts_node_start_byte(a->expr) == ts_node_start_byte(expr) &&
-		    ts_node_end_byte(a->expr) == ts_node_end_byte(expr))
-			return true;
+/* Whether a test of the span of expr was seen already; remember it if not. */
+static bool atom_seen(struct collect *col, TSNode expr)
+{
+	/* Never 0, the empty slot: the offsets are below 4 GiB. */
+	uint64_t key = ((uint64_t)ts_node_start_byte(expr) << 32 |
+			ts_node_end_byte(expr)) +
+		       1;
+	uint64_t *slot;
+	size_t i, nold = col->aspans;
+	uint64_t *old = col->spans;
+
+	if (2 * (col->nspans + 1) > col->aspans) {
+		col->aspans = nold ? 2 * nold : ROLE_MEMO_MIN_SLOTS;
+		col->spans = xcalloc(col->aspans, sizeof(*col->spans));
+		for (i = 0; i < nold; i++)
+			if (old[i])
+				*span_slot(col, old[i]) = old[i];
+		free(old);
 	}
+	slot = span_slot(col, key);
+	if (*slot)
+		return true;
+	*slot = key;
+	col->nspans++;
 	return false;
 }
 
@@ -437,7 +621,7 @@ static bool span_changed(const struct walk *w, TSNode n)
 	unsigned last = csrc_line_of(w->cs, ts_node_end_byte(n));
 	unsigned l;
 
-	for (l = first; l <= last && l < first + ROLE_MAX_EXPR_DEPTH; l++)
+	for (l = first; l <= last; l++)
 		if (change_line_changed(w->c, w->side, l))
 			return true;
 	return false;
@@ -456,7 +640,7 @@ static struct role_atom *atom_for(struct walk *w, const struct root_ref *r,
 
 	if (w->sink)
 		return w->sink;
-	if (atom_exists(w->atoms, expr))
+	if (atom_seen(w->col, expr))
 		return NULL;
 	if (w->atoms->n >= ROLE_MAX_ATOMS) {
 		w->error = mmr_error_set(MMR_ELIMIT,
@@ -489,7 +673,45 @@ static void walk_prop(struct walk *w, struct role_atom *a, const char *name,
 
 static void walk_test(struct walk *w, TSNode n, int level);
 
-/* --- masks --------------------------------------------------------------- */
+static bool is_or(const struct csrc *cs, TSNode n)
+{
+	return node_is(n, "binary_expression") && node_op_is(cs, n, "|");
+}
+
+static bool is_logical(const struct csrc *cs, TSNode n)
+{
+	return node_is(n, "binary_expression") &&
+	       (node_op_is(cs, n, "&&") || node_op_is(cs, n, "||"));
+}
+
+/*
+ * The operands of a left-leaning chain of the operators is_op accepts
+ * (a, b, c of a && b || c), in text order, found without recursion: such
+ * a chain is as deep as it is long. *out is a new array the caller frees.
+ */
+static size_t chain_operands(const struct csrc *cs, TSNode n,
+			     bool (*is_op)(const struct csrc *, TSNode),
+			     TSNode **out)
+{
+	TSNode *v = NULL, t;
+	size_t k = 0, alloc = 0, i;
+
+	for (; is_op(cs, n); n = node_field(n, "left")) {
+		XGROW(v, alloc, k + 1);
+		v[k++] = node_field(n, "right");
+	}
+	XGROW(v, alloc, k + 1);
+	v[k++] = n;
+	for (i = 0; i < k / 2; i++) {
+		t = v[i];
+		v[i] = v[k - 1 - i];
+		v[k - 1 - i] = t;
+	}
+	*out = v;
+	return k;
+}
+
+/* --- expansions ---------------------------------------------------------- */
 
 /* Parse a macro or helper body into *cs and *expr: 0 or negative. */
 static int parse_body(const char *body, struct csrc **cs, TSNode *expr)
@@ -500,11 +722,158 @@ static int parse_body(const char *body, struct csrc **cs, TSNode *expr)
 	return csrc_parse_expression(cs, expr, body, strlen(body));
 }
 
+static size_t memo_hash(const char *name, int param)
+{
+	size_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h ^ ((size_t)(param + 1) * 0x9e3779b9u);
+}
+
+/* The slot of (name, param): its memo, or the free slot it would take. */
+static struct expansion_memo **memo_slot(const struct collect *col,
+					 const char *name, int param)
+{
+	size_t mask = col->nslots - 1, i = memo_hash(name, param) & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct expansion_memo *m = col->slots[i];
+
+		if (!m || (m->param == param && !strcmp(m->name, name)))
+			return &col->slots[i];
+	}
+}
+
+static void memo_grow(struct collect *col)
+{
+	struct expansion_memo **old = col->slots;
+	size_t i, nold = col->nslots;
+
+	col->nslots = nold ? 2 * nold : ROLE_MEMO_MIN_SLOTS;
+	col->slots = xcalloc(col->nslots, sizeof(*col->slots));
+	for (i = 0; i < nold; i++)
+		if (old[i])
+			*memo_slot(col, old[i]->name, old[i]->param) = old[i];
+	free(old);
+}
+
+static void collect_release(struct collect *col)
+{
+	size_t i;
+
+	for (i = 0; i < col->nslots; i++) {
+		struct expansion_memo *m = col->slots[i];
+
+		if (!m)
+			continue;
+		free(m->name);
+		csrc_free(m->body);
+		atom_release(&m->found);
+		free(m);
+	}
+	free(col->slots);
+	free(col->spans);
+}
+
+/*
+ * The memo of a helper or macro, parsed on first use; NULL when it is
+ * being walked already (a definition that refers to itself). Memos live
+ * apart from the table, so a pointer stays valid while the table grows.
+ */
+static struct expansion_memo *memo_get(struct walk *w, const char *name,
+				       int param, const char *body)
+{
+	struct collect *col = w->col;
+	struct expansion_memo **slot, *m;
+
+	if (2 * (col->n + 1) > col->nslots)
+		memo_grow(col);
+	slot = memo_slot(col, name, param);
+	m = *slot;
+	if (m && m->busy) {
+		col->cuts++;
+		return NULL;
+	}
+	if (m)
+		return m;
+	m = xcalloc(1, sizeof(*m));
+	m->name = xstrdup(name);
+	m->param = param;
+	if (parse_body(body, &m->body, &m->expr) < 0) {
+		csrc_free(m->body);
+		m->body = NULL;
+	}
+	*slot = m;
+	col->n++;
+	return m;
+}
+
+enum memo_use {
+	MEMO_NONE, /* not to be seen through: the budget is spent */
+	MEMO_READY, /* found holds what it tests */
+	MEMO_WALK, /* walk the body into found, then call memo_end() */
+};
+
+/*
+ * Whether m can be used as it is or must be walked now: for the first
+ * time, or again when its walk was cut short deeper down than depth.
+ */
+static enum memo_use memo_begin(struct walk *w, struct expansion_memo *m,
+				int depth, unsigned *cuts)
+{
+	struct collect *col = w->col;
+
+	if (m->done && (!m->cut || depth >= m->depth ||
+			col->walked >= ROLE_MAX_EXPANSIONS)) {
+		if (m->cut)
+			col->cuts++;
+		return MEMO_READY;
+	}
+	if (col->walked >= ROLE_MAX_EXPANSIONS) {
+		col->over_budget = true;
+		col->cuts++;
+		return MEMO_NONE;
+	}
+	col->walked++;
+	atom_release(&m->found);
+	memset(&m->found, 0, sizeof(m->found));
+	m->busy = true;
+	*cuts = col->cuts;
+	return MEMO_WALK;
+}
+
+static void memo_end(struct walk *w, struct expansion_memo *m, int depth,
+		     unsigned cuts)
+{
+	m->busy = false;
+	m->done = true;
+	m->depth = depth;
+	m->cut = w->col->cuts != cuts;
+}
+
+/* Give a what m found, as seen through helper, from mask when not NULL. */
+static void memo_replay(struct role_atom *a, const struct expansion_memo *m,
+			const char *helper, const char *mask)
+{
+	size_t i;
+
+	for (i = 0; i < m->found.nprops; i++) {
+		const struct role_prop *p = &m->found.props[i];
+
+		atom_add_prop(a, p->name, helper, mask ? mask : p->mask);
+	}
+	for (i = 0; i < m->found.nbuiltin; i++)
+		atom_add_builtin(a, m->found.builtin[i]);
+}
+
+/* --- masks --------------------------------------------------------------- */
+
 static bool is_or_combination(const struct csrc *cs, TSNode n)
 {
 	while (node_is(n, "parenthesized_expression"))
 		n = first_named(n);
-	return node_is(n, "binary_expression") && node_op_is(cs, n, "|");
+	return is_or(cs, n);
 }
 
 static void mask_flags(struct walk *w, struct role_atom *a,
@@ -525,22 +894,28 @@ static bool macro_is_object(const struct change_expansion *x)
 static void mask_ident(struct walk *w, struct role_atom *a, const char *name,
 		       const char *via, int depth)
 {
-	const struct change_expansion *x = NULL;
-	struct csrc *body = NULL;
-	TSNode expr;
+	const struct change_expansion *x = change_resolve(w->c, name);
+	struct expansion_memo *m = NULL;
+	enum memo_use use = MEMO_NONE;
+	unsigned cuts = 0;
 
-	if (depth < ROLE_MAX_RESOLVE_DEPTH)
-		x = change_resolve(w->c, name);
-	if (x && macro_is_object(x) &&
-	    parse_body(x->exp.body, &body, &expr) == 0 &&
-	    is_or_combination(body, expr)) {
-		if (x->found == CHANGE_FOUND_BUILTIN)
-			atom_add_builtin(a, name);
-		mask_flags(w, a, body, expr, via ? via : name, depth + 1);
-	} else {
-		walk_prop(w, a, name, via);
+	if (x && macro_is_object(x) && depth >= ROLE_MAX_RESOLVE_DEPTH)
+		w->col->cuts++;
+	else if (x && macro_is_object(x))
+		m = memo_get(w, name, -1, x->exp.body);
+	if (m && m->body && is_or_combination(m->body, m->expr))
+		use = memo_begin(w, m, depth, &cuts);
+	if (use == MEMO_WALK) {
+		mask_flags(w, &m->found, m->body, m->expr, name, depth + 1);
+		memo_end(w, m, depth, cuts);
 	}
-	csrc_free(body);
+	if (use == MEMO_NONE) {
+		walk_prop(w, a, name, via);
+		return;
+	}
+	if (x->found == CHANGE_FOUND_BUILTIN)
+		atom_add_builtin(a, name);
+	memo_replay(a, m, w->sink ? w->helper : NULL, via ? via : name);
 }
 
 static void mask_flags(struct walk *w, struct role_atom *a,
@@ -555,9 +930,13 @@ static void mask_flags(struct walk *w, struct role_atom *a,
 		mask_flags(w, a, cs, first_named(n), via, depth + 1);
 		return;
 	}
-	if (node_is(n, "binary_expression") && node_op_is(cs, n, "|")) {
-		mask_flags(w, a, cs, node_field(n, "left"), via, depth + 1);
-		mask_flags(w, a, cs, node_field(n, "right"), via, depth + 1);
+	if (is_or(cs, n)) {
+		TSNode *ops;
+		size_t i, k = chain_operands(cs, n, is_or, &ops);
+
+		for (i = 0; i < k; i++)
+			mask_flags(w, a, cs, ops[i], via, depth + 1);
+		free(ops);
 		return;
 	}
 	text = csrc_node_text(cs, n);
@@ -747,8 +1126,8 @@ static size_t call_args(TSNode call, TSNode *args, size_t max)
 	uint32_t i;
 	size_t n = 0;
 
-	for (i = 0; i < ts_node_named_child_count(list) && n < max; i++) {
-		TSNode ch = ts_node_named_child(list, i);
+	for (i = 0; i < named_count(list) && n < max; i++) {
+		TSNode ch = named_child(list, i);
 
 		if (!node_is(ch, "comment"))
 			args[n++] = ch;
@@ -795,16 +1174,25 @@ struct call_info {
 };
 
 /* The explanation of a helper call: "f(dst) tests dst->flags & VM_X". */
-static void helper_explain(struct role_atom *a, const struct csrc *body,
-			   TSNode expr, const struct role_param *all,
-			   size_t nall, const struct change_expansion *x)
+static void helper_explain(struct walk *w, struct role_atom *a,
+			   const struct call_info *ci,
+			   const struct expansion_memo *m,
+			   const struct change_expansion *x)
 {
+	struct role_param all[ROLE_MAX_PARAMS];
 	struct sbuf sb = SBUF_INIT;
+	size_t i, nall = 0;
 	char *text;
 
-	if (ts_node_end_byte(expr) - ts_node_start_byte(expr) > ROLE_MAX_TEXT)
+	if (ts_node_end_byte(m->expr) - ts_node_start_byte(m->expr) >
+	    ROLE_MAX_TEXT)
 		return;
-	text = body_substituted(body, expr, all, nall);
+	for (i = 0; i < x->exp.nparams && i < ci->nargs; i++) {
+		all[nall].param = x->exp.params[i];
+		all[nall].arg = csrc_node_text(w->cs, ci->args[i]);
+		nall++;
+	}
+	text = body_substituted(m->body, m->expr, all, nall);
 	sbuf_addf(&sb, "%s tests %s", a->object, text);
 	/* Where it was read, so the reader can check: not for the table. */
 	if (x->found == CHANGE_FOUND_TREE && x->where)
@@ -812,41 +1200,55 @@ static void helper_explain(struct role_atom *a, const struct csrc *body,
 	free(text);
 	free(a->explain);
 	a->explain = sbuf_detach(&sb, NULL);
+	for (i = 0; i < nall; i++)
+		free((char *)all[i].arg);
 }
 
-/* Walk a resolved helper's body with its role parameter mapped. */
-static void helper_body(struct walk *w, struct role_atom *a,
+/* Walk a helper's body, its role parameter standing for the role. */
+static void helper_walk(struct walk *w, struct expansion_memo *m,
 			const struct call_info *ci,
 			const struct change_expansion *x)
 {
-	struct role_param all[ROLE_MAX_PARAMS];
+	struct role_param p = { .param = x->exp.params[ci->role_arg],
+				.arg = "" };
 	struct walk sub = *w;
-	struct csrc *body = NULL;
-	TSNode expr;
-	size_t i, nall = 0;
 
-	for (i = 0; i < x->exp.nparams && i < ci->nargs; i++) {
-		all[nall].param = x->exp.params[i];
-		all[nall].arg = csrc_node_text(w->cs, ci->args[i]);
-		nall++;
-	}
-	if (parse_body(x->exp.body, &body, &expr) < 0)
-		goto out_free;
-	if (!w->sink)
-		helper_explain(a, body, expr, all, nall, x);
-	sub.cs = body;
-	sub.sink = a;
-	sub.helper = w->sink ? w->helper : ci->fn;
-	sub.params = &all[ci->role_arg];
+	sub.cs = m->body;
+	sub.sink = &m->found;
+	sub.helper = NULL;
+	sub.params = &p;
 	sub.nparams = 1;
 	sub.depth = w->depth + 1;
-	walk_test(&sub, expr, 0);
+	walk_test(&sub, m->expr, 0);
 	if (sub.error)
 		w->error = sub.error;
-out_free:
-	for (i = 0; i < nall; i++)
-		free((char *)all[i].arg);
-	csrc_free(body);
+}
+
+/*
+ * The memo of a resolved helper called on a role, its body walked when
+ * it was not yet; NULL when it is not to be seen through.
+ */
+static struct expansion_memo *helper_memo(struct walk *w,
+					  const struct call_info *ci,
+					  const struct change_expansion *x)
+{
+	struct expansion_memo *m;
+	enum memo_use use;
+	unsigned cuts = 0;
+
+	if (w->depth >= ROLE_MAX_RESOLVE_DEPTH) {
+		w->col->cuts++;
+		return NULL;
+	}
+	m = memo_get(w, ci->fn, ci->role_arg, x->exp.body);
+	if (!m || !m->body)
+		return m;
+	use = memo_begin(w, m, w->depth, &cuts);
+	if (use == MEMO_WALK) {
+		helper_walk(w, m, ci, x);
+		memo_end(w, m, w->depth, cuts);
+	}
+	return use == MEMO_NONE ? NULL : m;
 }
 
 /*
@@ -877,6 +1279,7 @@ static char *call_prop(const struct csrc *cs, TSNode call, TSNode arg,
 static bool call_atom(struct walk *w, TSNode call)
 {
 	const struct change_expansion *x = NULL;
+	struct expansion_memo *m = NULL;
 	struct call_info ci = { 0 };
 	struct root_ref r;
 	struct role_atom *a;
@@ -898,19 +1301,22 @@ static bool call_atom(struct walk *w, TSNode call)
 			 call_prop(w->cs, call, ci.args[ci.role_arg], r.id);
 	if (prop)
 		walk_prop(w, a, prop, NULL);
-	if (w->depth < ROLE_MAX_RESOLVE_DEPTH)
-		x = change_resolve(w->c, ci.fn);
+	x = change_resolve(w->c, ci.fn);
 	if (x &&
 	    (x->exp.kind == CSRC_FUNCTION || x->exp.kind == CSRC_FUNC_MACRO) &&
-	    ci.role_arg < (int)x->exp.nparams) {
-		if (x->found == CHANGE_FOUND_BUILTIN) {
-			struct sbuf sb = SBUF_INIT;
+	    ci.role_arg < (int)x->exp.nparams)
+		m = helper_memo(w, &ci, x);
+	if (m && x->found == CHANGE_FOUND_BUILTIN) {
+		struct sbuf sb = SBUF_INIT;
 
-			sbuf_addf(&sb, "%s()", ci.fn);
-			display = sbuf_detach(&sb, NULL);
-			atom_add_builtin(a, display);
-		}
-		helper_body(w, a, &ci, x);
+		sbuf_addf(&sb, "%s()", ci.fn);
+		display = sbuf_detach(&sb, NULL);
+		atom_add_builtin(a, display);
+	}
+	if (m && m->body) {
+		if (!w->sink)
+			helper_explain(w, a, &ci, m, x);
+		memo_replay(a, m, w->sink ? w->helper : ci.fn, NULL);
 	}
 out_free:
 	free(display);
@@ -926,8 +1332,8 @@ static void walk_children(struct walk *w, TSNode n, int level)
 {
 	uint32_t i;
 
-	for (i = 0; i < ts_node_named_child_count(n); i++)
-		walk_test(w, ts_node_named_child(n, i), level + 1);
+	for (i = 0; i < named_count(n); i++)
+		walk_test(w, named_child(n, i), level + 1);
 }
 
 static void walk_binary(struct walk *w, TSNode n, int level)
@@ -947,6 +1353,18 @@ static void walk_call(struct walk *w, TSNode n, int level)
 		walk_children(w, n, level);
 }
 
+/* a && b || c: each operand one level down, however long the chain. */
+static void walk_chain(struct walk *w, TSNode n, int level,
+		       void (*walk_one)(struct walk *, TSNode, int))
+{
+	TSNode *ops;
+	size_t i, k = chain_operands(w->cs, n, is_logical, &ops);
+
+	for (i = 0; i < k && !w->error; i++)
+		walk_one(w, ops[i], level + 1);
+	free(ops);
+}
+
 /* Find the atoms of a tested expression. */
 static void walk_test(struct walk *w, TSNode n, int level)
 {
@@ -954,7 +1372,9 @@ static void walk_test(struct walk *w, TSNode n, int level)
 
 	if (level > ROLE_MAX_EXPR_DEPTH || ts_node_is_null(n) || w->error)
 		return;
-	if (!strcmp(t, "binary_expression"))
+	if (is_logical(w->cs, n))
+		walk_chain(w, n, level, walk_test);
+	else if (!strcmp(t, "binary_expression"))
 		walk_binary(w, n, level);
 	else if (!strcmp(t, "call_expression"))
 		walk_call(w, n, level);
@@ -1035,7 +1455,7 @@ static bool is_truth_wrapper(const struct csrc *cs, TSNode call)
 
 	return (csrc_node_eq(cs, fn, "likely") ||
 		csrc_node_eq(cs, fn, "unlikely")) &&
-	       ts_node_named_child_count(node_field(call, "arguments")) == 1;
+	       named_count(node_field(call, "arguments")) == 1;
 }
 
 /*
@@ -1058,10 +1478,8 @@ static void walk_truth(struct walk *w, TSNode n, int level)
 	} else if (node_is(n, "call_expression") && is_truth_wrapper(cs, n)) {
 		walk_truth(w, first_named(node_field(n, "arguments")),
 			   level + 1);
-	} else if (node_is(n, "binary_expression") &&
-		   (node_op_is(cs, n, "&&") || node_op_is(cs, n, "||"))) {
-		walk_truth(w, node_field(n, "left"), level + 1);
-		walk_truth(w, node_field(n, "right"), level + 1);
+	} else if (is_logical(cs, n)) {
+		walk_chain(w, n, level, walk_truth);
 	} else if (node_is(n, "binary_expression") && is_comparison(cs, n)) {
 		bare_compare(w, n);
 	}
@@ -1110,8 +1528,8 @@ static void walk_masks(struct walk *w, const struct csrc_def *def, TSNode n,
 		if (mask_atom(w, n))
 			return;
 	}
-	for (i = 0; i < ts_node_named_child_count(n); i++)
-		walk_masks(w, def, ts_node_named_child(n, i), level + 1);
+	for (i = 0; i < named_count(n); i++)
+		walk_masks(w, def, named_child(n, i), level + 1);
 }
 
 int role_atoms_collect(struct role_atoms *out, const struct change *c,
@@ -1119,6 +1537,7 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 {
 	const struct csrc_def *def = change_def(c, side);
 	struct csrc_cond *conds = NULL;
+	struct collect col = { 0 };
 	struct walk w = { 0 };
 	size_t i, n;
 
@@ -1132,6 +1551,7 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 	w.side = side;
 	w.cs = change_src(c, side);
 	w.atoms = out;
+	w.col = &col;
 	n = csrc_conditions(w.cs, def->start, def->end, &conds);
 	for (i = 0; i < n && !w.error; i++) {
 		w.stmt = conds[i].stmt;
@@ -1141,6 +1561,10 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 	free(conds);
 	if (!w.error)
 		walk_masks(&w, def, def->node, 0);
+	out->truncated = col.over_budget;
+	collect_release(&col);
+	if (!w.error)
+		atoms_index(out);
 	return w.error;
 }
 
@@ -1160,13 +1584,16 @@ static TSNode declared_name(TSNode n)
 	return (TSNode){ 0 };
 }
 
-/* Whether the nodes of type give identifier a a value that mentions b. */
-static bool assigns_from(const struct csrc *cs, TSNode def, const char *type,
-			 const char *lhs, const char *rhs, const char *a,
-			 const char *b)
+/*
+ * Whether the nodes of type in the definition give identifier a a value
+ * that mentions b.
+ */
+static bool assigns_from(const struct csrc *cs, const struct csrc_def *def,
+			 const char *type, const char *lhs, const char *rhs,
+			 const char *a, const char *b)
 {
 	TSNode *v = NULL, *ids = NULL;
-	size_t i, j, n = csrc_find_nodes(cs, def, type, &v), k;
+	size_t i, j, n = find_in_def(def, type, &v), k;
 	bool found = false;
 
 	for (i = 0; i < n && !found; i++) {
@@ -1196,10 +1623,10 @@ bool role_derived(const struct change *c, enum change_side side, const char *a,
 
 	if (!def)
 		return false;
-	return assigns_from(cs, def->node, "assignment_expression", "left",
-			    "right", a, b) ||
-	       assigns_from(cs, def->node, "init_declarator", "declarator",
-			    "value", a, b);
+	return assigns_from(cs, def, "assignment_expression", "left", "right",
+			    a, b) ||
+	       assigns_from(cs, def, "init_declarator", "declarator", "value",
+			    a, b);
 }
 
 /* --- old code ------------------------------------------------------------ */

@@ -31,6 +31,12 @@
 
 #define ROLE_MAX_NAME 128 /* longer identifiers are never roles */
 #define ROLE_MAX_RESOLVE_DEPTH 8 /* macros and helpers seen through */
+/*
+ * Helper and macro bodies walked per definition and side: each body is
+ * walked once and what it tests remembered; past this many, further
+ * helpers and macros are left unresolved (role_atoms.truncated).
+ */
+#define ROLE_MAX_EXPANSIONS 256
 #define ROLE_MAX_ATOMS 4096 /* per definition and side */
 #define ROLE_MAX_PROPS 64 /* per atom */
 
@@ -94,19 +100,32 @@ struct role_atom {
 	char **builtin;
 };
 
+/* One property tested on one role: an entry of the atoms' index. */
+struct role_key {
+	const char *role;
+	const char *prop;
+	const struct role_atom *atom;
+};
+
 struct role_atoms {
 	struct role_atom *v;
 	size_t n, alloc;
+	/* Every (role, property) of v sorted by role, property, atom. */
+	struct role_key *keys;
+	size_t nkeys;
+	/* ROLE_MAX_EXPANSIONS was reached: some helpers were not seen. */
+	bool truncated;
 };
 
-#define ROLE_ATOMS_INIT    \
-	{                  \
-		NULL, 0, 0 \
+#define ROLE_ATOMS_INIT                    \
+	{                                  \
+		NULL, 0, 0, NULL, 0, false \
 	}
 
 /*
  * Collect the atoms of the definition of c on side (none when it has no
- * definition there), in text order. Returns 0 or a negative code.
+ * definition there), in text order, and index them. Returns 0 or a
+ * negative code (MMR_ELIMIT past ROLE_MAX_ATOMS); release *out either way.
  */
 int role_atoms_collect(struct role_atoms *out, const struct change *c,
 		       enum change_side side);
@@ -123,11 +142,19 @@ bool role_in_def(const struct change *c, enum change_side side,
 /* How many atoms of role ident test the property named name. */
 size_t role_atoms_count(const struct role_atoms *atoms, const char *ident,
 			const char *name);
+/*
+ * The atoms of role ident that test the property named name, in the
+ * order of atoms->v: *out points into atoms (do not free); returns how
+ * many.
+ */
+size_t role_atoms_find(const struct role_atoms *atoms, const char *ident,
+		       const char *name, const struct role_key **out);
 
 /*
  * Whether the definition of c on side gives role a a value made from role
  * b: "a = b", "a = mpol_dup(b)", "struct x *a = f(b->y)". Then the two
- * name one object, or copies of it, and testing either is the same.
+ * name one object, or copies of it, and testing either is the same. Only
+ * the definition's own bytes are looked at.
  */
 bool role_derived(const struct change *c, enum change_side side, const char *a,
 		  const char *b);

@@ -69,16 +69,17 @@ struct run {
 };
 
 /*
- * Review fixture patch; olds[i] is the full pre-image of file i (read
- * with read_file() from that path) or NULL for the hunks alone.
+ * Review a patch's text, which r takes over; olds[i] is the full
+ * pre-image of file i (read with read_file() from that path) or NULL for
+ * the hunks alone.
  */
-static void run_with(struct run *r, const char *patch, const char *const *olds,
-		     change_lookup_fn fn, void *ctx)
+static void run_text(struct run *r, char *patch, size_t len,
+		     const char *const *olds, change_lookup_fn fn, void *ctx)
 {
-	size_t len, i;
+	size_t i;
 
 	memset(r, 0, sizeof(*r));
-	r->patch = read_fixture(patch, &len);
+	r->patch = patch;
 	assert_int_equal(diff_parse(&r->d, r->patch, len), 0);
 	r->cs = change_set_new();
 	if (fn)
@@ -109,6 +110,16 @@ static void run_with(struct run *r, const char *patch, const char *const *olds,
 	}
 	r->rs = rule_set_new();
 	r->err = rule_set_run(r->rs, r->cs, &r->f);
+}
+
+/* The same with fixture patch. */
+static void run_with(struct run *r, const char *patch, const char *const *olds,
+		     change_lookup_fn fn, void *ctx)
+{
+	size_t len;
+	char *text = read_fixture(patch, &len);
+
+	run_text(r, text, len, olds, fn, ctx);
 }
 
 static void run_patch(struct run *r, const char *patch)
@@ -474,6 +485,178 @@ static void test_swap_bare_variable(void **state)
 	assert_string_equal(f->old_code, "\tif (old_page)\n"
 					 "\t\ttoy_put(old_page);");
 	run_free(&r);
+}
+
+/* An assignment in another function of the hunks does not derive roles. */
+static void test_swap_derived_elsewhere(void **state)
+{
+	const struct rule_finding *f;
+	struct run r;
+
+	(void)state;
+	run_patch(&r, "derived-elsewhere.patch");
+	assert_int_equal(rule_findings_count(r.f), 1);
+	f = expect(&r, 0, "role-swap", "mm/toy.c", 102, 6, 13,
+		   "Was the change from checking dst_vma to src_vma for VM_A "
+		   "intentional?");
+	assert_string_equal(f->function, "a_fn");
+	run_free(&r);
+}
+
+/* --- bounds --------------------------------------------------------------- */
+
+#define TOY_FN                                            \
+	" static bool f(struct vm_area_struct *src_vma, " \
+	"struct vm_area_struct *dst_vma)\n {\n"
+
+/* Append a file's diff of one hunk at line 10: body is " ", "-", "+" lines. */
+static void add_file_diff(struct sbuf *sb, const char *path, const char *body)
+{
+	unsigned nold = 0, nnew = 0;
+	const char *p;
+
+	for (p = body; *p; p = strchr(p, '\n') + 1) {
+		nold += *p != '+';
+		nnew += *p != '-';
+	}
+	sbuf_addf(sb,
+		  "diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n"
+		  "@@ -10,%u +10,%u @@\n%s",
+		  path, path, path, path, nold, nnew, body);
+}
+
+/*
+ * Review a generated patch: defs, when not NULL, are added to
+ * include/linux/toy.h, and f() of mm/toy.c has the hunk body fn.
+ */
+static void run_generated(struct run *r, const char *defs, const char *fn)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t len;
+	char *text;
+
+	sbuf_addstr(&sb, "From: Test <test@example.org>\n"
+			 "Subject: [PATCH] generated\n\n---\n");
+	if (defs)
+		add_file_diff(&sb, "include/linux/toy.h", defs);
+	add_file_diff(&sb, "mm/toy.c", fn);
+	text = sbuf_detach(&sb, &len);
+	run_text(r, text, len, NULL, NULL, NULL);
+	assert_int_equal(r->err, 0);
+}
+
+/* Hn(v) calls Hn-1(v) 12 times: each body is walked once, not 12^n times. */
+static void test_bound_fanout(void **state)
+{
+	struct sbuf defs = SBUF_INIT;
+	const struct rule_finding *f;
+	struct run r;
+	int k, i;
+
+	(void)state;
+	sbuf_addstr(&defs, " x\n+#define H0(v) ((v)->vm_flags & VM_A)\n");
+	for (k = 1; k <= 6; k++) {
+		sbuf_addf(&defs, "+#define H%d(v) (", k);
+		for (i = 0; i < 12; i++)
+			sbuf_addf(&defs, "%sH%d(v)", i ? " || " : "", k - 1);
+		sbuf_addstr(&defs, ")\n");
+	}
+	run_generated(&r, defs.buf,
+		      TOY_FN "-\tif (dst_vma->vm_flags & VM_A)\n"
+			     "+\tif (H6(src_vma))\n"
+			     " \t\treturn true;\n \treturn false;\n }\n");
+	assert_int_equal(rule_findings_count(r.f), 1);
+	f = rule_findings_at(r.f, 0);
+	assert_string_equal(f->rule, "role-swap");
+	assert_non_null(strstr(f->message, "from checking dst_vma to src_vma "
+					   "for VM_A intentional?"));
+	assert_null(f->note);
+	run_free(&r);
+	sbuf_release(&defs);
+}
+
+/*
+ * 300 helpers called from one: past ROLE_MAX_EXPANSIONS bodies the rest
+ * are not seen through (h299's VM_299 is not found), and the note says so.
+ */
+static void test_bound_expansions(void **state)
+{
+	struct sbuf defs = SBUF_INIT;
+	const struct rule_finding *f;
+	struct run r;
+	int k;
+
+	(void)state;
+	sbuf_addstr(&defs, " x\n");
+	for (k = 0; k < 300; k++)
+		sbuf_addf(&defs, "+#define h%d(v) ((v)->vm_flags & VM_%d)\n", k,
+			  k);
+	sbuf_addstr(&defs, "+#define TOP(v) (");
+	for (k = 0; k < 300; k++)
+		sbuf_addf(&defs, "%sh%d(v)", k ? " || " : "", k);
+	sbuf_addstr(&defs, ")\n");
+	run_generated(&r, defs.buf,
+		      TOY_FN "-\tif (dst_vma->vm_flags & (VM_0 | VM_299))\n"
+			     "+\tif (TOP(src_vma))\n"
+			     " \t\treturn true;\n \treturn false;\n }\n");
+	assert_int_equal(rule_findings_count(r.f), 1);
+	f = rule_findings_at(r.f, 0);
+	assert_string_equal(f->rule, "role-swap");
+	assert_string_equal(f->message, "Was the change from checking dst_vma "
+					"to src_vma for VM_0 intentional?");
+	assert_string_equal(f->note, "only the first 256 helper and macro "
+				     "bodies used in f() were looked into");
+	run_free(&r);
+	sbuf_release(&defs);
+}
+
+/* The test is the first of 100 operands of &&: the chain is walked whole. */
+static void test_bound_long_chain(void **state)
+{
+	struct sbuf fn = SBUF_INIT;
+	struct run r;
+	int k;
+
+	(void)state;
+	sbuf_addstr(&fn, TOY_FN "-\tif (dst_vma->anon_vma)\n"
+				"+\tif (src_vma->anon_vma");
+	for (k = 1; k < 100; k++)
+		sbuf_addf(&fn, " && a%d", k);
+	sbuf_addstr(&fn, ")\n \t\treturn true;\n \treturn false;\n }\n");
+	run_generated(&r, NULL, fn.buf);
+	assert_int_equal(rule_findings_count(r.f), 1);
+	expect(&r, 0, "role-swap", "mm/toy.c", 12, 6, 13,
+	       "Was the change from checking dst_vma to src_vma for "
+	       "->anon_vma intentional?");
+	run_free(&r);
+	sbuf_release(&fn);
+}
+
+/* Only the 73rd line of a 73-line test was removed: still a removed test. */
+static void test_bound_long_test(void **state)
+{
+	struct sbuf fn = SBUF_INIT;
+	struct run r;
+	int k;
+
+	(void)state;
+	sbuf_addstr(&fn, TOY_FN " \tif (dst_vma->vm_flags &\n"
+				" \t    (VM_A |\n");
+	for (k = 0; k < 70; k++)
+		sbuf_addf(&fn, " \t     /* %d */\n", k);
+	sbuf_addstr(&fn, "-\t     VM_Z))\n"
+			 "+\t     VM_Y))\n"
+			 " \t\treturn true;\n"
+			 "+\tif (src_vma->vm_flags & VM_Z)\n"
+			 "+\t\treturn true;\n"
+			 " \treturn false;\n }\n");
+	run_generated(&r, NULL, fn.buf);
+	assert_int_equal(rule_findings_count(r.f), 1);
+	expect(&r, 0, "role-swap", "mm/toy.c", 86, 6, 13,
+	       "Was the change from checking dst_vma to src_vma for VM_Z "
+	       "intentional?");
+	run_free(&r);
+	sbuf_release(&fn);
 }
 
 /* --- negatives ------------------------------------------------------------ */
@@ -990,6 +1173,11 @@ int main(void)
 		cmocka_unit_test(test_swap_with_tests_on_both_roles),
 		cmocka_unit_test(test_silent_across_hunks),
 		cmocka_unit_test(test_swap_bare_variable),
+		cmocka_unit_test(test_swap_derived_elsewhere),
+		cmocka_unit_test(test_bound_fanout),
+		cmocka_unit_test(test_bound_expansions),
+		cmocka_unit_test(test_bound_long_chain),
+		cmocka_unit_test(test_bound_long_test),
 		cmocka_unit_test(test_silent_new_variable),
 		cmocka_unit_test(test_silent_same_role_mask),
 		cmocka_unit_test(test_silent_consistent_rename),
