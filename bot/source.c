@@ -207,8 +207,9 @@ int source_read_base(const struct source *src, const char *path,
 				     "'%s' is not in the kernel tree '%s'",
 				     path, src->dir);
 	}
-	*origin = old_id && source_blob_matches(t, n, old_id) ? CHANGE_FROM_BLOB :
-							 CHANGE_FROM_APPLIED;
+	*origin = old_id && source_blob_matches(t, n, old_id) ?
+			  CHANGE_FROM_BLOB :
+			  CHANGE_FROM_APPLIED;
 	*text = t;
 	*len = n;
 	return 0;
