@@ -109,7 +109,9 @@ check-tap: mmreview kernel-sources
 	MMREVIEW=$(CURDIR)/mmreview SRCDIR=$(CURDIR) \
 	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f -e /bin/sh --ext .sh tests/tap/
 
+# Kernel sources first: unit tests on real kernel code skip without them.
 test: deps
+	$(MAKE) kernel-sources
 	$(MAKE) mmreview
 	$(MAKE) check-unit
 	$(MAKE) check-unit-asan
