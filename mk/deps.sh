@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the command and fails.
 set -eu
 
-PKGS="gcc make pkg-config ca-certificates git xz-utils perl
+PKGS="gcc make pkg-config ca-certificates git xz-utils perl man-db bc
 libgit2-dev libcurl4-openssl-dev libxml2-dev libtree-sitter-dev
 libsqlite3-dev zlib1g-dev libjansson-dev libcmocka-dev
 clang libclang-rt-14-dev npm
