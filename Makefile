@@ -17,7 +17,7 @@ GRAMMAR = $(GRAMMAR_DIR)/package/src
 WARN = -Wall -Wextra -Werror -Wno-missing-field-initializers
 BASE_CFLAGS = -std=gnu11 -g $(WARN) -D_GNU_SOURCE -DMMR_VERSION='"$(VERSION)"'
 CFLAGS ?= -O2
-INCLUDES = -Iparsers -Irules -Iconfig -Ibot
+INCLUDES = -Iparsers -Irules -Iconfig -Ibot -Itests/unit
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -85,11 +85,11 @@ build/mmreview-asan: $(ASAN)/bot/main.o $(ASAN)/libmmr.a
 
 # --- unit tests (cmocka), plain and under ASan + UBSan -------------------------
 
-build/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/libmmr.a
+build/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/tests/unit/testlib.o $(OBJ)/libmmr.a
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(PKG_LIBS) -lcmocka
 
-build/unit-asan/%: $(ASAN)/tests/unit/%.o $(ASAN)/libmmr.a
+build/unit-asan/%: $(ASAN)/tests/unit/%.o $(ASAN)/tests/unit/testlib.o $(ASAN)/libmmr.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcmocka
 

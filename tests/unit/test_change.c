@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "apply.h"
 #include "change.h"
 #include "diff.h"
@@ -20,26 +22,11 @@
 #define FIXTURES "tests/fixtures/change/"
 #define KERNEL "build/kernel/6.1/"
 
-static char *read_file(const char *path, size_t *len)
-{
-	struct sbuf sb = SBUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		assert_int_equal(sbuf_add(&sb, chunk, n), 0);
-	fclose(fp);
-	return sbuf_detach(&sb, len);
-}
-
 static struct diff *parse_patch(const char *path)
 {
 	struct diff *d = NULL;
 	size_t len;
-	char *buf = read_file(path, &len);
+	char *buf = test_need_file(path, &len);
 
 	if (diff_parse(&d, buf, len))
 		fail_msg("%s: %s", path, mmr_error_last());
@@ -56,9 +43,9 @@ static void add_file(struct change_set *set, const struct diff *d, size_t i,
 	int err;
 
 	if (old_path)
-		old = read_file(old_path, &olen);
+		old = test_need_file(old_path, &olen);
 	if (new_path)
-		new = read_file(new_path, &nlen);
+		new = test_need_file(new_path, &nlen);
 	err = change_set_add_file(set, diff_file(d, i), old, olen, new, nlen,
 				  old ? CHANGE_FROM_BLOB : CHANGE_FROM_HUNKS,
 				  NULL);
@@ -257,7 +244,7 @@ static char *lookup_fixture(void *ctx, const char *name, char **where)
 	    strcmp(name, "userfaultfd_toy_armed"))
 		return NULL;
 	*where = xstrdup("include/linux/userfaultfd_k.h:119");
-	return read_file(FIXTURES "userfaultfd_k.h", &len);
+	return test_need_file(FIXTURES "userfaultfd_k.h", &len);
 }
 
 static void test_resolve_lookup_and_links(void **state)
@@ -659,7 +646,7 @@ static void test_seed_kernel_tree(void **state)
 		skip();
 	}
 	for (i = 0; i < 2; i++) {
-		old = read_file(paths[i], &olen);
+		old = test_need_file(paths[i], &olen);
 		assert_int_equal(
 			apply_file(&new, &nlen, old, olen, diff_file(d, i)), 0);
 		assert_int_equal(change_set_add_file(set, diff_file(d, i), old,

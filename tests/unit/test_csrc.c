@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "csrc.h"
 #include "sbuf.h"
 #include "util.h"
@@ -18,26 +20,11 @@
 #define FIXTURES "tests/fixtures/csrc/"
 #define KERNEL "build/kernel/6.1/"
 
-static char *read_file(const char *path, size_t *len)
-{
-	struct sbuf sb = SBUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		assert_int_equal(sbuf_add(&sb, chunk, n), 0);
-	fclose(fp);
-	return sbuf_detach(&sb, len);
-}
-
 static struct csrc *parse_file(const char *path, char **orig, size_t *olen)
 {
 	struct csrc *cs = NULL;
 	size_t len;
-	char *buf = read_file(path, &len);
+	char *buf = test_need_file(path, &len);
 	int err = csrc_parse(&cs, buf, len);
 
 	if (err)

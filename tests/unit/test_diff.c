@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "diff.h"
 #include "sbuf.h"
 #include "util.h"
@@ -19,19 +21,9 @@
 static char *read_fixture(const char *name, size_t *len)
 {
 	char path[256];
-	struct sbuf sb = SBUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *fp;
 
 	snprintf(path, sizeof(path), FIXTURES "%s", name);
-	fp = fopen(path, "rb");
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		assert_int_equal(sbuf_add(&sb, chunk, n), 0);
-	fclose(fp);
-	return sbuf_detach(&sb, len);
+	return test_need_file(path, len);
 }
 
 static struct diff *parse_fixture(const char *name)

@@ -11,25 +11,13 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "mail.h"
 #include "sbuf.h"
 #include "util.h"
 
 #define FIX "tests/fixtures/mail/"
-
-static char *read_fixture(const char *path, size_t *len)
-{
-	struct sbuf sb = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	assert_non_null(f);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		assert_int_equal(sbuf_add(&sb, buf, n), 0);
-	fclose(f);
-	return sbuf_detach(&sb, len);
-}
 
 static struct mail *parse_fixture(const char *name, bool mboxrd)
 {
@@ -39,7 +27,7 @@ static struct mail *parse_fixture(const char *name, bool mboxrd)
 	char *buf;
 
 	sbuf_addf(&path, FIX "%s", name);
-	buf = read_fixture(path.buf, &len);
+	buf = test_need_file(path.buf, &len);
 	assert_int_equal(mail_parse(&m, buf, len, mboxrd), 0);
 	assert_non_null(m);
 	free(buf);
@@ -192,7 +180,7 @@ static void test_seed_parse(void **state)
 static void test_seed_mbox_bytewise(void **state)
 {
 	size_t len;
-	char *buf = read_fixture(FIX "seed-patch.mbox", &len);
+	char *buf = test_need_file(FIX "seed-patch.mbox", &len);
 	struct memsrc src = { buf, len, 0, 1, false };
 	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, true);
 	struct mail *m;
@@ -602,7 +590,7 @@ static void test_junk(void **state)
 {
 	struct mail *m = NULL;
 	size_t len;
-	char *buf = read_fixture(FIX "junk.bin", &len);
+	char *buf = test_need_file(FIX "junk.bin", &len);
 	struct memsrc src = { buf, len, 0, 7, false };
 	struct mail_mbox *mb;
 	int r, count = 0;
@@ -811,7 +799,7 @@ static void test_parts_and_depth(void **state)
 static void test_mboxrd_raw(void **state)
 {
 	size_t len;
-	char *buf = read_fixture(FIX "public-inbox-raw.mbox", &len);
+	char *buf = test_need_file(FIX "public-inbox-raw.mbox", &len);
 	struct memsrc src = { buf, len, 0, 0, false };
 	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, true);
 	struct mail *m;
@@ -840,7 +828,7 @@ static void test_mboxo_three(void **state)
 					   "three@example.org" };
 	static const size_t lines[] = { 1, 10, 17 };
 	size_t len, i;
-	char *buf = read_fixture(FIX "mboxo-three.mbox", &len);
+	char *buf = test_need_file(FIX "mboxo-three.mbox", &len);
 	struct memsrc src = { buf, len, 0, 3, false };
 	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
 	struct mail *m;

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,28 +32,13 @@
 
 /* --- helpers -------------------------------------------------------------- */
 
-static char *read_file(const char *path, size_t *len)
-{
-	struct sbuf sb = SBUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-
-	if (!fp)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		assert_int_equal(sbuf_add(&sb, chunk, n), 0);
-	fclose(fp);
-	return sbuf_detach(&sb, len);
-}
-
 static char *read_fixture(const char *name, size_t *len)
 {
 	char path[256];
 	char *text;
 
 	snprintf(path, sizeof(path), FIXTURES "%s", name);
-	text = read_file(path, len);
+	text = test_read_file(path, len);
 	if (!text)
 		fail_msg("cannot open %s", path);
 	return text;
@@ -70,7 +57,7 @@ struct run {
 
 /*
  * Review a patch's text, which r takes over; olds[i] is the full
- * pre-image of file i (read with read_file() from that path) or NULL for
+ * pre-image of file i (read with test_read_file() from that path) or NULL for
  * the hunks alone.
  */
 static void run_text(struct run *r, char *patch, size_t len,
@@ -90,7 +77,7 @@ static void run_text(struct run *r, char *patch, size_t len,
 
 		assert_true(i < MAX_FILES);
 		if (olds && olds[i]) {
-			r->old[i] = read_file(olds[i], &olen);
+			r->old[i] = test_read_file(olds[i], &olen);
 			assert_non_null(r->old[i]);
 			assert_int_equal(apply_file(&r->new[i], &nlen,
 						    r->old[i], olen, df),
@@ -230,7 +217,7 @@ static void test_seed_partial(void **state)
  */
 static void test_seed_full(void **state)
 {
-	static const char *const olds[] = { FIXTURES "seed-mm.h",
+	static const char *const olds[] = { "tests/fixtures/change/mm-old.h",
 					    FIXTURES "seed-memory.c" };
 	const struct rule_finding *f;
 	struct run r;
@@ -272,7 +259,7 @@ static char *tree_lookup(void *ctx, const char *name, char **where)
 
 			snprintf(path, sizeof(path), KERNEL_61 "%s",
 				 t->files[i]);
-			t->text[i] = read_file(path, &len);
+			t->text[i] = test_read_file(path, &len);
 			assert_non_null(t->text[i]);
 			assert_int_equal(csrc_parse(&t->cs[i], t->text[i], len),
 					 0);

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "sbuf.h"
+#include "testlib.h"
+
+char *test_read_file(const char *path, size_t *len)
+{
+	struct sbuf sb = SBUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		assert_int_equal(sbuf_add(&sb, chunk, n), 0);
+	fclose(fp);
+	return sbuf_detach(&sb, len);
+}
+
+char *test_need_file(const char *path, size_t *len)
+{
+	char *text = test_read_file(path, len);
+
+	if (!text)
+		fail_msg("cannot read %s", path);
+	return text;
+}
