@@ -195,6 +195,7 @@ fail:
 }
 
 struct rule_config {
+	const struct config *cfg;
 	struct rule_set *rules;
 	int error;
 };
@@ -203,12 +204,16 @@ struct rule_config {
 static int apply_rule_key(const char *key, const char *value,
 			  const char *origin, void *ctx)
 {
+	/* In the order of enum rule_severity. */
+	static const char *const severities[] = { "info", "warning", "error",
+						  NULL };
 	struct rule_config *rc = ctx;
 	const char *dot = strrchr(key, '.');
-	enum rule_severity sev;
 	char id[128];
 	bool on;
+	int sev;
 
+	(void)value;
 	if (strncmp(key, "rule.", 5) || dot == key + 4 ||
 	    (size_t)(dot - key - 5) >= sizeof(id))
 		return 0;
@@ -219,33 +224,25 @@ static int apply_rule_key(const char *key, const char *value,
 		return 0;
 	}
 	if (!strcmp(dot, ".enabled")) {
-		on = !value || !strcasecmp(value, "true") ||
-		     !strcasecmp(value, "yes") || !strcasecmp(value, "on") ||
-		     !strcmp(value, "1");
-		if (value && !on && strcasecmp(value, "false") &&
-		    strcasecmp(value, "no") && strcasecmp(value, "off") &&
-		    strcmp(value, "0")) {
-			cli_error("%s: '%s' is not a boolean for %s", origin,
-				  value, key);
-			rc->error = -1;
-			return 0;
-		}
+		if (config_get_bool(rc->cfg, key, true, &on) < 0)
+			goto bad;
 		rule_set_enable(rc->rules, id, on);
 	} else if (!strcmp(dot, ".severity")) {
-		if (!value || rule_severity_parse(value, &sev) < 0) {
-			cli_error("%s: %s must be error, warning or info",
-				  origin, key);
-			rc->error = -1;
-			return 0;
-		}
-		rule_set_set_severity(rc->rules, id, sev);
+		if (config_get_enum(rc->cfg, key, severities, RULE_WARNING,
+				    &sev) < 0)
+			goto bad;
+		rule_set_set_severity(rc->rules, id, (enum rule_severity)sev);
 	}
+	return 0;
+bad:
+	cli_error("%s", mmr_error_last());
+	rc->error = -1;
 	return 0;
 }
 
 struct rule_set *cli_rules_load(const struct config *cfg)
 {
-	struct rule_config rc = { rule_set_new(), 0 };
+	struct rule_config rc = { cfg, rule_set_new(), 0 };
 
 	config_foreach(cfg, apply_rule_key, &rc);
 	if (rc.error) {

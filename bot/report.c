@@ -190,9 +190,12 @@ static json_t *json_finding(const struct rule_finding *fd,
 		jstr(p->message_id), "commit", jstr(p->commit));
 }
 
-static void write_json(FILE *f, const struct series *s)
+/* Every finding of the series, each made into JSON by fn. */
+static json_t *findings_array(const struct series *s,
+			      json_t *(*fn)(const struct rule_finding *fd,
+					    const struct series_patch *p))
 {
-	json_t *arr = json_array(), *errors = json_array(), *root;
+	json_t *arr = json_array();
 	size_t i, j;
 
 	for (i = 0; i < series_count(s); i++) {
@@ -200,9 +203,20 @@ static void write_json(FILE *f, const struct series *s)
 		size_t n = p->findings ? rule_findings_count(p->findings) : 0;
 
 		for (j = 0; j < n; j++)
-			append(arr,
-			       json_finding(rule_findings_at(p->findings, j),
-					    p));
+			append(arr, fn(rule_findings_at(p->findings, j), p));
+	}
+	return arr;
+}
+
+static void write_json(FILE *f, const struct series *s)
+{
+	json_t *arr = findings_array(s, json_finding), *errors = json_array();
+	json_t *root;
+	size_t i;
+
+	for (i = 0; i < series_count(s); i++) {
+		const struct series_patch *p = series_at(s, i);
+
 		if (p->error)
 			append(errors, json_pack("{s:o, s:o, s:o}", "subject",
 						 jstr(p->subject), "message_id",
@@ -262,18 +276,8 @@ static json_t *sarif_result(const struct rule_finding *fd,
 static void write_sarif(FILE *f, const struct series *s,
 			const struct rule_set *rules)
 {
-	json_t *results = json_array(), *root;
-	size_t i, j;
+	json_t *results = findings_array(s, sarif_result), *root;
 
-	for (i = 0; i < series_count(s); i++) {
-		const struct series_patch *p = series_at(s, i);
-		size_t n = p->findings ? rule_findings_count(p->findings) : 0;
-
-		for (j = 0; j < n; j++)
-			append(results,
-			       sarif_result(rule_findings_at(p->findings, j),
-					    p));
-	}
 	root = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o}]}",
 			 "$schema",
 			 "https://json.schemastore.org/sarif-2.1.0.json",
