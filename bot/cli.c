@@ -200,6 +200,22 @@ struct rule_config {
 	int error;
 };
 
+/* Text from a config file, made safe for a terminal. */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+/* Whether a value comes from the .mmreview of the tree under review. */
+static bool from_tree(const char *origin)
+{
+	size_t n = strlen(origin), t = strlen("/" CONFIG_TREE_NAME);
+
+	return n > t && !strcmp(origin + n - t, "/" CONFIG_TREE_NAME);
+}
+
 /* rule.<id>.enabled and rule.<id>.severity. */
 static int apply_rule_key(const char *key, const char *value,
 			  const char *origin, void *ctx)
@@ -209,7 +225,7 @@ static int apply_rule_key(const char *key, const char *value,
 						  NULL };
 	struct rule_config *rc = ctx;
 	const char *dot = strrchr(key, '.');
-	char id[128];
+	char id[128], msg[1024];
 	bool on;
 	int sev;
 
@@ -219,6 +235,7 @@ static int apply_rule_key(const char *key, const char *value,
 		return 0;
 	snprintf(id, sizeof(id), "%.*s", (int)(dot - key - 5), key + 5);
 	if (!rule_set_find(rc->rules, id)) {
+		printable(id);
 		cli_warn("%s: no rule '%s' (see 'mmreview rules list')", origin,
 			 id);
 		return 0;
@@ -235,7 +252,14 @@ static int apply_rule_key(const char *key, const char *value,
 	}
 	return 0;
 bad:
-	cli_error("%s", mmr_error_last());
+	snprintf(msg, sizeof(msg), "%s", mmr_error_last());
+	printable(msg);
+	/* A tree's .mmreview is a stranger's: its mistakes only warn. */
+	if (from_tree(origin)) {
+		cli_warn("ignoring %s", msg);
+		return 0;
+	}
+	cli_error("%s", msg);
 	rc->error = -1;
 	return 0;
 }

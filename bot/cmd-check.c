@@ -3,6 +3,7 @@
  * mmreview check: review commits of a git repository, or the patches of an
  * mbox, and report what the rules find.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -94,6 +95,21 @@ static bool is_mbox_input(const char *input)
 			 (!stat(input, &st) && S_ISREG(st.st_mode)));
 }
 
+/* A name no git range has: a missing file, not a range to look up. */
+static bool looks_like_file(const char *input)
+{
+	static const char *const ext[] = { ".mbox", ".eml", ".patch", ".mbx" };
+	size_t n = strlen(input), i;
+
+	if (strchr(input, '/') && !strstr(input, ".."))
+		return true;
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (n > strlen(ext[i]) &&
+		    !strcmp(input + n - strlen(ext[i]), ext[i]))
+			return true;
+	return false;
+}
+
 static void log_warning(const char *msg)
 {
 	cli_warn("%s", msg);
@@ -123,10 +139,14 @@ static int load_series(struct series *s, const struct check_opts *o)
 {
 	int error;
 
-	if (is_mbox_input(o->input))
+	if (is_mbox_input(o->input)) {
 		error = series_add_mbox(s, o->input, log_warning);
-	else
+	} else if (o->input && looks_like_file(o->input)) {
+		cli_error("cannot open '%s': %s", o->input, strerror(ENOENT));
+		return -1;
+	} else {
 		error = series_add_git_range(s, o->input);
+	}
 	if (error < 0) {
 		cli_error("%s", mmr_error_last());
 		return -1;
@@ -174,19 +194,24 @@ static int run_check(struct check_opts *o, const struct config *cfg,
 	cli_progress_init(&progress);
 	series_review(s, rules, tree, show_progress);
 	cli_progress_done(&progress);
-	errors = report_errors(s);
+	/* A message that could not be read must not pass a CI gate. */
+	errors = report_errors(s) + (int)series_skipped(s);
 	if (o->output && !(out = fopen(o->output, "w"))) {
-		cli_error("cannot write '%s'", o->output);
+		cli_error("cannot write '%s': %s", o->output, strerror(errno));
 		goto out;
 	}
-	if (report_write(out, s, rules, &ro) < 0) {
-		cli_error("%s", mmr_error_last());
+	if (report_write(out, s, rules, &ro) < 0 || fflush(out) ||
+	    ferror(out)) {
+		cli_error("cannot write the report to '%s': %s",
+			  o->output ? o->output : "<stdout>", strerror(errno));
 		goto out;
 	}
 	ret = errors ? CLI_ERROR : series_findings(s) ? CLI_FINDINGS : CLI_OK;
 out:
-	if (out && out != stdout)
-		fclose(out);
+	if (out && out != stdout && fclose(out) && ret != CLI_ERROR) {
+		cli_error("cannot write '%s': %s", o->output, strerror(errno));
+		ret = CLI_ERROR;
+	}
 	source_free(tree);
 	series_free(s);
 	return ret;

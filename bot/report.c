@@ -404,6 +404,67 @@ static void add_address_header(struct sbuf *sb, const char *field,
 	sbuf_addch(sb, '\n');
 }
 
+/* RFC 2047: an encoded word is at most 75 characters. */
+#define WORD_MAX_BYTES 45 /* of UTF-8 text: 60 of base64, 72 in all */
+#define LINE_MAX 78
+
+/*
+ * Bytes of s to put in one encoded word that starts at column col: whole
+ * UTF-8 characters, the word's 12 characters of markup included.
+ */
+static size_t word_chunk(const char *s, size_t n, size_t col)
+{
+	size_t room = (LINE_MAX - col - 1 - 12) / 4 * 3;
+	size_t max = room < WORD_MAX_BYTES ? room : WORD_MAX_BYTES;
+	size_t k = n < max ? n : max;
+
+	while (k < n && k && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return k ? k : (n < max ? n : max);
+}
+
+/*
+ * "Subject: Re: ..." folded to lines of at most 78 characters: plain
+ * words where they can be, encoded words of whole characters where the
+ * subject is not ASCII.
+ */
+static void add_subject(struct sbuf *sb, const char *subject)
+{
+	size_t col = strlen("Subject: Re:"), n = strlen(subject);
+
+	sbuf_addstr(sb, "Subject: Re:");
+	if (needs_encoding(subject)) {
+		/* The first word after "Re:", each next one on its own line. */
+		while (n) {
+			size_t k = word_chunk(subject, n, col);
+			char word[WORD_MAX_BYTES + 1];
+
+			memcpy(word, subject, k);
+			word[k] = '\0';
+			sbuf_addstr(sb, col ? " " : "\n ");
+			add_encoded_word(sb, word);
+			col = 0;
+			subject += k;
+			n -= k;
+		}
+	} else {
+		while (*subject) {
+			size_t w = strcspn(subject, " ");
+
+			if (col + 1 + w > LINE_MAX && col > 1) {
+				sbuf_addstr(sb, "\n");
+				col = 0;
+			}
+			sbuf_addch(sb, ' ');
+			sbuf_add(sb, subject, w);
+			col += 1 + w;
+			subject += w;
+			subject += strspn(subject, " ");
+		}
+	}
+	sbuf_addch(sb, '\n');
+}
+
 static const char *strip_re(const char *subject)
 {
 	while (!strncasecmp(subject, "re:", 3)) {
@@ -467,12 +528,7 @@ static void add_headers(struct sbuf *sb, const struct series_patch *p,
 			addr_list_add(&cc, &addrs[i], p->author_addr);
 	}
 	add_address_header(sb, "Cc", &cc);
-	sbuf_addstr(sb, "Subject: Re: ");
-	if (needs_encoding(p->subject))
-		add_encoded_word(sb, strip_re(p->subject));
-	else
-		sbuf_addstr(sb, strip_re(p->subject));
-	sbuf_addch(sb, '\n');
+	add_subject(sb, strip_re(p->subject));
 	add_message_id(sb, p, o);
 	if (p->message_id) {
 		sbuf_addf(sb, "In-Reply-To: <%s>\nReferences:", p->message_id);

@@ -10,6 +10,15 @@
 #include "util.h"
 
 #define SERIES_MAX_PATCHES 10000
+/* Bytes of patch mail bodies kept for one run. */
+#define SERIES_MAX_BYTES ((size_t)64 << 20)
+/*
+ * Bytes of full pre- and post-images parsed in one run: each costs
+ * tree-sitter some 60 times its size and is kept for the report. Past
+ * it, files are reviewed from their hunks alone.
+ */
+#define SERIES_MAX_IMAGE_BYTES ((size_t)16 << 20)
+#define STATE_HASH_BITS 12
 
 /* The exact images of one file, when known (git commits). */
 struct image_pair {
@@ -30,6 +39,8 @@ struct patch {
 struct series {
 	struct patch **patches;
 	size_t n, alloc;
+	size_t bytes; /* of the patch bodies kept */
+	size_t skipped; /* unreadable messages */
 	char *repo_dir; /* workdir of the repository of a git range */
 };
 
@@ -141,6 +152,16 @@ int series_add_mail(struct series *s, struct mail *m)
 	p->part = si->part;
 	p->total = si->total;
 	body = mail_body(m, &len);
+	if (len > SERIES_MAX_BYTES - s->bytes) {
+		patch_free(p);
+		return mmr_error_set(MMR_ELIMIT,
+				     "<%s>: the patches pass %zu bytes in all; "
+				     "review the series in parts",
+				     mail_message_id(m) ? mail_message_id(m) :
+							  "?",
+				     SERIES_MAX_BYTES);
+	}
+	s->bytes += len;
 	patch_parse_diff(p, body, len);
 	return series_push(s, p);
 }
@@ -186,6 +207,7 @@ int series_add_mbox(struct series *s, const char *path,
 			snprintf(line, sizeof(line), "%s: %s", path,
 				 mmr_error_last());
 			warn(line);
+			s->skipped++;
 			if (ret == MMR_EIO) {
 				error = ret;
 				break;
@@ -201,8 +223,14 @@ int series_add_mbox(struct series *s, const char *path,
 			break;
 	}
 	cli_mbox_close(cm);
-	qsort(s->patches, s->n, sizeof(*s->patches), cmp_patch);
+	if (s->n)
+		qsort(s->patches, s->n, sizeof(*s->patches), cmp_patch);
 	return error;
+}
+
+size_t series_skipped(const struct series *s)
+{
+	return s->skipped;
 }
 
 size_t series_findings(const struct series *s)
@@ -421,21 +449,55 @@ out:
 struct review_state {
 	struct state_file *files; /* post-images of earlier patches */
 	size_t n, alloc;
+	/* Index + 1 into files of each path, by hash; 0 is empty. */
+	size_t *slots;
+	size_t nslots;
 	/* Files reviewed and to review, for the progress line. */
 	size_t done, total;
 	void (*progress)(size_t done, size_t total);
+	size_t image_bytes; /* full images parsed so far */
 	struct source *tree;
 	const char *repo_dir;
 };
 
+static size_t path_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of path: its entry, or the empty slot where it would go. */
+static size_t *state_slot(struct review_state *st, const char *path)
+{
+	size_t i = path_hash(path) & (st->nslots - 1);
+
+	while (st->slots[i] && strcmp(st->files[st->slots[i] - 1].path, path))
+		i = (i + 1) & (st->nslots - 1);
+	return &st->slots[i];
+}
+
 static struct state_file *state_find(struct review_state *st, const char *path)
+{
+	size_t *slot;
+
+	if (!path || !st->nslots)
+		return NULL;
+	slot = state_slot(st, path);
+	return *slot ? &st->files[*slot - 1] : NULL;
+}
+
+static void state_rehash(struct review_state *st)
 {
 	size_t i;
 
-	for (i = 0; path && i < st->n; i++)
-		if (!strcmp(st->files[i].path, path))
-			return &st->files[i];
-	return NULL;
+	free(st->slots);
+	st->nslots = st->nslots ? st->nslots * 2 : (size_t)1 << STATE_HASH_BITS;
+	st->slots = xcalloc(st->nslots, sizeof(*st->slots));
+	for (i = 0; i < st->n; i++)
+		*state_slot(st, st->files[i].path) = i + 1;
 }
 
 static void state_put(struct review_state *st, const char *path, char *text,
@@ -444,9 +506,12 @@ static void state_put(struct review_state *st, const char *path, char *text,
 	struct state_file *sf = state_find(st, path);
 
 	if (!sf) {
+		if ((st->n + 1) * 2 > st->nslots)
+			state_rehash(st);
 		XGROW(st->files, st->alloc, st->n + 1);
 		sf = &st->files[st->n++];
 		sf->path = xstrdup(path);
+		*state_slot(st, path) = st->n;
 	} else {
 		free(sf->text);
 	}
@@ -463,6 +528,10 @@ static void state_release(struct review_state *st)
 		free(st->files[i].text);
 	}
 	free(st->files);
+	free(st->slots);
+	st->files = NULL;
+	st->slots = NULL;
+	st->n = st->alloc = st->nslots = 0;
 }
 
 /* Only C is parsed; other files (docs, Kconfig, scripts) are skipped. */
@@ -510,6 +579,24 @@ static int base_image(struct review_state *st, const struct series_patch *p,
 	return 0;
 }
 
+/*
+ * Whether full images of len bytes may still be parsed in this run; when
+ * not, why says so for the report.
+ */
+static bool image_budget(struct review_state *st, size_t len, char *why,
+			 size_t whylen)
+{
+	if (len <= SERIES_MAX_IMAGE_BYTES - st->image_bytes) {
+		st->image_bytes += len;
+		return true;
+	}
+	snprintf(why, whylen,
+		 "the full files of this run pass %zu bytes, so the rest "
+		 "is read from the hunks",
+		 SERIES_MAX_IMAGE_BYTES);
+	return false;
+}
+
 static int add_file_from_tree(struct review_state *st,
 			      const struct series_patch *p,
 			      const struct diff_file *f, struct change_set *cs)
@@ -524,8 +611,11 @@ static int add_file_from_tree(struct review_state *st,
 		snprintf(why, sizeof(why), "%s", mmr_error_last());
 		error = MMR_EAPPLY;
 	}
+	if (!error && !image_budget(st, old_len + new_len, why, sizeof(why)))
+		error = MMR_ELIMIT;
 	if (error) {
 		free(old);
+		free(new);
 		return change_set_add_file(cs, f, NULL, 0, NULL, 0,
 					   CHANGE_FROM_HUNKS, why);
 	}
@@ -540,11 +630,16 @@ static int add_file_from_tree(struct review_state *st,
 	return error;
 }
 
-static int add_file_from_git(struct patch *p, size_t i, struct change_set *cs)
+static int add_file_from_git(struct review_state *st, struct patch *p, size_t i,
+			     struct change_set *cs)
 {
 	const struct diff_file *f = diff_file(p->pub.diff, i);
 	const struct image_pair *ip = &p->images[i];
+	char why[256];
 
+	if (!image_budget(st, ip->old_len + ip->new_len, why, sizeof(why)))
+		return change_set_add_file(cs, f, NULL, 0, NULL, 0,
+					   CHANGE_FROM_HUNKS, why);
 	return change_set_add_file(cs, f, ip->has_old ? ip->old_text : NULL,
 				   ip->old_len,
 				   ip->has_new ? ip->new_text : NULL,
@@ -569,7 +664,7 @@ static int review_patch(struct review_state *st, struct patch *p,
 		if (f->binary || !is_c_file(diff_file_path(f)))
 			continue;
 		if (p->images)
-			error = add_file_from_git(p, i, cs);
+			error = add_file_from_git(st, p, i, cs);
 		else
 			error = add_file_from_tree(st, &p->pub, f, cs);
 		if (error)
@@ -616,8 +711,6 @@ int series_review(struct series *s, const struct rule_set *rules,
 
 		if (i && starts_series(s->patches[i - 1], p)) {
 			state_release(&st);
-			st.files = NULL;
-			st.n = st.alloc = 0;
 			prev = NULL;
 		}
 		if (!p->pub.diff)

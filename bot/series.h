@@ -66,6 +66,8 @@ struct series_patch *series_at(const struct series *s, size_t i);
 int series_review(struct series *s, const struct rule_set *rules,
 		  struct source *tree,
 		  void (*progress)(size_t done, size_t total));
+/* Messages of the mbox that could not be read (and were skipped). */
+size_t series_skipped(const struct series *s);
 /* Findings in all patches. */
 size_t series_findings(const struct series *s);
 

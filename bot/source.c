@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sbuf.h"
 #include "source.h"
@@ -25,6 +27,7 @@ struct def_loc {
 
 struct source {
 	char *dir;
+	char *real_dir; /* dir with symbolic links resolved */
 	git_repository *repo; /* NULL for a plain directory */
 	bool indexed;
 	char **files; /* header paths relative to dir */
@@ -50,6 +53,9 @@ int source_open(struct source **out, const char *dir)
 				     dir);
 	src = xcalloc(1, sizeof(*src));
 	src->dir = xstrdup(dir);
+	src->real_dir = realpath(dir, NULL);
+	if (!src->real_dir)
+		src->real_dir = xstrdup(dir);
 	git_libgit2_init();
 	if (git_repository_open_ext(&src->repo, dir,
 				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
@@ -72,6 +78,7 @@ void source_free(struct source *src)
 	free(src->files);
 	git_repository_free(src->repo);
 	git_libgit2_shutdown();
+	free(src->real_dir);
 	free(src->dir);
 	free(src);
 }
@@ -81,32 +88,77 @@ const char *source_path(const struct source *src)
 	return src->dir;
 }
 
+/*
+ * Open path inside the tree for reading: a regular file only (a FIFO
+ * named like a kernel file must not hang the review), opened without
+ * blocking, and not through a symbolic link that leaves the tree.
+ */
+static int open_in_tree(const struct source *src, const char *path,
+			const char *full, off_t *size)
+{
+	char *real;
+	struct stat st;
+	size_t dl = strlen(src->real_dir);
+	int fd;
+
+	real = realpath(full, NULL);
+	if (!real)
+		return mmr_error_set(MMR_ENOTFOUND, "'%s' not in '%s'", path,
+				     src->dir);
+	if (strncmp(real, src->real_dir, dl) || real[dl] != '/') {
+		free(real);
+		return mmr_error_set(MMR_EINVAL,
+				     "'%s' leads out of the tree '%s'", path,
+				     src->dir);
+	}
+	fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	free(real);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return mmr_error_set(MMR_EINVAL,
+				     "'%s' in '%s' is not a regular file", path,
+				     src->dir);
+	}
+	*size = st.st_size;
+	return fd;
+}
+
 static int read_disk(const struct source *src, const char *path, char **text,
 		     size_t *len)
 {
 	struct sbuf sb = SBUF_INIT;
 	char full[8192], buf[65536];
-	FILE *f;
-	size_t n;
-	int error = 0;
+	off_t size = 0;
+	ssize_t n;
+	int fd, error = 0;
 
-	if (strstr(path, "..") || path[0] == '/')
-		return mmr_error_set(MMR_EINVAL, "refusing path '%s'", path);
+	if (!path || strstr(path, "..") || path[0] == '/')
+		return mmr_error_set(MMR_EINVAL, "refusing path '%s'",
+				     path ? path : "(none)");
 	snprintf(full, sizeof(full), "%s/%s", src->dir, path);
-	f = fopen(full, "rb");
-	if (!f)
-		return mmr_error_set(MMR_ENOTFOUND, "'%s' not in '%s'", path,
-				     src->dir);
+	fd = open_in_tree(src, path, full, &size);
+	if (fd < 0)
+		return fd;
+	if ((size_t)size > SOURCE_MAX_FILE) {
+		close(fd);
+		return mmr_error_set(MMR_ELIMIT,
+				     "'%s' is larger than %zu bytes", full,
+				     SOURCE_MAX_FILE);
+	}
 	sbuf_init(&sb, SOURCE_MAX_FILE);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (sbuf_add(&sb, buf, n)) {
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (sbuf_add(&sb, buf, (size_t)n)) {
 			error = mmr_error_set(MMR_ELIMIT,
 					      "'%s' is larger than %zu bytes",
 					      full, SOURCE_MAX_FILE);
 			break;
 		}
 	}
-	fclose(f);
+	if (n < 0)
+		error = mmr_error_set(MMR_EIO, "cannot read '%s': %s", full,
+				      strerror(errno));
+	close(fd);
 	if (error) {
 		sbuf_release(&sb);
 		return error;
@@ -133,7 +185,7 @@ static int read_blob_prefix(const struct source *src, const char *id,
 	git_blob *blob = NULL;
 	size_t n = strlen(id);
 
-	if (!src->repo || n < 4 || n > GIT_OID_HEXSZ ||
+	if (!src->repo || n < 7 || n > GIT_OID_HEXSZ ||
 	    git_oid_fromstrn(&oid, id, n) < 0 ||
 	    git_blob_lookup_prefix(&blob, src->repo, &oid, n) < 0)
 		return MMR_ENOTFOUND;
@@ -202,10 +254,17 @@ int source_read_base(const struct source *src, const char *path,
 	}
 	if (src->repo && !read_commit_file(src, "HEAD", path, &t, &n)) {
 		/* fall through to the blob check below */
-	} else if (read_disk(src, path, &t, &n) < 0) {
-		return mmr_error_set(MMR_ENOTFOUND,
-				     "'%s' is not in the kernel tree '%s'",
-				     path, src->dir);
+	} else {
+		int error = read_disk(src, path, &t, &n);
+
+		/* Keep the reason when the file is there but refused. */
+		if (error == MMR_ENOTFOUND)
+			return mmr_error_set(
+				MMR_ENOTFOUND,
+				"'%s' is not in the kernel tree '%s'", path,
+				src->dir);
+		if (error < 0)
+			return error;
 	}
 	*origin = old_id && source_blob_matches(t, n, old_id) ?
 			  CHANGE_FROM_BLOB :
@@ -405,6 +464,9 @@ static char *definition_text(const char *s, size_t len, size_t off)
 	int depth = 0;
 	bool seen_brace = false;
 
+	/* The header may have changed since it was indexed. */
+	if (off >= len)
+		return NULL;
 	if (s[off] == '#') {
 		while (i < end &&
 		       (s[i] != '\n' || (i > off && s[i - 1] == '\\')))

@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,6 +47,8 @@ struct config {
 
 	char **ignored; /* warnings for untrusted keys dropped */
 	size_t nignored, ignored_alloc;
+
+	char *tree_warning; /* why the tree file was ignored as a whole */
 };
 
 static const git_config_level_t origin_level[CONFIG_NFILES] = {
@@ -186,11 +189,45 @@ static void eff_push(struct config *cfg, char *key, char *value,
 	cfg->eff[cfg->neff++] = (struct config_item){ key, value, origin, seq };
 }
 
-/* Append s with control characters shown as '?' (keys come from files). */
+/*
+ * Append s with control characters (bytes below 0x20, and 0x7f) shown as
+ * '?': keys, values and paths come from files.
+ */
 static void add_printable(struct sbuf *sb, const char *s)
 {
-	for (; *s; s++)
-		sbuf_addch(sb, iscntrl((unsigned char)*s) ? '?' : *s);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		sbuf_addch(sb, c < 0x20 || c == 0x7f ? '?' : c);
+	}
+}
+
+/* A value as it may be shown: the userinfo of a URL is redacted. */
+static void add_shown_value(struct sbuf *sb, const char *key, const char *value)
+{
+	const char *host = value, *sep = strstr(value, "://");
+	size_t n;
+	const char *at;
+
+	if (!ends_with_ci(key, ".url")) {
+		add_printable(sb, value);
+		return;
+	}
+	if (sep)
+		host = sep + 3;
+	n = strcspn(host, "/?#");
+	at = memrchr(host, '@', n);
+	if (!at) {
+		add_printable(sb, value);
+		return;
+	}
+	while (value < host) {
+		unsigned char c = *value++;
+
+		sbuf_addch(sb, c < 0x20 || c == 0x7f ? '?' : c);
+	}
+	sbuf_addstr(sb, REDACTED);
+	add_printable(sb, at);
 }
 
 static void note_ignored(struct config *cfg, const char *key, const char *why)
@@ -199,7 +236,9 @@ static void note_ignored(struct config *cfg, const char *key, const char *why)
 
 	sbuf_addstr(&sb, "ignoring '");
 	add_printable(&sb, key);
-	sbuf_addf(&sb, "' from untrusted %s: %s", cfg->path[CONFIG_TREE], why);
+	sbuf_addstr(&sb, "' from untrusted ");
+	add_printable(&sb, cfg->path[CONFIG_TREE]);
+	sbuf_addf(&sb, ": %s", why);
 	XGROW(cfg->ignored, cfg->ignored_alloc, cfg->nignored + 1);
 	cfg->ignored[cfg->nignored++] = sbuf_detach(&sb, NULL);
 }
@@ -444,6 +483,7 @@ void config_free(struct config *cfg)
 	free(cfg->ovr);
 	ignored_clear(cfg);
 	free(cfg->ignored);
+	free(cfg->tree_warning);
 	for (i = 0; i < CONFIG_NFILES; i++) {
 		free(cfg->path[i]);
 		free(cfg->origin_str[i]);
@@ -454,12 +494,72 @@ void config_free(struct config *cfg)
 	git_libgit2_shutdown();
 }
 
-/* 0: read it; 1: missing and that is fine; negative: an error. */
+/*
+ * Whether text has a section header naming include or includeIf: '[',
+ * optional blanks, then the name (case-insensitive) not followed by a word
+ * character. Deliberately wider than git's syntax ('[' anywhere, since
+ * libgit2 also takes a header after another on the same line): a false
+ * positive only ignores an untrusted file. A NUL byte counts too, as the
+ * parser may stop reading a line there.
+ */
+static bool has_include(const char *text, size_t len)
+{
+	const char *end = text + len, *p;
+
+	if (memchr(text, '\0', len))
+		return true;
+	for (p = text; (p = memchr(p, '[', end - p));) {
+		p++;
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		if (end - p < 7 || strncasecmp(p, "include", 7))
+			continue;
+		p += 7;
+		if (end - p >= 2 && !strncasecmp(p, "if", 2))
+			p += 2;
+		if (p == end || (!isalnum((unsigned char)*p) && *p != '_'))
+			return true;
+	}
+	return false;
+}
+
+/* Read the rest of fd (at most CONFIG_MAX_FILE_SIZE bytes) into sb. */
+static int read_all(int fd, const char *path, struct sbuf *sb)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return mmr_error_set(MMR_EIO,
+					     "cannot read config file '%s': %s",
+					     path, strerror(errno));
+		}
+		if (sb->len + n > (size_t)CONFIG_MAX_FILE_SIZE)
+			return mmr_error_set(MMR_ELIMIT,
+					     "config file '%s' is larger than "
+					     "%ld bytes",
+					     path, CONFIG_MAX_FILE_SIZE);
+		sbuf_add(sb, buf, n);
+	}
+	return 0;
+}
+
+/*
+ * 0: read it; 1: missing and that is fine; negative: an error. The file is
+ * opened without blocking (a FIFO must not hang us) and checked with
+ * fstat(); a tree file is read, and refused when it has an [include].
+ */
 static int check_file(const char *path, enum config_origin origin)
 {
+	struct sbuf text = SBUF_INIT;
 	struct stat st;
+	int fd, error = 0;
 
-	if (stat(path, &st) < 0) {
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
 		if ((errno == ENOENT || errno == ENOTDIR) &&
 		    origin != CONFIG_FILE)
 			return 1;
@@ -467,20 +567,54 @@ static int check_file(const char *path, enum config_origin origin)
 				     "cannot read config file '%s': %s", path,
 				     strerror(errno));
 	}
-	if (!S_ISREG(st.st_mode))
-		return mmr_error_set(MMR_EIO,
-				     "cannot read config file '%s': "
-				     "not a regular file",
-				     path);
-	if (st.st_size > CONFIG_MAX_FILE_SIZE)
-		return mmr_error_set(
-			MMR_ELIMIT, "config file '%s' is larger than %ld bytes",
-			path, CONFIG_MAX_FILE_SIZE);
-	if (access(path, R_OK) < 0)
-		return mmr_error_set(MMR_EIO,
-				     "cannot read config file '%s': %s", path,
-				     strerror(errno));
-	return 0;
+	if (fstat(fd, &st) < 0) {
+		error = mmr_error_set(MMR_EIO,
+				      "cannot read config file '%s': %s", path,
+				      strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		error = mmr_error_set(MMR_EIO,
+				      "cannot read config file '%s': "
+				      "not a regular file",
+				      path);
+	} else if (st.st_size > CONFIG_MAX_FILE_SIZE) {
+		error = mmr_error_set(MMR_ELIMIT,
+				      "config file '%s' is larger than %ld "
+				      "bytes",
+				      path, CONFIG_MAX_FILE_SIZE);
+	} else if (origin == CONFIG_TREE) {
+		error = read_all(fd, path, &text);
+		if (!error && has_include(text.buf, text.len))
+			error = mmr_error_set(MMR_EIO,
+					      "[include] is not read from a "
+					      "tree");
+	}
+	sbuf_release(&text);
+	close(fd);
+	return error;
+}
+
+/* Replace the warning about the tree file with "ignoring <path>: why". */
+static void set_tree_warning(struct config *cfg, const char *path,
+			     const char *why)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t n;
+
+	free(cfg->tree_warning);
+	cfg->tree_warning = NULL;
+	if (!why)
+		return;
+	/* the path is said once */
+	sbuf_addf(&sb, "cannot read config file '%s': ", path);
+	n = sb.len;
+	if (!strncmp(why, sb.buf, n))
+		why += n;
+	sbuf_reset(&sb);
+	sbuf_addstr(&sb, "ignoring ");
+	add_printable(&sb, path);
+	sbuf_addstr(&sb, ": ");
+	add_printable(&sb, why);
+	cfg->tree_warning = sbuf_detach(&sb, NULL);
 }
 
 static char *dir_of(const char *path)
@@ -509,12 +643,20 @@ int config_add_file(struct config *cfg, const char *path,
 				     "cannot read '%s': '%s' is read already "
 				     "at that level",
 				     path, cfg->path[origin]);
+	if (origin == CONFIG_TREE)
+		set_tree_warning(cfg, path, NULL);
 	error = check_file(path, origin);
+	if (!error &&
+	    git_config_add_file_ondisk(cfg->git, path, origin_level[origin],
+				       NULL, 0) < 0)
+		error = git_fail(MMR_EIO, "cannot read config file", path);
+	if (error < 0 && origin == CONFIG_TREE) {
+		/* a stranger's file: warn and go on without it */
+		set_tree_warning(cfg, path, mmr_error_last());
+		return 0;
+	}
 	if (error)
 		return error > 0 ? 0 : error;
-	if (git_config_add_file_ondisk(cfg->git, path, origin_level[origin],
-				       NULL, 0) < 0)
-		return git_fail(MMR_EIO, "cannot read config file", path);
 	cfg->path[origin] = xstrdup(path);
 	sbuf_addf(&sb, "file:%s", path);
 	cfg->origin_str[origin] = sbuf_detach(&sb, NULL);
@@ -629,14 +771,30 @@ static const struct config_item *lookup(const struct config *cfg,
 static int bad_value(const struct config *cfg, const struct config_item *it,
 		     const char *what)
 {
-	if (!it->value)
-		return mmr_error_set(MMR_EINVAL, "'%s' in %s has no value",
-				     it->key, item_where(cfg, it));
-	if (config_key_is_secret(it->key))
-		return mmr_error_set(MMR_EINVAL, "bad %s for '%s' in %s", what,
-				     it->key, item_where(cfg, it));
-	return mmr_error_set(MMR_EINVAL, "bad %s '%s' for '%s' in %s", what,
-			     it->value, it->key, item_where(cfg, it));
+	struct sbuf sb = SBUF_INIT;
+	int error;
+
+	if (!it->value) {
+		sbuf_addch(&sb, '\'');
+		add_printable(&sb, it->key);
+		sbuf_addstr(&sb, "' in ");
+		add_printable(&sb, item_where(cfg, it));
+		sbuf_addstr(&sb, " has no value");
+	} else {
+		sbuf_addf(&sb, "bad %s ", what);
+		if (!config_key_is_secret(it->key)) {
+			sbuf_addch(&sb, '\'');
+			add_shown_value(&sb, it->key, it->value);
+			sbuf_addstr(&sb, "' ");
+		}
+		sbuf_addstr(&sb, "for '");
+		add_printable(&sb, it->key);
+		sbuf_addstr(&sb, "' in ");
+		add_printable(&sb, item_where(cfg, it));
+	}
+	error = mmr_error_set(MMR_EINVAL, "%s", sb.buf);
+	sbuf_release(&sb);
+	return error;
 }
 
 int config_get_string(const struct config *cfg, const char *key,
@@ -746,20 +904,25 @@ const char *config_origin_of(const struct config *cfg, const char *key)
 
 int config_foreach(const struct config *cfg, config_foreach_cb cb, void *ctx)
 {
+	struct sbuf shown = SBUF_INIT;
 	size_t i;
-	int ret;
+	int ret = 0;
 
-	for (i = 0; i < cfg->neff; i++) {
+	for (i = 0; i < cfg->neff && !ret; i++) {
 		const struct config_item *it = &cfg->eff[i];
 		const char *value = it->value;
 
-		if (value && config_key_is_secret(it->key))
+		if (value && config_key_is_secret(it->key)) {
 			value = REDACTED;
+		} else if (value && ends_with_ci(it->key, ".url")) {
+			sbuf_reset(&shown);
+			add_shown_value(&shown, it->key, value);
+			value = shown.buf;
+		}
 		ret = cb(it->key, value, item_origin(cfg, it), ctx);
-		if (ret)
-			return ret;
 	}
-	return 0;
+	sbuf_release(&shown);
+	return ret;
 }
 
 size_t config_check(const struct config *cfg, config_warn_cb cb, void *ctx)
@@ -767,6 +930,10 @@ size_t config_check(const struct config *cfg, config_warn_cb cb, void *ctx)
 	struct sbuf sb = SBUF_INIT;
 	size_t i, n = 0;
 
+	if (cfg->tree_warning) {
+		cb(cfg->tree_warning, ctx);
+		n++;
+	}
 	for (i = 0; i < cfg->nignored; i++, n++)
 		cb(cfg->ignored[i], ctx);
 	for (i = 0; i < cfg->neff; i++) {
@@ -777,7 +944,8 @@ size_t config_check(const struct config *cfg, config_warn_cb cb, void *ctx)
 		sbuf_reset(&sb);
 		sbuf_addstr(&sb, "unknown key '");
 		add_printable(&sb, it->key);
-		sbuf_addf(&sb, "' in %s", item_where(cfg, it));
+		sbuf_addstr(&sb, "' in ");
+		add_printable(&sb, item_where(cfg, it));
 		cb(sb.buf, ctx);
 		n++;
 	}

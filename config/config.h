@@ -17,8 +17,14 @@
  * A .mmreview file at the top of a tree under review is written by
  * strangers: only rule.<id>.enabled, rule.<id>.severity and a relative
  * rules.directory that stays inside the tree are read from it. Anything
- * else, and whatever its [include] directives pull in, is hidden from the
- * getters and config_foreach() and reported by config_check().
+ * else is hidden from the getters and config_foreach() and reported by
+ * config_check(). A tree file that cannot be used as a whole (not a regular
+ * file, too large, a syntax error, or any [include]/[includeIf] section,
+ * which is never read) is ignored with a warning from config_check()
+ * ("ignoring <path>: <reason>") instead of failing.
+ *
+ * Files are opened without blocking and checked with fstat() before
+ * libgit2 reads them, so a FIFO cannot hang a run.
  *
  * Errors: 0 or a negative MMR_E* code with a message in mmr_error_last().
  */
@@ -63,7 +69,9 @@ void config_free(struct config *cfg);
  * CONFIG_FILE (MMR_ENOTFOUND). Returns 0, MMR_EUSAGE (origin already
  * loaded, or CONFIG_COMMAND_LINE), MMR_ELIMIT (larger than
  * CONFIG_MAX_FILE_SIZE), or MMR_EIO naming the file (and the line, for a
- * syntax error) when it cannot be read or parsed.
+ * syntax error) when it cannot be read or parsed. For CONFIG_TREE those
+ * failures (and an [include] in the file) only leave the file unread, with
+ * a warning for config_check(), and 0 is returned.
  *
  * Invalidates the strings returned by the getters.
  */
@@ -137,7 +145,9 @@ const char *config_origin_of(const struct config *cfg, const char *key);
 /*
  * Called by config_foreach() with each effective key once, sorted by key.
  * value is NULL for a key set without '=', and "<redacted>" for a secret
- * (config_key_is_secret()). Strings are valid during the call only. A
+ * (config_key_is_secret()); in the value of a key ending in ".url" the
+ * userinfo is redacted ("https://<redacted>@host/", also in error text,
+ * while config_get_string() returns the real value). Strings are valid during the call only. A
  * non-zero return stops the walk and is returned by config_foreach().
  */
 typedef int (*config_foreach_cb)(const char *key, const char *value,

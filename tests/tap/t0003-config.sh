@@ -11,7 +11,10 @@ cat >"$XDG_CONFIG_HOME/mmreview/config" <<'CFG'
 [smtp]
 	url = smtps://mail.example.org
 	pass = hunter2
+[lore]
+	inbox = linux-mm
 CFG
+git config --file "$T/creds.conf" smtp.url smtps://alice:s3cret@mail.example.org
 cat >"$MMREVIEW_SYSTEM_CONFIG" <<'CFG'
 [review]
 	format = sarif
@@ -47,6 +50,10 @@ contains "$T/out" "rule.role-swap.severity=error" "the tree's rule setting is re
 contains "$T/err" "smtp.url" "the ignored tree key is named on stderr"
 contains "$T/err" "unknown key 'bogus.key'" "unknown keys are warned about"
 
+run "$MMREVIEW" --config "$T/creds.conf" config --list
+contains "$T/out" "smtp.url=smtps://<redacted>@mail.example.org" "credentials in a URL are redacted"
+lacks "$T/out" "s3cret" "and not printed"
+
 run "$MMREVIEW" config review.format
 is "$(cat "$T/out")" "json" "config KEY prints the effective value"
 run "$MMREVIEW" config no.such
@@ -77,5 +84,17 @@ printf '[review\n\tformat = text\n' >"$T/broken.conf"
 run "$MMREVIEW" --config "$T/broken.conf" config --list
 is "$rc" 2 "a malformed config file is an error"
 contains "$T/err" "broken.conf" "naming the file"
+
+# The tree's .mmreview is a stranger's: its mistakes warn, never abort.
+printf '[rule "role-swap"]\n\tseverity = loud\n' >"$T/tree/.mmreview"
+run "$MMREVIEW" rules list
+is "$rc" 0 "a bad value in the tree's .mmreview does not abort"
+contains "$T/err" "ignoring" "it is ignored with a warning"
+printf '[rule "role-swap"\n\tseverity = error\n' >"$T/tree/.mmreview"
+run "$MMREVIEW" rules list
+is "$rc" 0 "a malformed tree .mmreview does not abort"
+printf '[include]\n\tpath = /etc/passwd\n' >"$T/tree/.mmreview"
+run "$MMREVIEW" rules list
+contains "$T/err" "[include] is not read from a tree" "a tree .mmreview with [include] is ignored"
 
 done_testing

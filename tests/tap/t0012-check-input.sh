@@ -138,4 +138,46 @@ print(len(d["findings"]), "\ufffd" in d["findings"][0]["old_code"])
 PYEOF
 is "$(cat "$T/py")" "1 True" "stray byte: the JSON keeps the finding, with U+FFFD"
 
+# A FIFO named like a kernel file in the tree: refused, no hang.
+mkdir -p "$T/fifotree/mm" "$T/fifotree/include/linux"
+mkfifo "$T/fifotree/mm/memory.c" "$T/fifotree/include/linux/zzz.h"
+run timeout 60 "$MMREVIEW" check -v --tree "$T/fifotree" "$SEED"
+is "$rc" 1 "a FIFO in the tree: reviewed from the hunks, no hang"
+contains "$T/out" "is not a regular file" "and -v says why"
+
+# An unreadable message makes the exit status 2, even with nothing found.
+{
+	printf 'From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b\nSubject: '
+	head -c 300000 /dev/zero | tr '\0' 'x'
+	printf '\nMessage-ID: <long@example.org>\n\nbody\n'
+} >"$T/skip.mbox"
+run "$MMREVIEW" check "$T/skip.mbox"
+is "$rc" 2 "a skipped message: exit 2"
+contains "$T/err" "long@example.org" "naming it"
+
+run "$MMREVIEW" check "$T/no-such.mbox"
+is "$rc" 2 "a missing mbox: exit 2"
+contains "$T/err" "cannot open '$T/no-such.mbox'" "named as a file, not taken for a git range"
+
+run "$MMREVIEW" check --format email -o /dev/full "$SEED"
+is "$rc" 2 "a report that cannot be written: exit 2"
+contains "$T/err" "cannot write" "and says so"
+
+# A long non-ASCII subject: encoded words of at most 75 characters, lines
+# of at most 78.
+sed 's/^Subject: .*/Subject: [PATCH v4 5\/9] mm: très long très long très long très long très long très long très long très long très long/' \
+	"$SEED" >"$T/subj.mbox"
+run "$MMREVIEW" check --format email "$T/subj.mbox"
+awk '/^Subject:/,/^[^ S]/' "$T/out" | grep -v '^Message-ID' >"$T/subj"
+[ "$(awk '{ if (length($0) > 78) n++ } END { print n + 0 }' "$T/subj")" = 0 ]
+ok $? "subject: folded to 78 columns"
+[ "$(grep -o '=?UTF-8?B?[^?]*?=' "$T/subj" | awk '{ if (length($0) > 75) n++ } END { print n + 0 }')" = 0 ]
+ok $? "subject: encoded words of at most 75 characters"
+"$PY" - "$T/out" >"$T/py" 2>&1 <<'PYEOF'
+import email, email.header, sys
+m = email.message_from_string(open(sys.argv[1]).read().split("\n", 1)[1])
+print(str(email.header.make_header(email.header.decode_header(m["Subject"]))))
+PYEOF
+contains "$T/py" "Re: [PATCH v4 5/9] mm: très long très long" "subject: decodes back to the text"
+
 done_testing

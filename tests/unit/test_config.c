@@ -541,24 +541,141 @@ static void test_tree_warning_is_printable(void **state)
 	free(path);
 }
 
+/* "ignoring <path>: <why>" for the tree file at path, and nothing else. */
+static void assert_tree_file_ignored(struct env *e, const char *path,
+				     const char *why)
+{
+	struct sbuf want = SBUF_INIT;
+
+	sbuf_addf(&want, "ignoring %s: ", path);
+	assert_int_equal(check(e), 1);
+	assert_true(!strncmp(e->warnings.buf, want.buf, want.len));
+	assert_true(contains(e->warnings.buf, why));
+	list(e);
+	assert_string_equal(e->list.buf, "");
+	sbuf_release(&want);
+}
+
 static void test_tree_include_ignored(void **state)
 {
 	struct env *e = *state;
+	static const char *const texts[] = {
+		"[include]\n\tpath = ../inc.conf\n",
+		"  [ Include ]\n\tpath = ../inc.conf\n",
+		"[includeIf \"gitdir:/\"]\n\tpath = ../inc.conf\n",
+		"\t[INCLUDEIF \"onbranch:x\"]\n\tpath = ../inc.conf\n",
+		/* libgit2 takes a second header on the line */
+		"[rule \"b\"] [include]\n\tpath = ../inc.conf\n",
+		"\xef\xbb\xbf[include]\n\tpath = ../inc.conf\n",
+	};
 	char *inc = put(e, "inc.conf", "[rule \"a\"]\n\tenabled = true\n");
-	char *path = put(e, "t/.mmreview",
-			 "[include]\n\tpath = ../inc.conf\n"
-			 "[rule \"b\"]\n\tenabled = true\n");
+	size_t i;
 
-	assert_int_equal(config_add_file(e->cfg, path, CONFIG_TREE), 0);
-	assert_int_equal(check(e), 2);
-	assert_true(contains(e->warnings.buf, "ignoring 'include.path'"));
-	assert_true(contains(e->warnings.buf,
-			     "ignoring 'rule.a.enabled' from untrusted"));
-	assert_true(contains(e->warnings.buf, "files included from a tree"));
-	assert_unset(e, "rule.a.enabled");
-	assert_string_value(e, "rule.b.enabled", "true");
+	for (i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		struct sbuf text = SBUF_INIT;
+		struct config *cfg;
+		char *path;
+
+		sbuf_addf(&text, "[rule \"b\"]\n\tenabled = true\n%s",
+			  texts[i]);
+		path = put(e, "t/.mmreview", text.buf);
+		assert_int_equal(config_new(&cfg), 0);
+		config_free(e->cfg);
+		e->cfg = cfg;
+		assert_int_equal(config_add_file(e->cfg, path, CONFIG_TREE), 0);
+		assert_tree_file_ignored(e, path,
+					 "[include] is not read from a tree");
+		assert_unset(e, "rule.a.enabled");
+		assert_unset(e, "rule.b.enabled");
+		sbuf_release(&text);
+		free(path);
+	}
+	/* names that only start like it are fine */
+	free(put(e, "t/.mmreview",
+		 "[includes]\n\tx = 1\n[rule \"include\"]\n\tenabled = no\n"));
+	config_free(e->cfg);
+	assert_int_equal(config_new(&e->cfg), 0);
 	free(inc);
+	inc = tpath(e, "t/.mmreview");
+	assert_int_equal(config_add_file(e->cfg, inc, CONFIG_TREE), 0);
+	assert_string_value(e, "rule.include.enabled", "no");
+	free(inc);
+}
+
+static void test_tree_fifo_ignored(void **state)
+{
+	struct env *e = *state;
+	char *dir = tpath(e, "t");
+	char *fifo = tpath(e, "t/fifo");
+	char *path = tpath(e, "t/.mmreview");
+	char *inc = put(e, "t/inc.mmreview", "[include]\n\tpath = fifo\n");
+	char *user = put(e, "xdg/mmreview/config", "[lore]\n\tinbox = u\n");
+
+	mkdirs(dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	/* a FIFO named as the tree file, or through a symbolic link */
+	assert_int_equal(config_add_file(e->cfg, fifo, CONFIG_TREE), 0);
+	assert_tree_file_ignored(e, fifo, "not a regular file");
+	config_free(e->cfg);
+	assert_int_equal(config_new(&e->cfg), 0);
+	assert_int_equal(symlink("fifo", path), 0);
+	assert_int_equal(config_load_default(e->cfg, dir, NULL), 0);
+	assert_string_value(e, "lore.inbox", "u");
+	assert_int_equal(check(e), 1);
+	assert_true(contains(e->warnings.buf, "not a regular file"));
+	/* an include of it is not followed */
+	config_free(e->cfg);
+	assert_int_equal(config_new(&e->cfg), 0);
+	assert_int_equal(config_add_file(e->cfg, inc, CONFIG_TREE), 0);
+	assert_tree_file_ignored(e, inc, "[include] is not read from a tree");
+	/* any other origin: still an error, without hanging */
+	assert_int_equal(config_add_file(e->cfg, fifo, CONFIG_FILE), MMR_EIO);
+	assert_true(contains(mmr_error_last(), "not a regular file"));
+	assert_int_equal(config_add_file(e->cfg, path, CONFIG_GLOBAL), MMR_EIO);
+	free(dir);
+	free(fifo);
 	free(path);
+	free(inc);
+	free(user);
+}
+
+static void test_tree_syntax_error_ignored(void **state)
+{
+	struct env *e = *state;
+	char *path = put(e, "t/.mmreview",
+			 "[rule \"a\"]\n\tenabled = true\n[rule \"x\x1b[2J\n");
+	char *top = tpath(e, "t");
+	char *big = tpath(e, "t2/.mmreview");
+	FILE *f;
+
+	free(put(e, "etc/config", "[lore]\n\tinbox = sys\n"));
+	assert_int_equal(config_load_default(e->cfg, top, NULL), 0);
+	assert_string_value(e, "lore.inbox", "sys");
+	assert_unset(e, "rule.a.enabled");
+	assert_int_equal(check(e), 1);
+	assert_true(contains(e->warnings.buf, "ignoring "));
+	assert_true(contains(e->warnings.buf, path));
+	assert_null(strchr(e->warnings.buf, '\x1b'));
+	/* a later tree file replaces the warning */
+	free(top);
+	top = tpath(e, "t2");
+	mkdirs(top);
+	f = fopen(big, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), CONFIG_MAX_FILE_SIZE + 1), 0);
+	fclose(f);
+	config_free(e->cfg);
+	assert_int_equal(config_new(&e->cfg), 0);
+	assert_int_equal(config_add_file(e->cfg, big, CONFIG_TREE), 0);
+	assert_int_equal(check(e), 1);
+	assert_true(contains(e->warnings.buf, "larger than"));
+	free(put(e, "t2/.mmreview", "[rule \"a\"]\n\tenabled = no\n"));
+	assert_int_equal(config_add_file(e->cfg, big, CONFIG_TREE), 0);
+	assert_int_equal(check(e), 0);
+	assert_string_value(e, "rule.a.enabled", "no");
+	free(path);
+	free(top);
+	free(big);
 }
 
 /* --- values --------------------------------------------------------------- */
@@ -673,6 +790,44 @@ static void test_redaction(void **state)
 	free(path);
 }
 
+static void test_url_redaction(void **state)
+{
+	struct env *e = *state;
+	char *path = put_fixture(e, FIXTURES "secrets.conf", "s.conf");
+	bool b;
+
+	assert_int_equal(config_add_file(e->cfg, path, CONFIG_GLOBAL), 0);
+	assert_int_equal(config_add_override(
+				 e->cfg,
+				 "smtp.url=smtps://alice:hunter2@mail.x:465/"),
+			 0);
+	assert_int_equal(
+		config_add_override(e->cfg, "lore.URL=https://u:t@ok@lore/a@b"),
+		0);
+	assert_int_equal(config_add_override(e->cfg, "x.y.url=bob@host"), 0);
+	assert_int_equal(config_add_override(e->cfg,
+					     "z.url=https://h/p?q=a:b@c#d@e"),
+			 0);
+	list(e);
+	assert_true(contains(e->list.buf,
+			     "smtp.url=smtps://<redacted>@mail.x:465/\t"));
+	assert_true(contains(e->list.buf,
+			     "lore.url=https://<redacted>@lore/a@b\t"));
+	assert_true(contains(e->list.buf, "x.y.url=<redacted>@host\t"));
+	assert_true(contains(e->list.buf, "z.url=https://h/p?q=a:b@c#d@e\t"));
+	assert_false(contains(e->list.buf, "hunter2"));
+	assert_false(contains(e->list.buf, "alice"));
+	assert_false(contains(e->list.buf, "u:t"));
+	/* the getter has the real value */
+	assert_string_value(e, "smtp.url", "smtps://alice:hunter2@mail.x:465/");
+	/* and error text does not */
+	assert_int_equal(config_get_bool(e->cfg, "smtp.url", false, &b),
+			 MMR_EINVAL);
+	assert_true(contains(mmr_error_last(), "<redacted>@mail.x"));
+	assert_false(contains(mmr_error_last(), "hunter2"));
+	free(path);
+}
+
 /* --- the example file ----------------------------------------------------- */
 
 /* The example with every ';' example line switched on. */
@@ -756,9 +911,12 @@ int main(void)
 		T(test_tree_rules_directory),
 		T(test_tree_warning_is_printable),
 		T(test_tree_include_ignored),
+		T(test_tree_fifo_ignored),
+		T(test_tree_syntax_error_ignored),
 		T(test_bool_int_enum),
 		T(test_path),
 		T(test_redaction),
+		T(test_url_redaction),
 		T(test_example_documents_every_key),
 #undef T
 	};
