@@ -12,6 +12,7 @@ struct lines {
 	size_t len;
 	size_t n;
 	size_t *start; /* n + 1 entries */
+	size_t budget; /* line comparisons left for all searches in it */
 };
 
 static void lines_init(struct lines *l, const char *text, size_t len)
@@ -21,6 +22,7 @@ static void lines_init(struct lines *l, const char *text, size_t len)
 	l->text = text;
 	l->len = len;
 	l->n = 0;
+	l->budget = APPLY_MAX_COMPARE;
 	l->start = NULL;
 	XGROW(l->start, alloc, 1);
 	l->start[0] = 0;
@@ -63,9 +65,12 @@ static size_t side_count(const struct diff_hunk *h, bool new_side)
 	return n;
 }
 
-/* Do the hunk's side lines stand at 0-based line pos? */
+/*
+ * Do the hunk's side lines stand at 0-based line pos? *budget counts down
+ * the line comparisons a search may make.
+ */
 static bool hunk_matches(const struct lines *l, const struct diff_hunk *h,
-			 bool new_side, size_t pos)
+			 bool new_side, size_t pos, size_t *budget)
 {
 	size_t i;
 
@@ -76,8 +81,9 @@ static bool hunk_matches(const struct lines *l, const struct diff_hunk *h,
 
 		if (!on_side(dl, new_side))
 			continue;
-		if (pos >= l->n)
+		if (pos >= l->n || !*budget)
 			return false;
+		(*budget)--;
 		s = line_at(l, pos++, &len);
 		if (len != dl->len || memcmp(s, dl->text, len))
 			return false;
@@ -89,10 +95,11 @@ static bool hunk_matches(const struct lines *l, const struct diff_hunk *h,
  * Search outwards from the expected 0-based line, never before min (0-based).
  * An empty side (pure insertion) stands where its header says.
  */
-static int find_hunk(const struct lines *l, const struct diff_hunk *h,
-		     bool new_side, size_t expect, size_t min, size_t *pos)
+static int find_hunk(struct lines *l, const struct diff_hunk *h, bool new_side,
+		     size_t expect, size_t min, size_t *pos)
 {
 	size_t count = side_count(h, new_side);
+	size_t *budget = &l->budget;
 	size_t d;
 
 	if (!count) {
@@ -105,19 +112,19 @@ static int find_hunk(const struct lines *l, const struct diff_hunk *h,
 		if (expect + d + count <= l->n) {
 			in_range = true;
 			if (expect + d >= min &&
-			    hunk_matches(l, h, new_side, expect + d)) {
+			    hunk_matches(l, h, new_side, expect + d, budget)) {
 				*pos = expect + d;
 				return 0;
 			}
 		}
 		if (d && expect >= d && expect - d >= min) {
 			in_range = true;
-			if (hunk_matches(l, h, new_side, expect - d)) {
+			if (hunk_matches(l, h, new_side, expect - d, budget)) {
 				*pos = expect - d;
 				return 0;
 			}
 		}
-		if (!in_range && (expect < d || expect - d < min))
+		if ((!in_range && (expect < d || expect - d < min)) || !*budget)
 			break;
 	}
 	return MMR_EAPPLY;
@@ -155,9 +162,8 @@ void apply_index_free(struct apply_index *ix)
 	free(ix);
 }
 
-int apply_index_find_hunk(const struct apply_index *ix,
-			  const struct diff_hunk *h, bool new_side,
-			  unsigned min_line, unsigned *line)
+int apply_index_find_hunk(struct apply_index *ix, const struct diff_hunk *h,
+			  bool new_side, unsigned min_line, unsigned *line)
 {
 	size_t pos;
 

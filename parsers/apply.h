@@ -14,6 +14,11 @@
 
 /* How far from the header's line a hunk is searched, in lines. */
 #define APPLY_MAX_OFFSET 100000
+/*
+ * Line comparisons all the searches in one text may make: a hostile patch
+ * gives up early instead of spending minutes.
+ */
+#define APPLY_MAX_COMPARE ((size_t)4 << 20)
 
 /*
  * Find where the hunk's lines of one side (old: context and removed, new:
@@ -31,9 +36,8 @@ int apply_find_hunk(const char *text, size_t len, const struct diff_hunk *h,
 struct apply_index;
 struct apply_index *apply_index_new(const char *text, size_t len);
 void apply_index_free(struct apply_index *ix);
-int apply_index_find_hunk(const struct apply_index *ix,
-			  const struct diff_hunk *h, bool new_side,
-			  unsigned min_line, unsigned *line);
+int apply_index_find_hunk(struct apply_index *ix, const struct diff_hunk *h,
+			  bool new_side, unsigned min_line, unsigned *line);
 
 /*
  * Apply every hunk of f to old_text. Returns 0 and a new NUL-terminated

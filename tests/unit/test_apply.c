@@ -153,6 +153,35 @@ static void test_find_hunk_sides(void **state)
 	diff_free(d);
 }
 
+/*
+ * 200000 equal lines and a 20000-line hunk that almost matches anywhere:
+ * the search gives up within its budget and says the hunk does not apply.
+ */
+static void test_search_budget(void **state)
+{
+	struct sbuf text = SBUF_INIT, p = SBUF_INIT;
+	struct diff *d = NULL;
+	char *out = NULL;
+	size_t len, i;
+
+	(void)state;
+	for (i = 0; i < 200000; i++)
+		assert_int_equal(sbuf_addstr(&text, "a\n"), 0);
+	sbuf_addstr(&p, "diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n"
+			"@@ -1,20000 +1,20000 @@\n");
+	for (i = 0; i < 19999; i++)
+		sbuf_addstr(&p, " a\n");
+	sbuf_addstr(&p, "-b\n+c\n");
+	assert_int_equal(diff_parse(&d, p.buf, p.len), 0);
+	assert_int_equal(apply_file(&out, &len, text.buf, text.len,
+				    diff_file(d, 0)),
+			 MMR_EAPPLY);
+	assert_null(out);
+	diff_free(d);
+	sbuf_release(&p);
+	sbuf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_no_newline_at_end),
 		cmocka_unit_test(test_does_not_apply),
 		cmocka_unit_test(test_find_hunk_sides),
+		cmocka_unit_test(test_search_budget),
 	};
 
 	return cmocka_run_group_tests_name("apply", tests, NULL, NULL);
