@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "diff.h"
 #include "mail.h"
+#include "report.h"
 #include "util.h"
 
 static const char show_usage[] =
@@ -115,11 +116,6 @@ static void print_mail_text(size_t idx, const struct mail *m,
 		print_files_text(d);
 }
 
-static json_t *json_str(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static json_t *json_addr(const struct mail_addr *a)
 {
 	return json_pack("{s:s, s:s}", "name", a->name, "addr", a->addr);
@@ -140,12 +136,13 @@ static json_t *json_hunk(const struct diff_hunk *h)
 	size_t add, del;
 
 	hunk_counts(h, &add, &del);
-	return json_pack("{s:i, s:i, s:i, s:i, s:s, s:i, s:i}", "old_start",
+	return json_pack("{s:i, s:i, s:i, s:i, s:o, s:i, s:i}", "old_start",
 			 (json_int_t)h->old_start, "old_count",
 			 (json_int_t)h->old_count, "new_start",
 			 (json_int_t)h->new_start, "new_count",
-			 (json_int_t)h->new_count, "section", h->section,
-			 "added", (json_int_t)add, "removed", (json_int_t)del);
+			 (json_int_t)h->new_count, "section",
+			 report_json_text(h->section), "added", (json_int_t)add,
+			 "removed", (json_int_t)del);
 }
 
 static json_t *json_files(const struct diff *d)
@@ -160,13 +157,14 @@ static json_t *json_files(const struct diff *d)
 		for (j = 0; j < f->nhunks; j++)
 			json_array_append_new(hunks, json_hunk(&f->hunks[j]));
 		json_array_append_new(
-			files, json_pack("{s:o, s:o, s:s, s:o, s:o, s:b, s:o}",
-					 "old_path", json_str(f->old_path),
-					 "new_path", json_str(f->new_path),
-					 "status", diff_status_name(f->status),
-					 "old_id", json_str(f->old_id),
-					 "new_id", json_str(f->new_id),
-					 "binary", f->binary, "hunks", hunks));
+			files,
+			json_pack("{s:o, s:o, s:s, s:o, s:o, s:b, s:o}",
+				  "old_path", report_json_text(f->old_path),
+				  "new_path", report_json_text(f->new_path),
+				  "status", diff_status_name(f->status),
+				  "old_id", report_json_text(f->old_id),
+				  "new_id", report_json_text(f->new_id),
+				  "binary", f->binary, "hunks", hunks));
 	}
 	return files;
 }
@@ -183,9 +181,9 @@ static json_t *json_mail(size_t idx, const struct mail *m, const struct diff *d,
 
 	o = json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "index",
 		      (json_int_t)idx, "subject", mail_subject_text(m),
-		      "message_id", json_str(mail_message_id(m)), "in_reply_to",
-		      json_str(mail_in_reply_to(m)), "date",
-		      json_str(mail_date_text(m)), "from",
+		      "message_id", report_json_text(mail_message_id(m)),
+		      "in_reply_to", report_json_text(mail_in_reply_to(m)),
+		      "date", report_json_text(mail_date_text(m)), "from",
 		      mail_from(m) ? json_addr(mail_from(m)) : json_null());
 	n = mail_to(m, &addrs);
 	json_object_set_new(o, "to", json_addrs(addrs, n));
@@ -211,7 +209,7 @@ static json_t *json_mail(size_t idx, const struct mail *m, const struct diff *d,
 		json_array_append_new(arr, json_string(w[i]));
 	json_object_set_new(o, "warnings", arr);
 	json_object_set_new(o, "files", json_files(d));
-	json_object_set_new(o, "error", json_str(diff_error));
+	json_object_set_new(o, "error", report_json_text(diff_error));
 	return o;
 }
 
@@ -235,8 +233,9 @@ static void show_error(struct show_state *st, size_t idx, const char *msg)
 	st->nerrors++;
 	if (st->json)
 		json_array_append_new(st->errors,
-				      json_pack("{s:i, s:s}", "index",
-						(json_int_t)idx, "error", msg));
+				      json_pack("{s:i, s:o}", "index",
+						(json_int_t)idx, "error",
+						report_json_text(msg)));
 }
 
 static void show_one(struct show_state *st, size_t idx, struct mail *m)
@@ -310,7 +309,13 @@ int cmd_show(int argc, char **argv, const struct cli_global *g)
 			}
 			st.json = !strcmp(f, "json");
 		} else if (!strncmp(argv[i], "--format=", 9)) {
-			st.json = !strcmp(argv[i] + 9, "json");
+			const char *f = argv[i] + 9;
+
+			if (strcmp(f, "json") && strcmp(f, "text")) {
+				cli_error("unknown format '%s'", f);
+				return CLI_ERROR;
+			}
+			st.json = !strcmp(f, "json");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			cli_error("unknown option '%s'", argv[i]);
 			fputs(show_usage, stderr);

@@ -149,7 +149,7 @@ static void write_text(FILE *f, const struct series *s,
  * else, and a finding must not vanish because a path or a line of old
  * code carries a stray byte.
  */
-static json_t *jstr(const char *s)
+json_t *report_json_text(const char *s)
 {
 	struct sbuf sb = SBUF_INIT;
 	json_t *j;
@@ -180,14 +180,18 @@ static json_t *json_finding(const struct rule_finding *fd,
 		"{s:s, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:b, s:o, "
 		"s:{s:o, s:o, s:o}}",
 		"rule", fd->rule, "severity", rule_severity_name(fd->severity),
-		"file", jstr(fd->path), "line", (json_int_t)fd->line, "column",
-		(json_int_t)fd->column, "end_column",
-		(json_int_t)fd->end_column, "function", jstr(fd->function),
-		"message", jstr(fd->message), "old_code", jstr(fd->old_code),
-		"note", jstr(fd->note), "partial", fd->partial,
-		"partial_reason", jstr(fd->partial ? fd->partial_reason : NULL),
-		"patch", "subject", jstr(p->subject), "message_id",
-		jstr(p->message_id), "commit", jstr(p->commit));
+		"file", report_json_text(fd->path), "line",
+		(json_int_t)fd->line, "column", (json_int_t)fd->column,
+		"end_column", (json_int_t)fd->end_column, "function",
+		report_json_text(fd->function), "message",
+		report_json_text(fd->message), "old_code",
+		report_json_text(fd->old_code), "note",
+		report_json_text(fd->note), "partial", fd->partial,
+		"partial_reason",
+		report_json_text(fd->partial ? fd->partial_reason : NULL),
+		"patch", "subject", report_json_text(p->subject), "message_id",
+		report_json_text(p->message_id), "commit",
+		report_json_text(p->commit));
 }
 
 /* Every finding of the series, each made into JSON by fn. */
@@ -218,10 +222,12 @@ static void write_json(FILE *f, const struct series *s)
 		const struct series_patch *p = series_at(s, i);
 
 		if (p->error)
-			append(errors, json_pack("{s:o, s:o, s:o}", "subject",
-						 jstr(p->subject), "message_id",
-						 jstr(p->message_id), "error",
-						 jstr(p->error)));
+			append(errors,
+			       json_pack("{s:o, s:o, s:o}", "subject",
+					 report_json_text(p->subject),
+					 "message_id",
+					 report_json_text(p->message_id),
+					 "error", report_json_text(p->error)));
 	}
 	root = json_pack("{s:o, s:o}", "findings", arr, "errors", errors);
 	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -248,9 +254,11 @@ static json_t *sarif_rules(const struct rule_set *rules)
 
 		append(arr,
 		       json_pack("{s:o, s:{s:o}, s:{s:o}, s:{s:s, s:b}}", "id",
-				 jstr(r->id), "shortDescription", "text",
-				 jstr(r->summary), "fullDescription", "text",
-				 jstr(r->doc), "defaultConfiguration", "level",
+				 report_json_text(r->id), "shortDescription",
+				 "text", report_json_text(r->summary),
+				 "fullDescription", "text",
+				 report_json_text(r->doc),
+				 "defaultConfiguration", "level",
 				 sarif_level(rule_set_severity(rules, r->id)),
 				 "enabled", rule_set_enabled(rules, r->id)));
 	}
@@ -264,13 +272,15 @@ static json_t *sarif_result(const struct rule_finding *fd,
 		"{s:s, s:s, s:{s:o}, s:[{s:{s:{s:o}, s:{s:I, s:I, s:I}}}], "
 		"s:{s:o, s:o, s:o, s:b}}",
 		"ruleId", fd->rule, "level", sarif_level(fd->severity),
-		"message", "text", jstr(fd->message), "locations",
-		"physicalLocation", "artifactLocation", "uri", jstr(fd->path),
-		"region", "startLine", (json_int_t)fd->line, "startColumn",
-		(json_int_t)fd->column, "endColumn", (json_int_t)fd->end_column,
-		"properties", "function", jstr(fd->function), "patch",
-		jstr(p->message_id ? p->message_id : p->commit), "oldCode",
-		jstr(fd->old_code), "partial", fd->partial);
+		"message", "text", report_json_text(fd->message), "locations",
+		"physicalLocation", "artifactLocation", "uri",
+		report_json_text(fd->path), "region", "startLine",
+		(json_int_t)fd->line, "startColumn", (json_int_t)fd->column,
+		"endColumn", (json_int_t)fd->end_column, "properties",
+		"function", report_json_text(fd->function), "patch",
+		report_json_text(p->message_id ? p->message_id : p->commit),
+		"oldCode", report_json_text(fd->old_code), "partial",
+		fd->partial);
 }
 
 static void write_sarif(FILE *f, const struct series *s,

@@ -7,6 +7,7 @@
 #ifndef MMR_REPORT_H
 #define MMR_REPORT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "rule.h"
@@ -24,6 +25,12 @@ struct report_opts {
 	int verbose;
 	const char *from; /* From: of replies, "Name <addr>" */
 };
+
+/*
+ * A new JSON string of s made valid UTF-8 (bad bytes become U+FFFD), or
+ * JSON null for NULL: jansson refuses invalid UTF-8 and would drop it.
+ */
+json_t *report_json_text(const char *s);
 
 /* MMR_EINVAL for an unknown name. */
 int report_format_parse(const char *s, enum report_format *out);
