@@ -258,10 +258,61 @@ static size_t unquote(const char *s, size_t n, char *out, size_t *outlen)
 	return i + 1;
 }
 
-/* Keep a path (NULL for /dev/null) without its "a/" or "b/" prefix. */
+/* Why a path is refused, or NULL when it is fine. */
+static const char *bad_path(const char *name, size_t len)
+{
+	size_t i, start = 0;
+
+	if (!len)
+		return "is empty";
+	if (name[0] == '/')
+		return "is absolute";
+	/* A tab is a legal name byte that git quotes; it breaks no line. */
+	for (i = 0; i < len; i++)
+		if (((unsigned char)name[i] < 0x20 && name[i] != '\t') ||
+		    name[i] == 0x7f)
+			return "contains a control character";
+	for (i = 0; i <= len; i++) {
+		if (i < len && name[i] != '/')
+			continue;
+		if (i - start == 2 && name[start] == '.' &&
+		    name[start + 1] == '.')
+			return "has a '..' component";
+		start = i + 1;
+	}
+	return NULL;
+}
+
+/* Up to 64 bytes of a path for a message, with unsafe bytes escaped. */
+static void show_path(char *out, size_t size, const char *name, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < 64 && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
+			o += snprintf(out + o, size - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	if (i < len && o + 4 < size)
+		o += snprintf(out + o, size - o, "...");
+	out[o] = '\0';
+}
+
+/*
+ * Keep a path (NULL for /dev/null) without its "a/" or "b/" prefix. Paths
+ * with control characters (but tab), empty, absolute or with a ".."
+ * component are refused: they would be unsafe to print or to look up in
+ * the tree.
+ */
 static int store_path(struct parser *p, const struct line *l, const char *name,
 		      size_t len, const char *strip, const char **path)
 {
+	const char *why;
+	char shown[512];
+
 	if (len == 9 && !memcmp(name, "/dev/null", 9)) {
 		*path = NULL;
 		return 0;
@@ -276,6 +327,16 @@ static int store_path(struct parser *p, const struct line *l, const char *name,
 			    DIFF_MAX_PATH);
 	if (memchr(name, '\0', len))
 		return perr(p, MMR_EINVAL, l->no, "path contains a NUL byte");
+	why = bad_path(name, len);
+	if (why) {
+		const struct diff_file *f = cur_file(p);
+
+		show_path(shown, sizeof(shown), name, len);
+		return mmr_error_set(
+			MMR_EINVAL,
+			"line %u: path '%s' %s (file header at line %u)", l->no,
+			shown, why, f ? f->patch_lineno : l->no);
+	}
 	*path = own_str(p->d, name, len);
 	return 0;
 }
@@ -381,9 +442,14 @@ static int git_header_paths(struct parser *p, const struct line *l,
 
 /* --- files ------------------------------------------------------------- */
 
+/*
+ * Check what diff.h promises: a modified, renamed or copied file has both
+ * paths, an added one only new_path, a deleted one only old_path.
+ */
 static int end_file(struct parser *p)
 {
 	struct diff_file *f = cur_file(p);
+	const char *what;
 
 	if (!f)
 		return 0;
@@ -391,18 +457,26 @@ static int end_file(struct parser *p)
 		f->old_path = NULL;
 	if (p->ff.deleted)
 		f->new_path = NULL;
-	if (p->ff.renamed)
-		f->status = DIFF_RENAMED;
-	else if (p->ff.copied)
-		f->status = DIFF_COPIED;
-	else if (!f->old_path)
-		f->status = DIFF_ADDED;
-	else if (!f->new_path)
-		f->status = DIFF_DELETED;
 	if (!f->old_path && !f->new_path) {
 		p->in_file = false;
 		return perr(p, MMR_EINVAL, f->patch_lineno,
 			    "cannot find the file name in the header");
+	}
+	if (p->ff.renamed || p->ff.copied) {
+		what = p->ff.renamed ? "rename" : "copy";
+		f->status = p->ff.renamed ? DIFF_RENAMED : DIFF_COPIED;
+		if (!f->old_path)
+			return perr(p, MMR_EINVAL, f->patch_lineno,
+				    "%s without a source path", what);
+		if (!f->new_path)
+			return perr(p, MMR_EINVAL, f->patch_lineno,
+				    "%s without a destination path", what);
+	} else if (!f->old_path) {
+		f->status = DIFF_ADDED;
+	} else if (!f->new_path) {
+		f->status = DIFF_DELETED;
+	} else {
+		f->status = DIFF_MODIFIED;
 	}
 	return 0;
 }

@@ -50,9 +50,17 @@ struct diff_hunk {
 	const struct diff_line *lines;
 };
 
+/*
+ * Paths are relative, without "a/" or "b/": never empty, never starting
+ * with '/', without a ".." component and without control characters
+ * (bytes below 0x20 but tab, 0x7f); a patch with such a path fails to
+ * parse.
+ * A modified, renamed or copied file has both paths, an added file only
+ * new_path, a deleted file only old_path.
+ */
 struct diff_file {
-	const char *old_path; /* without "a/"; NULL for an added file */
-	const char *new_path; /* without "b/"; NULL for a deleted file */
+	const char *old_path; /* NULL for an added file */
+	const char *new_path; /* NULL for a deleted file */
 	enum diff_status status;
 	unsigned old_mode, new_mode; /* 0 when not given */
 	unsigned similarity; /* for renames and copies, 0..100 */

@@ -23,6 +23,10 @@
 #define MAIL_MAX_CHARSET 64 /* bytes in a charset name */
 #define MAIL_MAX_ID 998 /* bytes in a Message-ID, RFC 5322 line length */
 #define MAIL_MBOX_CHUNK ((size_t)64 << 10) /* mbox read buffer */
+#define MAIL_MAX_WORDS 1000 /* encoded words decoded in one header */
+#define MAIL_CR_PROBE ((size_t)64 << 10) /* bytes looked at for an LF */
+#define MAIL_ICONV_CACHE 16 /* converters kept open during one parse */
+#define MAIL_MAX_ICONV_OPENS 64 /* iconv_open() calls in one message */
 
 struct mail_field {
 	char *name;
@@ -59,6 +63,14 @@ struct mail {
 	char **pool;
 	size_t npool, apool;
 	size_t nparts;
+	/* The converters last used, by charset name, until mail_parse() ends. */
+	struct {
+		iconv_t cd;
+		char cs[MAIL_MAX_CHARSET + 1]; /* "" for a free slot */
+	} iconv[MAIL_ICONV_CACHE];
+	size_t iconv_next; /* slot to reuse when all are taken */
+	size_t iconv_opens;
+	bool many_words; /* MAIL_MAX_WORDS reached in some header */
 };
 
 /* The parsed Content-Type and friends of one MIME entity. */
@@ -283,6 +295,64 @@ static int mail_iconv_add(struct sbuf *out, iconv_t cd, const char *s, size_t n)
 	return err;
 }
 
+static void mail_iconv_drop(struct mail *m)
+{
+	size_t i;
+
+	for (i = 0; i < MAIL_ICONV_CACHE; i++) {
+		if (m->iconv[i].cs[0])
+			iconv_close(m->iconv[i].cd);
+		m->iconv[i].cs[0] = '\0';
+	}
+}
+
+/*
+ * A converter from cs to UTF-8, in its initial state, or (iconv_t)-1.
+ * Converters are kept by charset name until the end of the parse: glibc
+ * loads and unloads the gconv module on each iconv_open()/iconv_close(),
+ * which is slow, and a header may hold thousands of encoded words. The
+ * iconv_open() calls of one message are bounded all the same.
+ */
+static iconv_t mail_iconv_get(struct mail *m, const char *cs)
+{
+	size_t i, slot = MAIL_ICONV_CACHE;
+	iconv_t cd;
+
+	for (i = 0; i < MAIL_ICONV_CACHE; i++) {
+		if (!m->iconv[i].cs[0]) {
+			if (slot == MAIL_ICONV_CACHE)
+				slot = i;
+			continue;
+		}
+		if (!strcasecmp(m->iconv[i].cs, cs)) {
+			iconv(m->iconv[i].cd, NULL, NULL, NULL, NULL);
+			return m->iconv[i].cd;
+		}
+	}
+	if (strlen(cs) > MAIL_MAX_CHARSET)
+		return (iconv_t)-1;
+	if (m->iconv_opens >= MAIL_MAX_ICONV_OPENS) {
+		if (m->iconv_opens++ == MAIL_MAX_ICONV_OPENS)
+			mail_warn(m,
+				  "more than %d charset conversions, "
+				  "the rest kept as is",
+				  MAIL_MAX_ICONV_OPENS);
+		return (iconv_t)-1;
+	}
+	m->iconv_opens++;
+	cd = iconv_open("UTF-8", cs);
+	if (cd == (iconv_t)-1)
+		return cd;
+	if (slot == MAIL_ICONV_CACHE) {
+		slot = m->iconv_next;
+		m->iconv_next = (m->iconv_next + 1) % MAIL_ICONV_CACHE;
+		iconv_close(m->iconv[slot].cd);
+	}
+	m->iconv[slot].cd = cd;
+	strcpy(m->iconv[slot].cs, cs);
+	return cd;
+}
+
 /*
  * Convert [s, s + n) from charset cs to UTF-8 and append it to out. An
  * unknown charset keeps the bytes (as UTF-8 where valid) with a warning.
@@ -292,7 +362,6 @@ static int mail_convert(struct mail *m, struct sbuf *out, const char *cs,
 {
 	enum mail_cs kind;
 	iconv_t cd;
-	int err;
 
 	if (!cs)
 		cs = "";
@@ -308,14 +377,14 @@ static int mail_convert(struct mail *m, struct sbuf *out, const char *cs,
 		return sbuf_add_utf8(out, s, n);
 	if (kind != MAIL_CS_ICONV)
 		return mail_latin1_add(out, s, n, kind == MAIL_CS_CP1252);
-	cd = iconv_open("UTF-8", cs);
+	cd = mail_iconv_get(m, cs);
 	if (cd == (iconv_t)-1) {
-		mail_warn(m, "unknown charset '%s', bytes kept as is", cs);
+		if (m->iconv_opens <= MAIL_MAX_ICONV_OPENS)
+			mail_warn(m, "unknown charset '%s', bytes kept as is",
+				  cs);
 		return sbuf_add_utf8(out, s, n);
 	}
-	err = mail_iconv_add(out, cd, s, n);
-	iconv_close(cd);
-	return err;
+	return mail_iconv_add(out, cd, s, n);
 }
 
 /* --- transfer encodings ------------------------------------------------- */
@@ -562,7 +631,7 @@ static void mail_decode_words(struct mail *m, struct sbuf *out, const char *s,
 	struct mail_scan sc = { SIZE_MAX, SIZE_MAX };
 	struct mail_words ws;
 	struct mail_word w;
-	size_t i = 0, run = 0;
+	size_t i = 0, run = 0, nwords = 0;
 	bool after_word = false;
 
 	sbuf_init(&ws.pend, MAIL_MAX_HEADER);
@@ -572,6 +641,16 @@ static void mail_decode_words(struct mail *m, struct sbuf *out, const char *s,
 		    !mail_word_at(s, n, i, &sc, &w)) {
 			i++;
 			continue;
+		}
+		if (++nwords > MAIL_MAX_WORDS) {
+			if (!m->many_words)
+				mail_warn(
+					m,
+					"more than %d encoded words in a header, "
+					"the rest kept as written",
+					MAIL_MAX_WORDS);
+			m->many_words = true;
+			break;
 		}
 		if (!after_word || !mail_blank(s + run, i - run)) {
 			mail_words_flush(m, out, &ws);
@@ -675,10 +754,32 @@ static size_t mail_field_name(const char *s, size_t n, size_t *colon)
 	return len;
 }
 
-static int mail_value_add(struct sbuf *val, const char *name, const char *s,
-			  size_t n)
+/*
+ * Append [s, s + n) to the value of header name; a NUL byte, which would
+ * cut the value short, becomes U+FFFD (one warning per field, *nul).
+ */
+static int mail_value_add(struct mail *m, struct sbuf *val, const char *name,
+			  const char *s, size_t n, bool *nul)
 {
-	if (!sbuf_add(val, s, n))
+	const char *z;
+	int err = 0;
+
+	while (!err && (z = memchr(s, '\0', n))) {
+		if (!*nul)
+			mail_warn(m,
+				  "NUL bytes in header '%.64s' replaced "
+				  "with U+FFFD",
+				  name);
+		*nul = true;
+		err = sbuf_add(val, s, (size_t)(z - s));
+		if (!err)
+			err = sbuf_add(val, "\xef\xbf\xbd", 3);
+		n -= (size_t)(z - s) + 1;
+		s = z + 1;
+	}
+	if (!err)
+		err = sbuf_add(val, s, n);
+	if (!err)
 		return 0;
 	return mmr_error_set(MMR_ELIMIT, "header '%.64s' longer than %zu bytes",
 			     name, MAIL_MAX_HEADER);
@@ -695,6 +796,7 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 	struct sbuf val;
 	char *name = NULL;
 	size_t i = 0, e, next, colon, len, line = 0;
+	bool nul = false;
 	int err = 0;
 
 	sbuf_init(&val, MAIL_MAX_HEADER);
@@ -714,9 +816,10 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 			v = s + i;
 			len = e - i;
 			mail_trim(&v, &len);
-			err = mail_value_add(&val, name, " ", 1);
+			err = mail_value_add(m, &val, name, " ", 1, &nul);
 			if (!err)
-				err = mail_value_add(&val, name, v, len);
+				err = mail_value_add(m, &val, name, v, len,
+						     &nul);
 			if (err)
 				goto out;
 			continue;
@@ -738,7 +841,8 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 		v = s + i + colon + 1;
 		len = e - (i + colon + 1);
 		mail_trim(&v, &len);
-		err = mail_value_add(&val, name, v, len);
+		nul = false;
+		err = mail_value_add(m, &val, name, v, len, &nul);
 		if (err)
 			goto out;
 	}
@@ -822,6 +926,7 @@ static char *mail_collapse(const char *s, size_t n)
 
 struct mail_addr_parts {
 	struct sbuf phrase; /* display name, unquoted, comments dropped */
+	struct sbuf raw; /* the same with its quoted strings as written */
 	struct sbuf comment; /* the first comment */
 	struct sbuf angle; /* inside <...> */
 	bool has_angle;
@@ -836,7 +941,10 @@ static void mail_addr_scan(const char *s, size_t n, struct mail_addr_parts *p)
 			i = mail_comment(s, n, i,
 					 p->comment.len ? NULL : &p->comment);
 		} else if (s[i] == '"') {
-			i = mail_quoted(s, n, i, &p->phrase);
+			size_t e = mail_quoted(s, n, i, &p->phrase);
+
+			sbuf_add(&p->raw, s + i, e - i);
+			i = e;
 		} else if (s[i] == '<' && !p->has_angle) {
 			const char *gt = memchr(s + i, '>', n - i);
 			size_t e = gt ? (size_t)(gt - s) : n;
@@ -846,20 +954,73 @@ static void mail_addr_scan(const char *s, size_t n, struct mail_addr_parts *p)
 			i = e < n ? e + 1 : n;
 		} else {
 			sbuf_addch(&p->phrase, s[i]);
+			sbuf_addch(&p->raw, s[i]);
 			i++;
 		}
 	}
 }
 
-/* Remove all whitespace from an address. */
-static char *mail_addr_clean(const char *s, size_t n)
+/* A local part that is a dot-atom (RFC 5322, UTF-8 allowed by RFC 6531). */
+static bool mail_dot_atom(const char *s, size_t n)
 {
-	struct sbuf sb = SBUF_INIT;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!mail_is_space((unsigned char)s[i]))
+	if (!n || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.' && s[i + 1] == '.')
+			return false;
+		if (c != '.' && c < 0x80 && !isalnum(c) &&
+		    !strchr("!#$%&'*+-/=?^_`{|}~", c))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The addr-spec in [s, s + n), without whitespace and comments: the local
+ * part stays quoted (and escaped) when it is not a dot-atom, so that
+ * "x,y"@example.org does not come out as two addresses.
+ */
+static char *mail_addr_spec(const char *s, size_t n)
+{
+	struct sbuf local, sb = SBUF_INIT;
+	bool quoted = false;
+	size_t i, k;
+
+	sbuf_init(&local, MAIL_MAX_HEADER);
+	for (i = 0; i < n && s[i] != '@'; i++) {
+		if (s[i] == '"') {
+			i = mail_quoted(s, n, i, &local) - 1;
+			quoted = true;
+		} else if (s[i] == '(') {
+			i = mail_comment(s, n, i, NULL) - 1;
+		} else if (!mail_is_space((unsigned char)s[i])) {
+			sbuf_addch(&local, s[i]);
+		}
+	}
+	if (!local.len && !quoted) {
+		/* "@domain" or nothing: left as it is */
+	} else if (mail_dot_atom(local.buf, local.len)) {
+		sbuf_add(&sb, local.buf, local.len);
+	} else {
+		sbuf_addch(&sb, '"');
+		for (k = 0; k < local.len; k++) {
+			if (local.buf[k] == '"' || local.buf[k] == '\\')
+				sbuf_addch(&sb, '\\');
+			sbuf_addch(&sb, local.buf[k]);
+		}
+		sbuf_addch(&sb, '"');
+	}
+	for (; i < n; i++) {
+		if (s[i] == '(')
+			i = mail_comment(s, n, i, NULL) - 1;
+		else if (!mail_is_space((unsigned char)s[i]))
 			sbuf_addch(&sb, s[i]);
+	}
+	sbuf_release(&local);
 	return sbuf_detach(&sb, NULL);
 }
 
@@ -876,16 +1037,17 @@ static bool mail_addr_one(struct mail *m, const char *s, size_t n,
 	if (!n)
 		return false;
 	sbuf_init(&p.phrase, MAIL_MAX_HEADER);
+	sbuf_init(&p.raw, MAIL_MAX_HEADER);
 	sbuf_init(&p.comment, MAIL_MAX_HEADER);
 	sbuf_init(&p.angle, MAIL_MAX_HEADER);
 	p.has_angle = false;
 	mail_addr_scan(s, n, &p);
 	if (p.has_angle) {
-		addr = mail_addr_clean(p.angle.buf, p.angle.len);
+		addr = mail_addr_spec(p.angle.buf, p.angle.len);
 		nm = mail_blank(p.phrase.buf, p.phrase.len) ? &p.comment :
 							      &p.phrase;
 	} else {
-		addr = mail_addr_clean(p.phrase.buf, p.phrase.len);
+		addr = mail_addr_spec(p.raw.buf, p.raw.len);
 		nm = &p.comment;
 	}
 	t = mail_decode_str(m, nm->buf, nm->len);
@@ -896,6 +1058,7 @@ static bool mail_addr_one(struct mail *m, const char *s, size_t n,
 	free(addr);
 	addr = sbuf_detach(&sb, NULL);
 	sbuf_release(&p.phrase);
+	sbuf_release(&p.raw);
 	sbuf_release(&p.comment);
 	sbuf_release(&p.angle);
 	a->name = mail_keep(m, name);
@@ -1857,13 +2020,26 @@ static char *mail_normalize(const char *buf, size_t len, bool mboxrd,
 			    size_t *out_len)
 {
 	char *out = xmalloc(len + 1);
-	size_t i = 0, o = 0, e, le, st, k;
+	size_t i = 0, o = 0, e, le, st, k, next;
+	/* Old Mac line endings: no LF at all, a lone CR ends a line. */
+	bool cr = !memchr(buf, '\n', len < MAIL_CR_PROBE ? len : MAIL_CR_PROBE);
 
 	while (i < len) {
-		e = mail_eol(buf, len, i);
-		le = e;
-		if (le > i && buf[le - 1] == '\r')
-			le--;
+		if (cr) {
+			for (e = i; e < len && buf[e] != '\r' && buf[e] != '\n';
+			     e++)
+				;
+			le = e;
+			next = e + 1;
+			if (e + 1 < len && buf[e] == '\r' && buf[e + 1] == '\n')
+				next++;
+		} else {
+			e = mail_eol(buf, len, i);
+			le = e;
+			if (le > i && buf[le - 1] == '\r')
+				le--;
+			next = e + 1;
+		}
 		st = i;
 		if (mboxrd && buf[i] == '>') {
 			for (k = i; k < le && buf[k] == '>'; k++)
@@ -1877,7 +2053,7 @@ static char *mail_normalize(const char *buf, size_t len, bool mboxrd,
 			if (e < len)
 				out[o++] = '\n';
 		}
-		i = e < len ? e + 1 : len;
+		i = e < len ? next : len;
 	}
 	out[o] = '\0';
 	*out_len = o;
@@ -1986,6 +2162,7 @@ int mail_parse(struct mail **out, const char *buf, size_t len, bool mboxrd)
 	mail_std_headers(m);
 	mail_entity(m, &m->hdr, text + body, tlen - body, 0);
 	mail_find_trailers(m);
+	mail_iconv_drop(m);
 	free(text);
 	*out = m;
 	return 0;
@@ -2001,6 +2178,7 @@ void mail_free(struct mail *m)
 
 	if (!m)
 		return;
+	mail_iconv_drop(m);
 	mail_fields_release(&m->hdr);
 	for (i = 0; i < m->npool; i++)
 		free(m->pool[i]);

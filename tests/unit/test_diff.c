@@ -865,6 +865,97 @@ static void test_quadratic_guard(void **state)
 	sbuf_release(&sb);
 }
 
+static void test_rename_invariants(void **state)
+{
+	static const char null_src[] = "diff --git a/mm/x.c b/mm/y.c\n"
+				       "similarity index 90%\n"
+				       "rename to mm/y.c\n"
+				       "--- /dev/null\n+++ b/mm/y.c\n"
+				       "@@ -1 +1 @@\n-a\n+b\n";
+	static const char lone_to[] = "diff --git x y\nrename to y\n";
+	static const char lone_copy[] = "diff --git x y\ncopy to y\n";
+	static const char new_rename[] = "diff --git a/a b/b\n"
+					 "new file mode 100644\n"
+					 "rename to b\n";
+	static const char del_rename[] = "diff --git a/a b/b\n"
+					 "deleted file mode 100644\n"
+					 "rename from a\n";
+	static const char both[] = "diff --git a/a b/b\n"
+				   "rename from a\nrename to b\n"
+				   "diff --git a/n b/n\n"
+				   "new file mode 100644\n"
+				   "diff --git a/o b/o\n"
+				   "deleted file mode 100644\n";
+	struct diff *d = NULL;
+
+	(void)state;
+	expect_error_buf(null_src, sizeof(null_src) - 1, MMR_EINVAL,
+			 "'mm/y.c' (line 1): rename without a source path");
+	expect_error_buf(lone_to, sizeof(lone_to) - 1, MMR_EINVAL,
+			 "'y' (line 1): rename without a source path");
+	expect_error_buf(lone_copy, sizeof(lone_copy) - 1, MMR_EINVAL,
+			 "'y' (line 1): copy without a source path");
+	expect_error_buf(new_rename, sizeof(new_rename) - 1, MMR_EINVAL,
+			 "'b' (line 1): rename without a source path");
+	expect_error_buf(del_rename, sizeof(del_rename) - 1, MMR_EINVAL,
+			 "'a' (line 1): rename without a destination path");
+	assert_int_equal(diff_parse(&d, both, sizeof(both) - 1), 0);
+	assert_int_equal(diff_nfiles(d), 3);
+	assert_int_equal(diff_file(d, 0)->status, DIFF_RENAMED);
+	assert_string_equal(diff_file(d, 0)->old_path, "a");
+	assert_string_equal(diff_file(d, 0)->new_path, "b");
+	assert_int_equal(diff_file(d, 1)->status, DIFF_ADDED);
+	assert_null(diff_file(d, 1)->old_path);
+	assert_string_equal(diff_file(d, 1)->new_path, "n");
+	assert_int_equal(diff_file(d, 2)->status, DIFF_DELETED);
+	assert_string_equal(diff_file(d, 2)->old_path, "o");
+	assert_null(diff_file(d, 2)->new_path);
+	diff_free(d);
+}
+
+static void test_bad_paths(void **state)
+{
+	static const char nl[] =
+		"diff --git \"a/mm/a\\nFrom x\" \"b/mm/a\\nFrom x\"\n"
+		"old mode 100644\nnew mode 100755\n";
+	static const char del[] =
+		"msg\n---\ndiff --git a/x b/x\n"
+		"--- a/x\n+++ \"b/x\\177\"\n@@ -1 +1 @@\n-a\n+b\n";
+	static const char empty[] =
+		"diff --git a/x b/x\nrename from \nrename to x\n";
+	static const char abs[] = "--- /etc/passwd\n+++ /etc/passwd\n"
+				  "@@ -1 +1 @@\n-a\n+b\n";
+	static const char dots[] = "diff --git a/x b/x\n"
+				   "rename from mm/../../etc/x\nrename to x\n";
+	static const char dots_end[] =
+		"diff --git a/x b/mm/..\nold mode 100644\n";
+	static const char ok[] = "diff --git a/..x/y.. b/..x/y..\n"
+				 "old mode 100644\nnew mode 100755\n";
+	struct diff *d = NULL;
+
+	(void)state;
+	expect_error_buf(nl, sizeof(nl) - 1, MMR_EINVAL,
+			 "line 1: path 'mm/a\\x0aFrom x' contains a control "
+			 "character (file header at line 1)");
+	expect_error_buf(del, sizeof(del) - 1, MMR_EINVAL,
+			 "line 5: path 'x\\x7f' contains a control character "
+			 "(file header at line 3)");
+	expect_error_buf(empty, sizeof(empty) - 1, MMR_EINVAL,
+			 "line 2: path '' is empty (file header at line 1)");
+	expect_error_buf(abs, sizeof(abs) - 1, MMR_EINVAL,
+			 "line 1: path '/etc/passwd' is absolute "
+			 "(file header at line 1)");
+	expect_error_buf(dots, sizeof(dots) - 1, MMR_EINVAL,
+			 "line 2: path 'mm/../../etc/x' has a '..' component "
+			 "(file header at line 1)");
+	expect_error_buf(dots_end, sizeof(dots_end) - 1, MMR_EINVAL,
+			 "line 1: path 'mm/..' has a '..' component "
+			 "(file header at line 1)");
+	assert_int_equal(diff_parse(&d, ok, sizeof(ok) - 1), 0);
+	assert_string_equal(diff_file(d, 0)->new_path, "..x/y..");
+	diff_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -909,6 +1000,8 @@ int main(void)
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_quadratic_guard),
+		cmocka_unit_test(test_rename_invariants),
+		cmocka_unit_test(test_bad_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

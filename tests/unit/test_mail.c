@@ -580,7 +580,9 @@ static void test_nul_bytes(void **state)
 
 	(void)state;
 	assert_int_equal(mail_parse(&m, msg, sizeof(msg) - 1, false), 0);
-	assert_string_equal(mail_subject_text(m), "a");
+	assert_string_equal(mail_subject_text(m), "a\ufffdb");
+	assert_true(has_warning(
+		m, "NUL bytes in header 'Subject' replaced with U+FFFD"));
 	assert_string_equal(mail_body(m, &len), "bo\ufffddy\n");
 	assert_int_equal(len, 8);
 	mail_free(m);
@@ -1051,6 +1053,140 @@ static void test_linear(void **state)
 	assert_true(clock() - t0 < 5 * CLOCKS_PER_SEC);
 }
 
+static void test_header_nuls(void **state)
+{
+	static const char msg[] =
+		"From: A\0B <a@b\0c>\nSubject: [PATCH\0 1/2] t\0x\n"
+		"To: x@y,\n z\0@w\nMessage-ID: <i@d>\n\nbody\n";
+	const struct mail_addr *a;
+	struct mail *m = NULL;
+	const char *const *w;
+	size_t n, i, nul = 0;
+
+	(void)state;
+	assert_int_equal(mail_parse(&m, msg, sizeof(msg) - 1, false), 0);
+	assert_string_equal(mail_subject_text(m), "[PATCH\ufffd 1/2] t\ufffdx");
+	assert_string_equal(mail_from(m)->name, "A\ufffdB");
+	assert_string_equal(mail_from(m)->addr, "a@b\ufffdc");
+	assert_int_equal(mail_to(m, &a), 2);
+	assert_string_equal(a[0].addr, "x@y");
+	assert_string_equal(a[1].addr, "z\ufffd@w");
+	assert_string_equal(mail_message_id(m), "i@d");
+	n = mail_warnings(m, &w);
+	for (i = 0; i < n; i++)
+		if (strstr(w[i], "NUL bytes in header"))
+			nul++;
+	assert_int_equal(nul, 3);
+	assert_true(has_warning(
+		m, "NUL bytes in header 'To' replaced with U+FFFD"));
+	mail_free(m);
+}
+
+static void test_cr_only(void **state)
+{
+	static const char msg[] = "From: A <a@b.c>\rMessage-ID: <x@y>\r"
+				  "Subject: [PATCH] s\r folded\r\rbody\rline\r";
+	static const char mixed[] = "Subject: a\r\nFrom: b@c\r\n\r\nx\ry\r\n";
+	struct mail *m = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(mail_parse(&m, msg, sizeof(msg) - 1, false), 0);
+	assert_string_equal(mail_subject_text(m), "[PATCH] s folded");
+	assert_string_equal(mail_from(m)->addr, "a@b.c");
+	assert_string_equal(mail_message_id(m), "x@y");
+	assert_string_equal(mail_body(m, &len), "body\nline\n");
+	assert_int_equal(len, 10);
+	mail_free(m);
+	/* with LFs, a lone CR is not a line end */
+	m = parse_str(mixed);
+	assert_string_equal(mail_subject_text(m), "a");
+	assert_string_equal(mail_body(m, &len), "x\ry\n");
+	mail_free(m);
+}
+
+static void test_many_words(void **state)
+{
+	static const char *const cs[] = {
+		"iso-8859-2",	"iso-8859-3",  "iso-8859-4", "iso-8859-5",
+		"iso-8859-7",	"iso-8859-9",  "koi8-r",     "koi8-u",
+		"cp866",	"gbk",	       "big5",	     "euc-jp",
+		"shift_jis",	"cp850",       "cp437",	     "windows-1250",
+		"windows-1251", "iso-8859-13",
+	};
+	struct sbuf sb = SBUF_INIT, want = SBUF_INIT;
+	const char *const *w;
+	struct mail *m;
+	size_t i, n, hits = 0;
+
+	(void)state;
+	/* 1001 words: the last is kept as written */
+	sbuf_addstr(&sb, "From: a@b\nSubject:");
+	for (i = 0; i < 1001; i++) {
+		sbuf_addf(&sb, " =?%s?q?a?=", cs[i % 10]);
+		if (i < 1000)
+			sbuf_addch(&want, 'a');
+	}
+	sbuf_addf(&want, " =?%s?q?a?=", cs[1000 % 10]);
+	sbuf_addstr(&sb, "\nX-Other: =?utf-8?q?b?=\n\nbody\n");
+	m = parse_str(sb.buf);
+	assert_string_equal(mail_subject_text(m), want.buf);
+	assert_string_equal(mail_header(m, "X-Other"), "b");
+	n = mail_warnings(m, &w);
+	for (i = 0; i < n; i++)
+		if (strstr(w[i], "more than 1000 encoded words in a header, "
+				 "the rest kept as written"))
+			hits++;
+	assert_int_equal(hits, 1);
+	assert_false(has_warning(m, "charset conversions"));
+	mail_free(m);
+
+	/* more charsets than are kept open: the opens are bounded */
+	sbuf_reset(&sb);
+	sbuf_reset(&want);
+	sbuf_addstr(&sb, "From: a@b\nSubject:");
+	for (i = 0; i < 500; i++) {
+		sbuf_addf(&sb, " =?%s?q?a?=", cs[i % 18]);
+		sbuf_addch(&want, 'a');
+	}
+	sbuf_addstr(&sb, "\n\nbody\n");
+	m = parse_str(sb.buf);
+	assert_string_equal(mail_subject_text(m), want.buf);
+	assert_true(has_warning(
+		m, "more than 64 charset conversions, the rest kept as is"));
+	assert_false(has_warning(m, "unknown charset"));
+	mail_free(m);
+	sbuf_release(&sb);
+	sbuf_release(&want);
+}
+
+static void test_quoted_local_part(void **state)
+{
+	static const char msg[] =
+		"From: \"x,y\"@evil.org\nSubject: s\n"
+		"To: \"john doe\"@x.org, Name <\"a\\\"b\"@x>, \"plain\"@x.org,\n"
+		" \"a.b\"@x, <\"c d\" @ x (c)>, \"q,r\"@s (Real Name), .a@b\n"
+		"\n";
+	const struct mail_addr *a;
+	struct mail *m;
+
+	(void)state;
+	m = parse_str(msg);
+	assert_string_equal(mail_from(m)->addr, "\"x,y\"@evil.org");
+	assert_string_equal(mail_from(m)->name, "");
+	assert_int_equal(mail_to(m, &a), 7);
+	assert_string_equal(a[0].addr, "\"john doe\"@x.org");
+	assert_string_equal(a[1].addr, "\"a\\\"b\"@x");
+	assert_string_equal(a[1].name, "Name");
+	assert_string_equal(a[2].addr, "plain@x.org");
+	assert_string_equal(a[3].addr, "a.b@x");
+	assert_string_equal(a[4].addr, "\"c d\"@x");
+	assert_string_equal(a[5].addr, "\"q,r\"@s");
+	assert_string_equal(a[5].name, "Real Name");
+	assert_string_equal(a[6].addr, "\".a\"@b");
+	mail_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1073,6 +1209,10 @@ int main(void)
 		cmocka_unit_test(test_truncated_multipart),
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_header_nuls),
+		cmocka_unit_test(test_cr_only),
+		cmocka_unit_test(test_many_words),
+		cmocka_unit_test(test_quoted_local_part),
 		cmocka_unit_test(test_junk),
 		cmocka_unit_test(test_trailers_b4),
 		cmocka_unit_test(test_trailers_edge),
