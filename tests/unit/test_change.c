@@ -20,7 +20,6 @@
 #include "util.h"
 
 #define FIXTURES "tests/fixtures/change/"
-#define KERNEL "build/kernel/6.1/"
 
 static struct diff *parse_patch(const char *path)
 {
@@ -620,27 +619,19 @@ static void test_too_deep(void **state)
 	sbuf_release(&sb);
 }
 
-static bool have_kernel(void)
-{
-	if (access(KERNEL "mm/memory.c", R_OK) == 0)
-		return true;
-	print_message("skip: " KERNEL " not present (sh mk/kernel.sh "
-		      "build/kernel)\n");
-	return false;
-}
-
 /* The seed patch on Debian's 6.1 files, which are its exact pre-image. */
 static void test_seed_kernel_tree(void **state)
 {
-	static const char *const paths[] = { KERNEL "include/linux/mm.h",
-					     KERNEL "mm/memory.c" };
+	static const char *const paths[] = { TEST_KERNEL_61
+					     "include/linux/mm.h",
+					     TEST_KERNEL_61 "mm/memory.c" };
 	struct diff *d = parse_patch(FIXTURES "seed.mbox");
 	struct change_set *set = change_set_new();
 	size_t i, olen, nlen;
 	char *old, *new;
 
 	(void)state;
-	if (!have_kernel()) {
+	if (!test_have_kernel()) {
 		change_set_free(set);
 		diff_free(d);
 		skip();

@@ -18,7 +18,6 @@
 #include "util.h"
 
 #define FIXTURES "tests/fixtures/csrc/"
-#define KERNEL "build/kernel/6.1/"
 
 static struct csrc *parse_file(const char *path, char **orig, size_t *olen)
 {
@@ -500,15 +499,6 @@ static void test_expansion_parse(void **state)
 			 MMR_ENOTFOUND);
 }
 
-static bool have_kernel(void)
-{
-	if (access(KERNEL "mm/memory.c", R_OK) == 0)
-		return true;
-	print_message("skip: " KERNEL " not present (sh mk/kernel.sh "
-		      "build/kernel)\n");
-	return false;
-}
-
 static void test_kernel_tree(void **state)
 {
 	struct csrc *cs;
@@ -517,9 +507,9 @@ static void test_kernel_tree(void **state)
 	size_t errors;
 
 	(void)state;
-	if (!have_kernel())
+	if (!test_have_kernel())
 		skip();
-	cs = parse_file(KERNEL "mm/memory.c", NULL, NULL);
+	cs = parse_file(TEST_KERNEL_61 "mm/memory.c", NULL, NULL);
 	d = csrc_def_find(cs, "vma_needs_copy", CSRC_FUNCTION);
 	assert_non_null(d);
 	assert_int_equal(d->start_line, 1250);
@@ -529,7 +519,8 @@ static void test_kernel_tree(void **state)
 	csrc_errors(cs, &errors, NULL);
 	assert_true(errors < 20);
 	csrc_free(cs);
-	cs = parse_file(KERNEL "include/linux/userfaultfd_k.h", NULL, NULL);
+	cs = parse_file(TEST_KERNEL_61 "include/linux/userfaultfd_k.h", NULL,
+			NULL);
 	assert_int_equal(csrc_expansion_find(cs, "userfaultfd_wp", &e), 0);
 	assert_int_equal(e.kind, CSRC_FUNCTION);
 	assert_string_equal(e.body, "vma->vm_flags & VM_UFFD_WP");
@@ -537,7 +528,7 @@ static void test_kernel_tree(void **state)
 	assert_int_equal(e.line, 119);
 	csrc_expansion_release(&e);
 	csrc_free(cs);
-	cs = parse_file(KERNEL "mm/mmap.c", NULL, NULL);
+	cs = parse_file(TEST_KERNEL_61 "mm/mmap.c", NULL, NULL);
 	assert_non_null(csrc_def_find(cs, "brk", CSRC_FUNCTION));
 	assert_non_null(csrc_def_find(cs, "mmap_pgoff", CSRC_FUNCTION));
 	csrc_free(cs);
@@ -659,16 +650,16 @@ static void test_nesting_not_counted(void **state)
 static void test_nesting_kernel(void **state)
 {
 	static const char *const files[] = {
-		KERNEL "mm/memory.c",
-		KERNEL "mm/page_alloc.c",
-		KERNEL "include/linux/mm.h",
-		KERNEL "mm/huge_memory.c",
+		TEST_KERNEL_61 "mm/memory.c",
+		TEST_KERNEL_61 "mm/page_alloc.c",
+		TEST_KERNEL_61 "include/linux/mm.h",
+		TEST_KERNEL_61 "mm/huge_memory.c",
 	};
 	struct csrc *cs;
 	size_t i;
 
 	(void)state;
-	if (!have_kernel())
+	if (!test_have_kernel())
 		skip();
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (access(files[i], R_OK))

@@ -27,7 +27,6 @@
 #include "util.h"
 
 #define FIXTURES "tests/fixtures/rules/"
-#define KERNEL_61 "build/kernel/6.1/"
 #define MAX_FILES 4
 
 /* --- helpers -------------------------------------------------------------- */
@@ -257,7 +256,7 @@ static char *tree_lookup(void *ctx, const char *name, char **where)
 		if (!t->cs[i]) {
 			char path[256];
 
-			snprintf(path, sizeof(path), KERNEL_61 "%s",
+			snprintf(path, sizeof(path), TEST_KERNEL_61 "%s",
 				 t->files[i]);
 			t->text[i] = test_read_file(path, &len);
 			assert_non_null(t->text[i]);
@@ -278,8 +277,8 @@ static char *tree_lookup(void *ctx, const char *name, char **where)
 /* With the real 6.1 files, when "make kernel-sources" has run. */
 static void test_seed_kernel_tree(void **state)
 {
-	static const char *const olds[] = { KERNEL_61 "include/linux/mm.h",
-					    KERNEL_61 "mm/memory.c" };
+	static const char *const olds[] = { TEST_KERNEL_61 "include/linux/mm.h",
+					    TEST_KERNEL_61 "mm/memory.c" };
 	struct tree t = { { "include/linux/userfaultfd_k.h",
 			    "include/linux/mm.h" } };
 	const struct rule_finding *f;
@@ -287,8 +286,7 @@ static void test_seed_kernel_tree(void **state)
 	size_t i;
 
 	(void)state;
-	if (access(KERNEL_61 "mm/memory.c", R_OK) ||
-	    access(KERNEL_61 "include/linux/userfaultfd_k.h", R_OK))
+	if (!test_have_kernel())
 		skip();
 	run_with(&r, "seed-case.patch", olds, tree_lookup, &t);
 	assert_int_equal(r.err, 0);

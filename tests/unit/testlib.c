@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -32,4 +34,13 @@ char *test_need_file(const char *path, size_t *len)
 	if (!text)
 		fail_msg("cannot read %s", path);
 	return text;
+}
+
+bool test_have_kernel(void)
+{
+	if (access(TEST_KERNEL_61 "mm/memory.c", R_OK) == 0)
+		return true;
+	print_message("skip: " TEST_KERNEL_61 " not present (make "
+		      "kernel-sources)\n");
+	return false;
 }

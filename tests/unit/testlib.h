@@ -5,7 +5,17 @@
 #ifndef MMR_TESTLIB_H
 #define MMR_TESTLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* Debian's linux-source-6.1, as "make kernel-sources" extracts it. */
+#define TEST_KERNEL_61 "build/kernel/6.1/"
+
+/*
+ * Whether those kernel sources are there; when not, says how to get them
+ * so the test that skips is seen to skip.
+ */
+bool test_have_kernel(void);
 
 /* A whole file, NUL-terminated, in a new string; NULL when unreadable. */
 char *test_read_file(const char *path, size_t *len);
