@@ -211,13 +211,16 @@ static void test_seed_partial(void **state)
 }
 
 /*
- * Full pre-images: hand-written files holding the hunks' lines (mm.h's
- * at line 11, memory.c's at 6), far from the headers' 415 and 1250.
+ * Full pre-images: the hand-written files of the change tests, holding
+ * the hunks' lines (mm.h's at line 11, memory.c's at 25), far from the
+ * headers' 415 and 1250.
  */
 static void test_seed_full(void **state)
 {
-	static const char *const olds[] = { "tests/fixtures/change/mm-old.h",
-					    FIXTURES "seed-memory.c" };
+	static const char *const olds[] = {
+		"tests/fixtures/change/mm-old.h",
+		"tests/fixtures/change/memory-old.c"
+	};
 	const struct rule_finding *f;
 	struct run r;
 
@@ -229,7 +232,7 @@ static void test_seed_full(void **state)
 		   seed_comment_msg);
 	assert_false(f->partial);
 	assert_null(f->partial_reason);
-	f = expect(&r, 1, "role-swap", "mm/memory.c", 9, 6, 13, seed_swap_msg);
+	f = expect(&r, 1, "role-swap", "mm/memory.c", 28, 6, 13, seed_swap_msg);
 	assert_string_equal(f->old_code, seed_old_code);
 	assert_string_equal(f->note, builtin_note);
 	assert_false(f->partial);
