@@ -44,6 +44,8 @@ struct config {
 
 	struct config_item *eff; /* sorted by key, one item per key */
 	size_t neff, eff_alloc;
+	struct config_item *all; /* every item, sorted as eff before settling */
+	size_t nall;
 
 	char **ignored; /* warnings for untrusted keys dropped */
 	size_t nignored, ignored_alloc;
@@ -102,10 +104,22 @@ static bool key_in(const char *const *table, size_t n, const char *key)
 	return false;
 }
 
+/*
+ * rule.<id>.<option>: an option of a rule; which options a rule has is
+ * known once the rules are loaded, where the unknown ones are warned about.
+ */
+static bool is_rule_option(const char *key)
+{
+	const char *last = strrchr(key, '.');
+
+	return !strncmp(key, "rule.", 5) && last > key + 5;
+}
+
 bool config_key_is_known(const char *key)
 {
 	return key_in(known_keys, sizeof(known_keys) / sizeof(*known_keys),
-		      key);
+		      key) ||
+	       is_rule_option(key);
 }
 
 static bool ends_with_ci(const char *s, const char *suffix)
@@ -390,14 +404,31 @@ static int item_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Every item, for the keys that take several values. */
+static void keep_all(struct config *cfg)
+{
+	size_t i;
+
+	items_clear(cfg->all, cfg->nall);
+	free(cfg->all);
+	cfg->nall = cfg->neff;
+	cfg->all = xcalloc(cfg->nall + 1, sizeof(*cfg->all));
+	for (i = 0; i < cfg->neff; i++) {
+		cfg->all[i] = cfg->eff[i];
+		cfg->all[i].key = xstrdup(cfg->eff[i].key);
+		if (cfg->eff[i].value)
+			cfg->all[i].value = xstrdup(cfg->eff[i].value);
+	}
+}
+
 /* Sort, and keep the last (highest origin, latest) item of each key. */
 static void eff_settle(struct config *cfg)
 {
 	size_t i, n = 0;
 
-	if (!cfg->neff)
-		return;
-	qsort(cfg->eff, cfg->neff, sizeof(*cfg->eff), item_cmp);
+	if (cfg->neff)
+		qsort(cfg->eff, cfg->neff, sizeof(*cfg->eff), item_cmp);
+	keep_all(cfg);
 	for (i = 0; i < cfg->neff; i++) {
 		if (i + 1 < cfg->neff &&
 		    !strcmp(cfg->eff[i].key, cfg->eff[i + 1].key)) {
@@ -479,6 +510,8 @@ void config_free(struct config *cfg)
 		return;
 	items_clear(cfg->eff, cfg->neff);
 	free(cfg->eff);
+	items_clear(cfg->all, cfg->nall);
+	free(cfg->all);
 	items_clear(cfg->ovr, cfg->novr);
 	free(cfg->ovr);
 	ignored_clear(cfg);
@@ -811,16 +844,13 @@ int config_get_string(const struct config *cfg, const char *key,
 	return 0;
 }
 
-int config_get_path(const struct config *cfg, const char *key, char **out)
+static int item_path(const struct config *cfg, const struct config_item *it,
+		     char **out)
 {
-	const struct config_item *it = lookup(cfg, key);
 	const char *home = getenv("HOME");
-	const char *v;
+	const char *v = it->value;
 
 	*out = NULL;
-	if (!it)
-		return mmr_error_set(MMR_ENOTFOUND, "'%s' is not set", key);
-	v = it->value;
 	if (!v || !*v)
 		return bad_value(cfg, it, "path");
 	if (v[0] != '~') {
@@ -831,6 +861,39 @@ int config_get_path(const struct config *cfg, const char *key, char **out)
 		return bad_value(cfg, it, "path (only ~/ with $HOME is known)");
 	*out = path_join(home, v[1] ? v + 2 : "");
 	return 0;
+}
+
+int config_get_path(const struct config *cfg, const char *key, char **out)
+{
+	const struct config_item *it = lookup(cfg, key);
+
+	*out = NULL;
+	if (!it)
+		return mmr_error_set(MMR_ENOTFOUND, "'%s' is not set", key);
+	return item_path(cfg, it, out);
+}
+
+int config_get_paths(const struct config *cfg, const char *key,
+		     config_path_cb cb, void *payload)
+{
+	char *norm = normalize_key(key, strlen(key));
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; norm && i < cfg->nall && !ret; i++) {
+		const struct config_item *it = &cfg->all[i];
+		char *path;
+
+		if (strcmp(it->key, norm))
+			continue;
+		ret = item_path(cfg, it, &path);
+		if (!ret)
+			ret = cb(path, it->origin, item_where(cfg, it),
+				 payload);
+		free(path);
+	}
+	free(norm);
+	return ret;
 }
 
 int config_get_bool(const struct config *cfg, const char *key, bool dflt,

@@ -113,6 +113,20 @@ int config_get_string(const struct config *cfg, const char *key,
 int config_get_path(const struct config *cfg, const char *key, char **out);
 
 /*
+ * Each value of a key that may be given several times (rules.directory,
+ * rules.plugin), lowest precedence first (the system file's, the user's,
+ * the tree's, --config's, then -c's, each in file order), as a path (as
+ * config_get_path() makes it, a new string valid during the call), with
+ * its origin and where it was set ("file:/path", "command line"). A
+ * non-zero return of cb stops the walk and is returned; MMR_EINVAL for a
+ * bad value (set without '=', empty, or an unknown ~user).
+ */
+typedef int (*config_path_cb)(const char *path, enum config_origin origin,
+			      const char *where, void *payload);
+int config_get_paths(const struct config *cfg, const char *key,
+		     config_path_cb cb, void *payload);
+
+/*
  * A boolean as git reads it (true/yes/on/1, false/no/off/0, a key without
  * '=' is true); dflt when unset. Returns 0 or MMR_EINVAL naming the key
  * and its origin.
@@ -164,7 +178,10 @@ int config_foreach(const struct config *cfg, config_foreach_cb cb, void *ctx);
 typedef void (*config_warn_cb)(const char *text, void *ctx);
 size_t config_check(const struct config *cfg, config_warn_cb cb, void *ctx);
 
-/* True for a key mmreview reads (rule.<id>.enabled matches any id). */
+/*
+ * True for a key mmreview reads (rule.<id>.enabled matches any id, and
+ * rule.<id>.<option> any option: the rule loader checks those).
+ */
 bool config_key_is_known(const char *key);
 
 /* True for a key whose value is never shown: *.pass, *.password, *token*. */
