@@ -365,7 +365,8 @@ static int check_inner(struct rule_ctx *ctx, struct atoms_cache *ac,
 
 /* --- the rule ------------------------------------------------------------ */
 
-static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
+static int comment_mismatch_check(const struct rule *self __maybe_unused,
+				  struct rule_ctx *ctx, const struct change *c)
 {
 	const struct csrc_def *def = change_def(c, CHANGE_NEW);
 	struct atoms_cache ac = { .c = c };
@@ -389,6 +390,7 @@ static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
 }
 
 const struct rule rule_comment_mismatch = {
+	.version = RULE_VERSION,
 	.id = "comment-mismatch",
 	.severity = RULE_WARNING,
 	.summary = "a comment names one role (dst_vma) where the code now "

@@ -635,7 +635,8 @@ static int check_sites(struct rule_ctx *ctx, struct swap_state *st)
 	return err;
 }
 
-static int role_swap_check(struct rule_ctx *ctx, const struct change *c)
+static int role_swap_check(const struct rule *self __maybe_unused,
+			   struct rule_ctx *ctx, const struct change *c)
 {
 	struct swap_state st = { .c = c,
 				 .old = ROLE_ATOMS_INIT,
@@ -656,6 +657,7 @@ static int role_swap_check(struct rule_ctx *ctx, const struct change *c)
 }
 
 const struct rule rule_role_swap = {
+	.version = RULE_VERSION,
 	.id = "role-swap",
 	.severity = RULE_WARNING,
 	.summary = "a property once tested on one role (dst, old, child...) "

@@ -13,22 +13,17 @@
 #include "sbuf.h"
 #include "util.h"
 
-/* The built-in rules, one file each under rules/. */
-extern const struct rule rule_role_swap, rule_comment_mismatch;
-
-static const struct rule *const builtin_rules[] = {
-	&rule_role_swap,
-	&rule_comment_mismatch,
-};
-
 #define RULE_MAX_RULES 4096
 #define RULE_MAX_ID 64
 #define RULE_MAX_MESSAGE ((size_t)64 << 10)
+#define RULE_BUILTIN "built-in"
 
 struct rule_entry {
 	const struct rule *rule;
+	char *origin;
 	bool enabled;
 	enum rule_severity severity;
+	char *options[RULE_MAX_OPTIONS]; /* values, by index in rule->options */
 };
 
 struct rule_set {
@@ -52,25 +47,36 @@ struct rule_ctx {
 
 /* --- the set ------------------------------------------------------------- */
 
-struct rule_set *rule_set_new(void)
+struct rule_set *rule_set_new_empty(void)
 {
-	struct rule_set *rs = xcalloc(1, sizeof(*rs));
+	return xcalloc(1, sizeof(struct rule_set));
+}
+
+static void entry_release(struct rule_entry *e)
+{
 	size_t i;
 
-	for (i = 0; i < sizeof(builtin_rules) / sizeof(builtin_rules[0]); i++)
-		rule_set_add(rs, builtin_rules[i]);
-	return rs;
+	for (i = 0; i < RULE_MAX_OPTIONS; i++)
+		free(e->options[i]);
+	free(e->origin);
+	/* Only heap rules have a free hook: the const was ours to keep. */
+	if (e->rule->free)
+		e->rule->free((struct rule *)e->rule);
 }
 
 void rule_set_free(struct rule_set *rs)
 {
+	size_t i;
+
 	if (!rs)
 		return;
+	for (i = rs->n; i-- > 0;)
+		entry_release(&rs->v[i]);
 	free(rs->v);
 	free(rs);
 }
 
-static bool rule_id_valid(const char *id)
+bool rule_id_valid(const char *id)
 {
 	size_t i;
 
@@ -100,24 +106,61 @@ static struct rule_entry *entry_find(const struct rule_set *rs, const char *id)
 	return NULL;
 }
 
-int rule_set_add(struct rule_set *rs, const struct rule *r)
+static size_t options_count(const struct rule *r)
+{
+	size_t n = 0;
+
+	while (r->options && r->options[n])
+		n++;
+	return n;
+}
+
+int rule_set_add(struct rule_set *rs, const struct rule *r, const char *origin)
 {
 	struct rule_entry *e;
 
+	if (!origin)
+		origin = RULE_BUILTIN;
 	if (!r || !r->check || !rule_id_valid(r->id))
 		return mmr_error_set(MMR_EINVAL, "invalid rule id '%s'",
 				     r && r->id ? r->id : "");
-	if (entry_find(rs, r->id))
-		return mmr_error_set(MMR_EINVAL, "duplicate rule id '%s'",
-				     r->id);
+	if (r->version != RULE_VERSION)
+		return mmr_error_set(MMR_EINVAL,
+				     "rule '%s' is of version %u, not %u",
+				     r->id, r->version, RULE_VERSION);
+	if (options_count(r) > RULE_MAX_OPTIONS)
+		return mmr_error_set(MMR_ELIMIT,
+				     "rule '%s' has more than %d options",
+				     r->id, RULE_MAX_OPTIONS);
+	e = entry_find(rs, r->id);
+	if (e)
+		return mmr_error_set(MMR_EINVAL,
+				     "rule id '%s' of %s is already defined "
+				     "by %s",
+				     r->id, origin, e->origin);
 	if (rs->n >= RULE_MAX_RULES)
 		return mmr_error_set(MMR_ELIMIT, "more than %d rules",
 				     RULE_MAX_RULES);
 	XGROW(rs->v, rs->alloc, rs->n + 1);
 	e = &rs->v[rs->n++];
+	memset(e, 0, sizeof(*e));
 	e->rule = r;
-	e->enabled = true;
+	e->origin = xstrdup(origin);
+	e->enabled = !r->off;
 	e->severity = r->severity;
+	return 0;
+}
+
+int rule_set_remove(struct rule_set *rs, const char *id)
+{
+	struct rule_entry *e = entry_find(rs, id);
+
+	if (!e)
+		return mmr_error_set(MMR_ENOTFOUND, "no rule '%s'",
+				     id ? id : "");
+	entry_release(e);
+	memmove(e, e + 1, (rs->v + rs->n - e - 1) * sizeof(*e));
+	rs->n--;
 	return 0;
 }
 
@@ -136,6 +179,13 @@ const struct rule *rule_set_find(const struct rule_set *rs, const char *id)
 	struct rule_entry *e = entry_find(rs, id);
 
 	return e ? e->rule : NULL;
+}
+
+const char *rule_set_origin(const struct rule_set *rs, const char *id)
+{
+	struct rule_entry *e = entry_find(rs, id);
+
+	return e ? e->origin : NULL;
 }
 
 bool rule_set_enabled(const struct rule_set *rs, const char *id)
@@ -176,6 +226,43 @@ int rule_set_set_severity(struct rule_set *rs, const char *id,
 				     (int)sev);
 	e->severity = sev;
 	return 0;
+}
+
+/* The index of option name in r->options, or -1. */
+static int option_index(const struct rule *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && r->options && r->options[i]; i++)
+		if (!strcmp(r->options[i], name))
+			return (int)i;
+	return -1;
+}
+
+int rule_set_set_option(struct rule_set *rs, const char *id, const char *name,
+			const char *value)
+{
+	struct rule_entry *e = entry_find(rs, id);
+	int i;
+
+	if (!e)
+		return mmr_error_set(MMR_ENOTFOUND, "no rule '%s'",
+				     id ? id : "");
+	i = option_index(e->rule, name);
+	if (i < 0)
+		return mmr_error_set(MMR_ENOTFOUND,
+				     "rule '%s' has no option '%s'", id,
+				     name ? name : "");
+	free(e->options[i]);
+	e->options[i] = value ? xstrdup(value) : NULL;
+	return 0;
+}
+
+const char *rule_option(const struct rule_ctx *ctx, const char *name)
+{
+	int i = option_index(ctx->entry->rule, name);
+
+	return i < 0 ? NULL : ctx->entry->options[i];
 }
 
 /* --- severities ---------------------------------------------------------- */
@@ -413,7 +500,7 @@ static int run_rule(struct rule_ctx *ctx, const struct change *c)
 	int err;
 
 	mmr_error_clear();
-	err = ctx->entry->rule->check(ctx, c);
+	err = ctx->entry->rule->check(ctx->entry->rule, ctx, c);
 	if (err < 0)
 		mmr_error_prefix("rule '%s' on %s() in '%s'",
 				 ctx->entry->rule->id,

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * rule: the rule engine. A rule looks at one change (a definition a patch
- * touched, before and after) and reports findings through its context.
- * The built-in rules register themselves in rule_set_new(); rule files and
- * plugins are added with rule_set_add() and run the same way.
+ * touches, before and after) and reports findings through its context.
+ * Rules come from three places and run the same way: the built-in C rules
+ * (rule_set_new()) and the query rules shipped with mmreview
+ * (rule_set_load_shipped()), query rule files (rule_set_load_dir(),
+ * rule_set_load_file()) and C plugins (rule_set_load_plugin()).
  *
  * Findings and their strings belong to the finding list until
  * rule_findings_free(). Rules never print and never touch the network.
@@ -18,6 +20,10 @@
 
 #include "change.h"
 
+#ifndef __maybe_unused
+#define __maybe_unused __attribute__((__unused__))
+#endif
+
 #define RULE_MAX_FINDINGS 10000 /* per change set */
 
 enum rule_severity {
@@ -26,16 +32,38 @@ enum rule_severity {
 	RULE_ERROR,
 };
 
+/* The layout of struct rule; a rule says which one it was built for. */
+#define RULE_VERSION 1
+#define RULE_MAX_OPTIONS 16 /* names in rule.options */
+
 struct rule_ctx;
 
 struct rule {
+	unsigned version; /* RULE_VERSION */
 	const char *id; /* "role-swap": lowercase, digits and '-' */
 	enum rule_severity severity; /* the default */
+	bool off; /* disabled unless the config enables it */
 	const char *summary; /* one line */
 	/* what, why, an example, how to silence it: plain text, wrapped */
 	const char *doc;
-	/* Report findings with rule_report(); return 0 or a negative code. */
-	int (*check)(struct rule_ctx *ctx, const struct change *c);
+	/*
+	 * The names of the options the rule reads (rule.<id>.<name> in the
+	 * config, see rule_option()), NULL-terminated; or NULL.
+	 */
+	const char *const *options;
+	/*
+	 * Report findings on c with rule_report(); return 0 or a negative
+	 * code. self is this rule: one check function can serve many rules,
+	 * each with its own data.
+	 */
+	int (*check)(const struct rule *self, struct rule_ctx *ctx,
+		     const struct change *c);
+	void *data; /* the rule's own */
+	/*
+	 * NULL for a static rule. Otherwise the rule is the set's once added:
+	 * rule_set_free() calls free(self), which frees data and the rule.
+	 */
+	void (*free)(struct rule *self);
 };
 
 struct rule_finding {
@@ -69,20 +97,127 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 struct rule_set;
 struct rule_findings;
 
-/* A set with every built-in rule, enabled at its default severity. */
+/* The value of the option name (in r->options) for the running rule. */
+const char *rule_option(const struct rule_ctx *ctx, const char *name);
+
+/*
+ * A set with every built-in C rule, enabled at its default severity. The
+ * query rules shipped with mmreview are added by rule_set_load_shipped().
+ */
 struct rule_set *rule_set_new(void);
+/* An empty set. */
+struct rule_set *rule_set_new_empty(void);
+/* Free the set and each rule it owns (those with a free hook). */
 void rule_set_free(struct rule_set *rs);
-/* Add a rule; the set keeps the pointer. MMR_EINVAL on a duplicate id. */
-int rule_set_add(struct rule_set *rs, const struct rule *r);
+/*
+ * Add a rule. origin says where it comes from for "rules list" and for
+ * messages ("built-in", a file's path, "plugin /x/y.so"); it is copied,
+ * NULL means "built-in". The set keeps the pointer and, on success, owns
+ * a rule with a free hook. MMR_EINVAL for a bad id or version, or an id
+ * the set has already ("rule id 'x' of <origin> is already defined by
+ * <origin>"); the caller still owns r then.
+ */
+int rule_set_add(struct rule_set *rs, const struct rule *r, const char *origin);
+/* Remove rule id (freeing it if the set owns it); MMR_ENOTFOUND. */
+int rule_set_remove(struct rule_set *rs, const char *id);
 size_t rule_set_count(const struct rule_set *rs);
 const struct rule *rule_set_at(const struct rule_set *rs, size_t i);
 const struct rule *rule_set_find(const struct rule_set *rs, const char *id);
+/* Where the rule comes from (see rule_set_add()), or NULL. */
+const char *rule_set_origin(const struct rule_set *rs, const char *id);
 bool rule_set_enabled(const struct rule_set *rs, const char *id);
 enum rule_severity rule_set_severity(const struct rule_set *rs, const char *id);
 /* MMR_ENOTFOUND for an unknown id. */
 int rule_set_enable(struct rule_set *rs, const char *id, bool enabled);
 int rule_set_set_severity(struct rule_set *rs, const char *id,
 			  enum rule_severity sev);
+/*
+ * Set option name of rule id (value is copied). MMR_ENOTFOUND for an
+ * unknown id or an option the rule does not read.
+ */
+int rule_set_set_option(struct rule_set *rs, const char *id, const char *name,
+			const char *value);
+
+/* --- loading rule files and plugins --------------------------------------- */
+
+/* Bounds on a rule file (query rules also have the bounds of cquery.h). */
+#define RULE_MAX_FILE ((size_t)64 << 10) /* bytes of a .scm file */
+#define RULE_MAX_DIR_FILES 1024 /* .scm files read from one directory */
+
+/*
+ * What was wrong with one rule file or plugin: its path, the 1-based line
+ * and column when known (else 0) and a one-line message. Valid during the
+ * call only.
+ */
+struct rule_problem {
+	const char *path;
+	unsigned line, column;
+	const char *message;
+};
+typedef void (*rule_problem_fn)(const struct rule_problem *p, void *payload);
+
+enum rule_load_flags {
+	/* A rule file replaces a built-in rule of the same id ("rules test"). */
+	RULE_LOAD_REPLACE = 1 << 0,
+	/*
+	 * The directory is a stranger's (a tree's .mmreview): symbolic links
+	 * are not followed.
+	 */
+	RULE_LOAD_UNTRUSTED = 1 << 1,
+};
+
+/*
+ * Add the query rules of one .scm file (see docs/rules.md). Each problem
+ * (unreadable file, bad header, a query that does not compile, an id
+ * already in the set) is passed to fn and the file is skipped. Returns 0,
+ * or MMR_EINVAL after a problem.
+ */
+int rule_set_load_file(struct rule_set *rs, const char *path, unsigned flags,
+		       rule_problem_fn fn, void *payload);
+/*
+ * Add the rules of every *.scm file directly in dir, in name order (at
+ * most RULE_MAX_DIR_FILES). A broken file is reported through fn and the
+ * others are still loaded. Returns 0, or MMR_EINVAL after a problem
+ * (MMR_ENOTFOUND, also reported, when dir cannot be read).
+ */
+int rule_set_load_dir(struct rule_set *rs, const char *dir, unsigned flags,
+		      rule_problem_fn fn, void *payload);
+/*
+ * Add the query rules shipped with mmreview (rules/query/ *.scm, compiled
+ * into the binary), with origin "built-in". Returns as rule_set_load_dir().
+ */
+int rule_set_load_shipped(struct rule_set *rs, rule_problem_fn fn,
+			  void *payload);
+/*
+ * Add the query rule of text, the contents of the .scm file path (named
+ * in problems), with origin (NULL: the path). Returns as
+ * rule_set_load_file().
+ */
+int rule_set_add_query(struct rule_set *rs, const char *path, const char *text,
+		       size_t len, const char *origin, unsigned flags,
+		       rule_problem_fn fn, void *payload);
+/*
+ * Make the query rule of text (a .scm file's contents; path names it in
+ * problems): parse its header and compile its query. Returns 0 and *out,
+ * a rule with a free hook (give it to rule_set_add() or call
+ * (*out)->free(*out)), or MMR_EINVAL / MMR_ELIMIT after passing the
+ * problem, with its line and column, to fn.
+ */
+int rule_query_new(struct rule **out, const char *path, const char *text,
+		   size_t len, rule_problem_fn fn, void *payload);
+
+/*
+ * Load a plugin (a shared object built against <mmreview/rule.h>) and add
+ * its rules. A plugin built for another ABI version is refused, naming
+ * both versions. The set keeps the object loaded until rule_set_free().
+ * Only ever call this for a path from the user's own configuration.
+ * Returns 0, or MMR_EINVAL after a problem reported through fn.
+ */
+int rule_set_load_plugin(struct rule_set *rs, const char *path,
+			 rule_problem_fn fn, void *payload);
+
+/* A rule id: 1 to 64 of lowercase letters, digits and '-'. */
+bool rule_id_valid(const char *id);
 
 /* "error", "warning", "info"; parse returns MMR_EINVAL on others. */
 const char *rule_severity_name(enum rule_severity sev);

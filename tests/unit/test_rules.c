@@ -856,7 +856,8 @@ static void test_role_code_words(void **state)
 static unsigned fake_reports;
 static uint32_t fake_start, fake_end;
 
-static int fake_check(struct rule_ctx *ctx, const struct change *c)
+static int fake_check(const struct rule *self __maybe_unused,
+		      struct rule_ctx *ctx, const struct change *c)
 {
 	const struct csrc_def *def = change_def(c, CHANGE_NEW);
 	unsigned i;
@@ -871,7 +872,8 @@ static int fake_check(struct rule_ctx *ctx, const struct change *c)
 	return err;
 }
 
-static int failing_check(struct rule_ctx *ctx, const struct change *c)
+static int failing_check(const struct rule *self __maybe_unused,
+			 struct rule_ctx *ctx, const struct change *c)
 {
 	(void)ctx;
 	(void)c;
@@ -879,6 +881,7 @@ static int failing_check(struct rule_ctx *ctx, const struct change *c)
 }
 
 static const struct rule fake_rule = {
+	.version = RULE_VERSION,
 	.id = "a-fake",
 	.severity = RULE_INFO,
 	.summary = "test",
@@ -887,6 +890,7 @@ static const struct rule fake_rule = {
 };
 
 static const struct rule failing_rule = {
+	.version = RULE_VERSION,
 	.id = "z-failing",
 	.severity = RULE_ERROR,
 	.summary = "test",
@@ -918,8 +922,8 @@ static void test_set_builtins(void **state)
 	assert_null(rule_set_find(rs, "src-dst-swap"));
 	assert_false(rule_set_enabled(rs, "nope"));
 
-	assert_int_equal(rule_set_add(rs, &fake_rule), 0);
-	assert_int_equal(rule_set_add(rs, &fake_rule), MMR_EINVAL);
+	assert_int_equal(rule_set_add(rs, &fake_rule, NULL), 0);
+	assert_int_equal(rule_set_add(rs, &fake_rule, NULL), MMR_EINVAL);
 	assert_int_equal(rule_set_count(rs), 3);
 	assert_int_equal(rule_set_severity(rs, "a-fake"), RULE_INFO);
 	assert_int_equal(rule_set_enable(rs, "nope", false), MMR_ENOTFOUND);
@@ -937,14 +941,14 @@ static void test_bad_ids(void **state)
 
 	(void)state;
 	bad.id = "Upper";
-	assert_int_equal(rule_set_add(rs, &bad), MMR_EINVAL);
+	assert_int_equal(rule_set_add(rs, &bad, NULL), MMR_EINVAL);
 	bad.id = "with space";
-	assert_int_equal(rule_set_add(rs, &bad), MMR_EINVAL);
+	assert_int_equal(rule_set_add(rs, &bad, NULL), MMR_EINVAL);
 	bad.id = "";
-	assert_int_equal(rule_set_add(rs, &bad), MMR_EINVAL);
+	assert_int_equal(rule_set_add(rs, &bad, NULL), MMR_EINVAL);
 	bad.id = "ok-1";
 	bad.check = NULL;
-	assert_int_equal(rule_set_add(rs, &bad), MMR_EINVAL);
+	assert_int_equal(rule_set_add(rs, &bad, NULL), MMR_EINVAL);
 	rule_set_free(rs);
 }
 
@@ -986,9 +990,9 @@ static struct rule_findings *run_fake(struct run *r, const struct rule *extra,
 	r->rs = rule_set_new();
 	assert_int_equal(rule_set_enable(r->rs, "role-swap", false), 0);
 	assert_int_equal(rule_set_enable(r->rs, "comment-mismatch", false), 0);
-	assert_int_equal(rule_set_add(r->rs, &fake_rule), 0);
+	assert_int_equal(rule_set_add(r->rs, &fake_rule, NULL), 0);
 	if (extra)
-		assert_int_equal(rule_set_add(r->rs, extra), 0);
+		assert_int_equal(rule_set_add(r->rs, extra, NULL), 0);
 	*err = rule_set_run(r->rs, r->cs, &r->f);
 	return r->f;
 }
@@ -1090,7 +1094,8 @@ static void test_findings_bound(void **state)
 }
 
 /* Findings are sorted by path, line, column, then rule. */
-static int early_check(struct rule_ctx *ctx, const struct change *c)
+static int early_check(const struct rule *self __maybe_unused,
+		       struct rule_ctx *ctx, const struct change *c)
 {
 	const struct csrc_def *def = change_def(c, CHANGE_NEW);
 
@@ -1104,6 +1109,7 @@ static int early_check(struct rule_ctx *ctx, const struct change *c)
 }
 
 static const struct rule early_rule = {
+	.version = RULE_VERSION,
 	.id = "0-early",
 	.severity = RULE_WARNING,
 	.summary = "test",
