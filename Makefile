@@ -22,8 +22,11 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
+GEN = build/gen
+# The shipped query rules, compiled into the binary.
+SHIPPED_RULES = $(sort $(wildcard rules/query/*.scm))
 LIB_SRCS = $(wildcard parsers/*.c rules/*.c config/*.c) \
-	   $(filter-out bot/main.c,$(wildcard bot/*.c))
+	   $(filter-out bot/main.c,$(wildcard bot/*.c)) $(GEN)/shipped-rules.c
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_NAMES = $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 
@@ -51,6 +54,10 @@ kernel-sources:
 	@sh mk/kernel.sh build/kernel
 
 # --- build ------------------------------------------------------------------
+
+$(GEN)/shipped-rules.c: $(SHIPPED_RULES) mk/embed-rules.sh
+	@mkdir -p $(dir $@)
+	sh mk/embed-rules.sh $@ $(SHIPPED_RULES)
 
 $(OBJ)/grammar/parser.o: $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)

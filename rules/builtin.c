@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The built-in rules: the C rules, one file each under rules/. */
+/*
+ * The built-in rules: the C rules, one file each under rules/, and the
+ * query rules shipped in rules/query/, compiled into the binary.
+ */
+#include <string.h>
+
 #include "rule.h"
 #include "util.h"
 
@@ -10,6 +15,14 @@ static const struct rule *const builtin_rules[] = {
 	&rule_comment_mismatch,
 };
 
+/* Generated from rules/query/ *.scm by mk/embed-rules.sh. */
+struct rule__shipped {
+	const char *path;
+	const char *text;
+};
+extern const struct rule__shipped rule__shipped[];
+extern const size_t rule__nshipped;
+
 struct rule_set *rule_set_new(void)
 {
 	struct rule_set *rs = rule_set_new_empty();
@@ -18,4 +31,20 @@ struct rule_set *rule_set_new(void)
 	for (i = 0; i < sizeof(builtin_rules) / sizeof(builtin_rules[0]); i++)
 		rule_set_add(rs, builtin_rules[i], NULL);
 	return rs;
+}
+
+int rule_set_load_shipped(struct rule_set *rs, rule_problem_fn fn,
+			  void *payload)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < rule__nshipped; i++) {
+		const struct rule__shipped *s = &rule__shipped[i];
+
+		if (rule_set_add_query(rs, s->path, s->text, strlen(s->text),
+				       "built-in", 0, fn, payload) < 0)
+			ret = MMR_EINVAL;
+	}
+	return ret;
 }

@@ -1,0 +1,18 @@
+; id: vm-flags-write
+; severity: warning
+; on: added
+; message: {function}: vm_flags written directly; use vm_flags_set(), vm_flags_clear() or vm_flags_mod()
+; mark: target
+;
+;; Since Linux 6.3 vma->vm_flags is written only through vm_flags_init(),
+;; vm_flags_reset(), vm_flags_set(), vm_flags_clear() and vm_flags_mod(),
+;; which assert the mmap write lock and mark the VMA as written for the
+;; per-VMA locks. A direct assignment (=, |=, &=) in new code skips both.
+;;
+;; Example:
+;;	+	vma->vm_flags |= VM_DONTEXPAND;
+;; should be
+;;	+	vm_flags_set(vma, VM_DONTEXPAND);
+(assignment_expression
+  left: (field_expression
+    field: (field_identifier) @_field (#eq? @_field "vm_flags")) @target)
