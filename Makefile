@@ -53,7 +53,7 @@ UNIT_NAMES = $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 OBJ = build/obj
 ASAN = build/asan
 
-.PHONY: all deps grammar demo test check-unit check-unit-asan check-tap \
+.PHONY: FORCE all deps grammar demo test check-unit check-unit-asan check-tap \
 	check-style unit fuzz install uninstall clean format kernel-sources \
 	bench
 .DEFAULT_GOAL := all
@@ -78,7 +78,13 @@ kernel-sources:
 
 # --- build ------------------------------------------------------------------
 
-$(GEN)/shipped-rules.c: $(SHIPPED_RULES) mk/embed-rules.sh
+# Rebuilt when a rule file is added or removed, not only changed.
+$(GEN)/shipped-rules.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SHIPPED_RULES)' | cmp -s - $@ || echo '$(SHIPPED_RULES)' >$@
+
+$(GEN)/shipped-rules.c: $(SHIPPED_RULES) $(GEN)/shipped-rules.list \
+		mk/embed-rules.sh
 	@mkdir -p $(dir $@)
 	$(Q)sh mk/embed-rules.sh $@ $(SHIPPED_RULES)
 

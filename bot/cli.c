@@ -198,6 +198,7 @@ struct rule_config {
 	const struct config *cfg;
 	struct rule_set *rules;
 	int error;
+	bool *broken; /* a rule file or plugin did not load */
 };
 
 /* Text from a config file, made safe for a terminal. */
@@ -216,7 +217,24 @@ static bool from_tree(const char *origin)
 	return n > t && !strcmp(origin + n - t, "/" CONFIG_TREE_NAME);
 }
 
-/* rule.<id>.enabled and rule.<id>.severity. */
+/* rule.<id>.<name>: a rule's option. */
+static void apply_rule_option(struct rule_config *rc, const char *key,
+			      const char *id, const char *name,
+			      const char *origin)
+{
+	const char *value = NULL;
+	char msg[1024];
+
+	config_get_string(rc->cfg, key, &value);
+	if (rule_set_set_option(rc->rules, id, name, value) < 0) {
+		snprintf(msg, sizeof(msg), "unknown key '%s' in %s: %s", key,
+			 origin, mmr_error_last());
+		printable(msg);
+		cli_warn("%s", msg);
+	}
+}
+
+/* rule.<id>.enabled, rule.<id>.severity and the rule's options. */
 static int apply_rule_key(const char *key, const char *value,
 			  const char *origin, void *ctx)
 {
@@ -249,6 +267,8 @@ static int apply_rule_key(const char *key, const char *value,
 				    &sev) < 0)
 			goto bad;
 		rule_set_set_severity(rc->rules, id, (enum rule_severity)sev);
+	} else {
+		apply_rule_option(rc, key, id, dot + 1, origin);
 	}
 	return 0;
 bad:
@@ -264,10 +284,68 @@ bad:
 	return 0;
 }
 
-struct rule_set *cli_rules_load(const struct config *cfg)
+void cli_rule_problem(const struct rule_problem *p, void *payload)
 {
-	struct rule_config rc = { cfg, rule_set_new(), 0 };
+	struct sbuf sb = SBUF_INIT;
+	bool *broken = payload;
 
+	if (p->line)
+		sbuf_addf(&sb, "%s:%u:%u: %s", p->path, p->line, p->column,
+			  p->message);
+	else
+		sbuf_addf(&sb, "%s: %s", p->path, p->message);
+	printable(sb.buf);
+	cli_error("%s", sb.buf);
+	if (broken)
+		*broken = true;
+	sbuf_release(&sb);
+}
+
+static int load_plugin(const char *path, enum config_origin origin,
+		       const char *where, void *payload)
+{
+	struct rule_config *rc = payload;
+
+	/* A tree's plugin would run a stranger's code: never. */
+	if (origin == CONFIG_TREE) {
+		cli_warn("ignoring the plugin '%s' from %s: plugins are never "
+			 "loaded from a tree",
+			 path, where);
+		return 0;
+	}
+	rule_set_load_plugin(rc->rules, path, cli_rule_problem, rc->broken);
+	return 0;
+}
+
+static int load_dir(const char *path, enum config_origin origin,
+		    const char *where, void *payload)
+{
+	struct rule_config *rc = payload;
+
+	(void)where;
+	rule_set_load_dir(rc->rules, path,
+			  origin == CONFIG_TREE ? RULE_LOAD_UNTRUSTED : 0,
+			  cli_rule_problem, rc->broken);
+	return 0;
+}
+
+struct rule_set *cli_rules_load(const struct config *cfg,
+				const char *const *dirs, size_t ndirs,
+				bool *broken)
+{
+	struct rule_config rc = { cfg, rule_set_new(), 0, broken };
+	size_t i;
+
+	*broken = false;
+	rule_set_load_shipped(rc.rules, cli_rule_problem, broken);
+	if (config_get_paths(cfg, "rules.plugin", load_plugin, &rc) < 0 ||
+	    config_get_paths(cfg, "rules.directory", load_dir, &rc) < 0) {
+		cli_error("%s", mmr_error_last());
+		rc.error = -1;
+	}
+	for (i = 0; i < ndirs; i++)
+		rule_set_load_dir(rc.rules, dirs[i], 0, cli_rule_problem,
+				  broken);
 	config_foreach(cfg, apply_rule_key, &rc);
 	if (rc.error) {
 		rule_set_free(rc.rules);

@@ -21,6 +21,7 @@ enum {
 };
 
 #define CLI_MAX_OVERRIDES 64
+#define CLI_MAX_RULE_DIRS 64 /* --rules-dir options */
 #define CLI_MAX_INPUT ((size_t)1 << 30) /* an mbox read from a file or - */
 
 struct config;
@@ -72,11 +73,21 @@ void cli_mbox_close(struct cli_mbox *cm);
 struct config *cli_config_load(const struct cli_global *g);
 
 /*
- * The rule set with the config's rule.<id>.enabled and rule.<id>.severity
- * applied. Returns NULL with the error logged on a bad value.
+ * The rule set: the built-in rules and the shipped query rules, each
+ * rules.plugin (never one from a tree), the rule files of each
+ * rules.directory (a tree's are untrusted) and of dirs (--rules-dir), with
+ * the config's rule.<id>.enabled, rule.<id>.severity and options applied.
+ * A rule file or plugin that does not load is logged with its path, line
+ * and column, and skipped; *broken says so, for the exit status. Returns
+ * NULL with the error logged on a bad config value.
  */
 struct rule_set;
-struct rule_set *cli_rules_load(const struct config *cfg);
+struct rule_problem;
+struct rule_set *cli_rules_load(const struct config *cfg,
+				const char *const *dirs, size_t ndirs,
+				bool *broken);
+/* Log a rule_problem ("path:line:col: message"); sets *(bool *)payload. */
+void cli_rule_problem(const struct rule_problem *p, void *payload);
 
 /* Progress on a TTY: a line on stderr, redrawn, only after a second. */
 struct cli_progress {

@@ -27,6 +27,8 @@ static const char check_usage[] =
 	"  --tree DIR     a kernel tree for exact pre-images and definitions\n"
 	"                 (default: review.kernel-tree)\n"
 	"  --from ADDR    From: of the reply emails (default: post.from)\n"
+	"  --rules-dir DIR\n"
+	"                 also run the rule files (*.scm) of DIR; repeatable\n"
 	"  -o FILE        write the report to FILE\n"
 	"  -v             say where each file's images came from, and more\n"
 	"\n"
@@ -39,6 +41,8 @@ struct check_opts {
 	const char *from;
 	const char *output;
 	int verbose;
+	const char *rule_dirs[CLI_MAX_RULE_DIRS]; /* --rules-dir */
+	size_t nrule_dirs;
 };
 
 static int parse_check_args(int argc, char **argv, struct check_opts *o)
@@ -62,6 +66,13 @@ static int parse_check_args(int argc, char **argv, struct check_opts *o)
 			o->tree = a + 7;
 		} else if (!strcmp(a, "--from")) {
 			slot = &o->from;
+		} else if (!strcmp(a, "--rules-dir")) {
+			if (o->nrule_dirs == CLI_MAX_RULE_DIRS) {
+				cli_error("too many --rules-dir (at most %d)",
+					  CLI_MAX_RULE_DIRS);
+				return -1;
+			}
+			slot = &o->rule_dirs[o->nrule_dirs++];
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
 			slot = &o->output;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -223,6 +234,7 @@ int cmd_check(int argc, char **argv, const struct cli_global *g)
 	struct config *cfg;
 	struct rule_set *rules = NULL;
 	char *tree = NULL;
+	bool broken = false;
 	int ret = CLI_ERROR;
 
 	if (parse_check_args(argc, argv, &o)) {
@@ -234,9 +246,12 @@ int cmd_check(int argc, char **argv, const struct cli_global *g)
 	if (!cfg)
 		return CLI_ERROR;
 	apply_config(&o, cfg, &tree);
-	rules = cli_rules_load(cfg);
+	rules = cli_rules_load(cfg, o.rule_dirs, o.nrule_dirs, &broken);
 	if (rules)
 		ret = run_check(&o, cfg, rules);
+	/* The other rules ran; a broken one still fails a CI gate. */
+	if (broken)
+		ret = CLI_ERROR;
 	rule_set_free(rules);
 	free(tree);
 	config_free(cfg);

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,16 +16,33 @@
 #include "sbuf.h"
 #include "util.h"
 
+int rule_problem_say(rule_problem_fn fn, void *payload, int code,
+		     const char *path, unsigned line, unsigned column,
+		     const char *fmt, ...)
+{
+	struct rule_problem p = { path, line, column, NULL };
+	struct sbuf msg = SBUF_INIT;
+	va_list ap;
+
+	sbuf_init(&msg, 4096);
+	va_start(ap, fmt);
+	sbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	p.message = msg.buf;
+	if (fn)
+		fn(&p, payload);
+	mmr_error_set(code, "%s", msg.buf);
+	sbuf_release(&msg);
+	return code;
+}
+
 static void say(rule_problem_fn fn, void *payload, const char *path,
 		const char *msg)
 {
-	struct rule_problem p = { path, 0, 0, msg };
-
-	if (fn)
-		fn(&p, payload);
+	rule_problem_say(fn, payload, MMR_EINVAL, path, 0, 0, "%s", msg);
 }
 
-static int read_fd(int fd, const char *path, struct sbuf *out)
+static int read_fd(int fd, const char *path, size_t max, struct sbuf *out)
 {
 	char buf[8192];
 	ssize_t n;
@@ -35,22 +53,25 @@ static int read_fd(int fd, const char *path, struct sbuf *out)
 		if (n < 0)
 			return mmr_error_set(MMR_EIO, "cannot read '%s': %s",
 					     path, strerror(errno));
-		if (out->len + n > RULE_MAX_FILE)
+		if (out->len + n > max)
 			return mmr_error_set(MMR_ELIMIT,
-					     "rule file larger than %zu bytes",
-					     RULE_MAX_FILE);
+					     "'%s' is larger than %zu bytes",
+					     path, max);
 		sbuf_add(out, buf, n);
 	}
 	return 0;
 }
 
-/* The whole of a rule file into out; a message in mmr_error_last(). */
-static int read_rule_file(const char *path, unsigned flags, struct sbuf *out)
+int rule_file_read(const char *path, size_t max, unsigned flags, char **text,
+		   size_t *len)
 {
 	int oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	struct sbuf sb = SBUF_INIT;
 	struct stat st;
 	int fd, err;
 
+	*text = NULL;
+	*len = 0;
 	if (flags & RULE_LOAD_UNTRUSTED)
 		oflags |= O_NOFOLLOW;
 	fd = open(path, oflags);
@@ -60,18 +81,19 @@ static int read_rule_file(const char *path, unsigned flags, struct sbuf *out)
 				     errno == ELOOP ? "a symbolic link in an "
 						      "untrusted directory" :
 						      strerror(errno));
+	sbuf_init(&sb, max + 1);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		err = mmr_error_set(MMR_EIO,
-				    "cannot read '%s': not a regular "
-				    "file",
-				    path);
-	else if ((size_t)st.st_size > RULE_MAX_FILE)
-		err = mmr_error_set(MMR_ELIMIT,
-				    "rule file larger than %zu bytes",
-				    RULE_MAX_FILE);
+		err = mmr_error_set(
+			MMR_EIO, "cannot read '%s': not a regular file", path);
+	else if ((size_t)st.st_size > max)
+		err = mmr_error_set(MMR_ELIMIT, "'%s' is larger than %zu bytes",
+				    path, max);
 	else
-		err = read_fd(fd, path, out);
+		err = read_fd(fd, path, max, &sb);
 	close(fd);
+	if (!err)
+		*text = sbuf_detach(&sb, len);
+	sbuf_release(&sb);
 	return err;
 }
 
@@ -86,10 +108,14 @@ int rule_set_add_query(struct rule_set *rs, const char *path, const char *text,
 	err = rule_query_new(&r, path, text, len, fn, payload);
 	if (err)
 		return MMR_EINVAL;
+	if (!origin)
+		origin = path;
 	old = rule_set_origin(rs, r->id);
-	if ((flags & RULE_LOAD_REPLACE) && old && !strcmp(old, "built-in"))
+	/* A built-in rule, or the same file loaded before. */
+	if ((flags & RULE_LOAD_REPLACE) && old &&
+	    (!strcmp(old, "built-in") || !strcmp(old, origin)))
 		rule_set_remove(rs, r->id);
-	err = rule_set_add(rs, r, origin ? origin : path);
+	err = rule_set_add(rs, r, origin);
 	if (err) {
 		say(fn, payload, path, mmr_error_last());
 		r->free(r);
@@ -101,17 +127,16 @@ int rule_set_add_query(struct rule_set *rs, const char *path, const char *text,
 int rule_set_load_file(struct rule_set *rs, const char *path, unsigned flags,
 		       rule_problem_fn fn, void *payload)
 {
-	struct sbuf text = SBUF_INIT;
-	int err;
+	char *text;
+	size_t len;
+	int err = rule_file_read(path, RULE_MAX_FILE, flags, &text, &len);
 
-	sbuf_init(&text, RULE_MAX_FILE + 1);
-	err = read_rule_file(path, flags, &text);
 	if (err)
 		say(fn, payload, path, mmr_error_last());
 	else
-		err = rule_set_add_query(rs, path, text.buf, text.len, NULL,
-					 flags, fn, payload);
-	sbuf_release(&text);
+		err = rule_set_add_query(rs, path, text, len, NULL, flags, fn,
+					 payload);
+	free(text);
 	return err ? MMR_EINVAL : 0;
 }
 

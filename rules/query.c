@@ -37,6 +37,17 @@ enum on {
 static const char *const on_names[] = { "added",   "removed", "new", "gone",
 					"changed", "any",     NULL };
 
+/* What each on: reports, for a rule's documentation. */
+static const char *const on_says[] = {
+	"a match whose marked capture is on an added line",
+	"a match whose marked capture is on a removed line",
+	"a match in the new code with no equal match in the old code",
+	"a match in the old code with no equal match in the new code",
+	"a match on changed lines whose captures differ from those of the "
+	"corresponding match in the old code (the same _captures)",
+	"every match in the new code of a changed definition",
+};
+
 enum qpred_kind {
 	QP_IN_FUNCTION,
 	QP_IN_FILE,
@@ -84,28 +95,9 @@ struct loader {
 	void *payload;
 };
 
-static int problem(const struct loader *ld, int code, unsigned line,
-		   unsigned column, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static int problem(const struct loader *ld, int code, unsigned line,
-		   unsigned column, const char *fmt, ...)
-{
-	struct rule_problem p = { ld->path, line, column, NULL };
-	struct sbuf msg = SBUF_INIT;
-	va_list ap;
-
-	sbuf_init(&msg, 4096);
-	va_start(ap, fmt);
-	sbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	p.message = msg.buf;
-	if (ld->fn)
-		ld->fn(&p, ld->payload);
-	mmr_error_set(code, "%s:%u:%u: %s", ld->path, line, column, msg.buf);
-	sbuf_release(&msg);
-	return code;
-}
+#define problem(ld, code, line, column, ...)                              \
+	rule_problem_say((ld)->fn, (ld)->payload, code, (ld)->path, line, \
+			 column, __VA_ARGS__)
 
 /* --- the header ----------------------------------------------------------- */
 
@@ -475,15 +467,16 @@ static char *make_doc(const struct header *h, const struct qrule *qr,
 		      const char *path)
 {
 	struct sbuf sb = SBUF_INIT;
+	const char *prose = h->prose.buf + strspn(h->prose.buf, "\n");
 
-	if (h->prose.len)
-		sbuf_addf(&sb, "%s\n\n", h->prose.buf);
+	if (*prose)
+		sbuf_addf(&sb, "%s\n\n", prose);
 	sbuf_addf(&sb,
-		  "A query rule from %s; a match counts when it is %s.\n"
+		  "A query rule from %s (on: %s): it reports %s.\n"
 		  "Message: %s\n\n"
 		  "Silence it in the config (git-config syntax):\n"
 		  "\t[rule \"%s\"]\n\t\tenabled = false\n",
-		  path, on_names[qr->on], qr->message, qr->id);
+		  path, on_names[qr->on], on_says[qr->on], qr->message, qr->id);
 	return sbuf_detach(&sb, NULL);
 }
 
@@ -585,6 +578,8 @@ struct qmatch {
 	uint32_t start, end; /* the whole match */
 	size_t cap, ncap; /* its nodes in the side's pool */
 	uint64_t key; /* hash of the compared captures' text */
+	uint64_t anchor; /* of the _captures' text */
+	uint64_t all; /* of every capture's text */
 	bool touched; /* a line of the match is removed or added */
 	bool mark_touched; /* a line of the marked capture is */
 	unsigned hunk;
@@ -592,8 +587,10 @@ struct qmatch {
 
 struct qside {
 	enum change_side side;
+	const struct change *c; /* whose image this is */
 	const struct csrc *cs;
 	const char *text;
+	uint32_t start, end; /* the definition's bytes */
 	struct qmatch *m;
 	size_t n, alloc;
 	struct cquery_capture *caps;
@@ -665,8 +662,14 @@ static uint64_t hash_text(uint64_t h, const char *s, size_t n)
 	return (h ^ 0xff) * 0x100000001b3ULL;
 }
 
+enum key_part {
+	KEY_PUBLIC, /* the captures compared between the images */
+	KEY_PRIVATE, /* the _captures: what a changed match must keep */
+	KEY_ALL,
+};
+
 static uint64_t match_key(const struct qrule *qr, const struct qside *sd,
-			  const struct qmatch *m)
+			  const struct qmatch *m, enum key_part part)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
@@ -674,7 +677,8 @@ static uint64_t match_key(const struct qrule *qr, const struct qside *sd,
 	for (i = 0; i < m->ncap; i++) {
 		const struct cquery_capture *cap = &sd->caps[m->cap + i];
 
-		if (!qr->key_capture[cap->id])
+		if (part != KEY_ALL &&
+		    qr->key_capture[cap->id] != (part == KEY_PUBLIC))
 			continue;
 		h = hash_text(h, cap->name, strlen(cap->name));
 		h = hash_text(h, sd->text + cap->start, cap->end - cap->start);
@@ -699,11 +703,13 @@ static int keep_match(const struct cquery_match *m, void *payload)
 	qm->cap = sd->ncaps;
 	qm->ncap = m->n;
 	sd->ncaps += m->n;
-	qm->key = match_key(r->qr, sd, qm);
-	qm->touched = span_touched(r->c, sd, qm->start, qm->end);
+	qm->key = match_key(r->qr, sd, qm, KEY_PUBLIC);
+	qm->anchor = match_key(r->qr, sd, qm, KEY_PRIVATE);
+	qm->all = match_key(r->qr, sd, qm, KEY_ALL);
+	qm->touched = span_touched(sd->c, sd, qm->start, qm->end);
 	mark_span(r->qr, sd, qm, &ms, &me);
-	qm->mark_touched = span_touched(r->c, sd, ms, me);
-	qm->hunk = change_hunk_of(r->c, sd->side, csrc_line_of(sd->cs, ms));
+	qm->mark_touched = span_touched(sd->c, sd, ms, me);
+	qm->hunk = change_hunk_of(sd->c, sd->side, csrc_line_of(sd->cs, ms));
 	return 0;
 }
 
@@ -748,7 +754,7 @@ static bool contains_token(struct qrun *r, const char *s, size_t n,
 			r->budget--;
 			snprintf(name, sizeof(name), "%.*s", (int)(j - i),
 				 s + i);
-			e = change_resolve(r->c, name);
+			e = change_resolve(r->cur->c, name);
 			if (e && e->exp.body &&
 			    contains_token(r, e->exp.body, strlen(e->exp.body),
 					   token, depth + 1))
@@ -782,32 +788,38 @@ static int eval_pred(const struct cquery_match *m, const struct cquery_pred *p,
 {
 	struct qrun *r = payload;
 	const struct qpred *qp = &r->qr->preds[p->index];
+	const struct change *c = r->cur->c;
 	const char *name;
 
 	switch (qp->kind) {
 	case QP_IN_FUNCTION:
-		name = change_name(r->c) ? change_name(r->c) : "";
+		name = change_name(c) ? change_name(c) : "";
 		return cquery_regex_match(qp->re, name, strlen(name)) !=
 		       qp->negate;
 	case QP_IN_FILE:
-		name = change_path(r->c) ? change_path(r->c) : "";
+		name = change_path(c) ? change_path(c) : "";
 		return !fnmatch(qp->glob, name, 0) != qp->negate;
 	default:
 		return macro_contains(r, m, qp);
 	}
 }
 
-static int collect(struct qrun *r, enum change_side side)
+/* Collect the matches of side of c (r->c, or where its code came from). */
+static int collect(struct qrun *r, const struct change *c,
+		   enum change_side side)
 {
-	const struct csrc_def *def = change_def(r->c, side);
+	const struct csrc_def *def = change_def(c, side);
 	struct qside *sd = &r->side[side];
 	int err;
 
 	sd->side = side;
-	sd->cs = change_src(r->c, side);
+	sd->c = c;
+	sd->cs = change_src(c, side);
 	if (!def || !sd->cs)
 		return 0;
 	sd->text = csrc_text(sd->cs, NULL);
+	sd->start = def->doc_start;
+	sd->end = def->end;
 	r->cur = sd;
 	err = cquery_run(r->qr->q, sd->cs, def->doc_start, def->end, eval_pred,
 			 keep_match, r);
@@ -1007,25 +1019,96 @@ static size_t hunk_run(const struct qside *sd, const size_t *list, size_t n,
 	return end;
 }
 
-/* Report each pair of unequal matches, old ones o[], new ones n[]. */
+/* Whether the identifier token of n bytes is in the side's definition. */
+static bool has_token(const struct qside *sd, const char *token, size_t n)
+{
+	const char *p = sd->text + sd->start, *end = sd->text + sd->end;
+
+	while ((p = memmem(p, end - p, token, n))) {
+		if ((p == sd->text || !ident_char(p[-1])) &&
+		    (p + n == end || !ident_char(p[n])))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+static bool is_ident(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!ident_char(s[i]))
+			return false;
+	return n && !isdigit((unsigned char)s[0]);
+}
+
+/*
+ * A consistent rename (folio to src in the whole function) is no change
+ * of role: each capture that differs names, in the old code, an
+ * identifier the new code lost and, in the new code, one the old did not
+ * have.
+ */
+static bool renamed(const struct qrun *r, const struct qmatch *om,
+		    const struct qmatch *nm)
+{
+	const struct qside *so = &r->side[CHANGE_OLD],
+			   *sn = &r->side[CHANGE_NEW];
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < nm->ncap; i++) {
+		const struct cquery_capture *nc = &sn->caps[nm->cap + i];
+		const struct cquery_capture *oc = qm_find(so, om, nc->id);
+		const char *ot, *nt;
+		size_t on, nn;
+
+		if (!oc || !r->qr->key_capture[nc->id])
+			continue;
+		ot = so->text + oc->start;
+		on = oc->end - oc->start;
+		nt = sn->text + nc->start;
+		nn = nc->end - nc->start;
+		if (on == nn && !memcmp(ot, nt, on))
+			continue;
+		if (!is_ident(ot, on) || !is_ident(nt, nn) ||
+		    has_token(sn, ot, on) || has_token(so, nt, nn))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/*
+ * Matches left between two aligned ones: an old and a new match with the
+ * same _captures correspond, in order, and are reported when their other
+ * captures differ.
+ */
 static int pair_in_order(struct qrun *r, const size_t *o, size_t no,
 			 const size_t *n, size_t nn)
 {
 	const struct qside *so = &r->side[CHANGE_OLD],
 			   *sn = &r->side[CHANGE_NEW];
-	size_t i;
+	size_t i, j, from = 0;
 	int err = 0;
 
-	for (i = 0; i < no && i < nn && !err; i++)
-		if (so->m[o[i]].key != sn->m[n[i]].key)
-			err = report(r, CHANGE_NEW, &sn->m[n[i]], &so->m[o[i]]);
+	for (i = 0; i < no && from < nn && !err; i++) {
+		const struct qmatch *om = &so->m[o[i]];
+
+		for (j = from; j < nn && sn->m[n[j]].anchor != om->anchor;)
+			j++;
+		if (j == nn)
+			continue;
+		if (sn->m[n[j]].key != om->key && !renamed(r, om, &sn->m[n[j]]))
+			err = report(r, CHANGE_NEW, &sn->m[n[j]], om);
+		from = j + 1;
+	}
 	return err;
 }
 
 /*
- * Align the old and new matches of one hunk on equal keys (a longest
- * common subsequence); the matches left between two aligned ones
- * correspond in order, and those whose captures differ are reported.
+ * Align the old and new matches of one hunk on equal captures (a longest
+ * common subsequence); see pair_in_order() for those left between.
  */
 static int align_hunk(struct qrun *r, const size_t *o, size_t no,
 		      const size_t *n, size_t nn)
@@ -1044,13 +1127,13 @@ static int align_hunk(struct qrun *r, const size_t *o, size_t no,
 #define LCS(a, b) len[(a) * (nn + 1) + (b)]
 	for (i = no; i-- > 0;)
 		for (j = nn; j-- > 0;)
-			LCS(i, j) = so->m[o[i]].key == sn->m[n[j]].key ?
+			LCS(i, j) = so->m[o[i]].all == sn->m[n[j]].all ?
 					    LCS(i + 1, j + 1) + 1 :
 				    LCS(i + 1, j) > LCS(i, j + 1) ?
 					    LCS(i + 1, j) :
 					    LCS(i, j + 1);
 	for (i = j = 0; i < no && j < nn && !err;) {
-		if (so->m[o[i]].key == sn->m[n[j]].key) {
+		if (so->m[o[i]].all == sn->m[n[j]].all) {
 			err = pair_in_order(r, o + pi, i - pi, n + pj, j - pj);
 			pi = ++i;
 			pj = ++j;
@@ -1117,6 +1200,45 @@ static int report_changed(struct qrun *r)
 	return err;
 }
 
+/*
+ * Whether the images of c can be compared for on. Code outside every
+ * definition has no old and new version to pair; a definition the patch
+ * deletes has lost everything, which is no news for "gone".
+ */
+static bool compared(const struct change *c, enum on on)
+{
+	const char *name = change_name(c);
+
+	if (on != ON_NEW && on != ON_GONE && on != ON_CHANGED)
+		return true;
+	if (!name || !*name)
+		return false;
+	return on != ON_GONE || change_def(c, CHANGE_NEW);
+}
+
+/*
+ * The old code of c: its own, or for a definition the patch adds, that of
+ * the one of the same name and kind it deletes (code moved to another
+ * file), so that moving a function makes nothing "new".
+ */
+static const struct change *old_of(const struct change *c, enum on on)
+{
+	const struct change_set *set = change_owner(c);
+	size_t i;
+
+	if (on != ON_NEW || change_def(c, CHANGE_OLD))
+		return c;
+	for (i = 0; i < change_set_count(set); i++) {
+		const struct change *o = change_set_at(set, i);
+
+		if (o != c && change_kind(o) == change_kind(c) &&
+		    !strcmp(change_name(o), change_name(c)) &&
+		    change_def(o, CHANGE_OLD) && !change_def(o, CHANGE_NEW))
+			return o;
+	}
+	return c;
+}
+
 static int qrule_check(const struct rule *self, struct rule_ctx *ctx,
 		       const struct change *c)
 {
@@ -1124,10 +1246,12 @@ static int qrule_check(const struct rule *self, struct rule_ctx *ctx,
 	enum on on = r.qr->on;
 	int err = 0;
 
+	if (!compared(c, on))
+		return 0;
 	if (on != ON_ADDED && on != ON_ANY)
-		err = collect(&r, CHANGE_OLD);
+		err = collect(&r, old_of(c, on), CHANGE_OLD);
 	if (!err && on != ON_REMOVED)
-		err = collect(&r, CHANGE_NEW);
+		err = collect(&r, c, CHANGE_NEW);
 	if (err)
 		goto out;
 	switch (on) {

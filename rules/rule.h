@@ -155,9 +155,21 @@ struct rule_problem {
 	const char *message;
 };
 typedef void (*rule_problem_fn)(const struct rule_problem *p, void *payload);
+/*
+ * Pass a problem, its message printf-formatted, to fn (if not NULL); the
+ * message is also the last error. Returns code, for "return
+ * rule_problem_say(...)".
+ */
+int rule_problem_say(rule_problem_fn fn, void *payload, int code,
+		     const char *path, unsigned line, unsigned column,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
 
 enum rule_load_flags {
-	/* A rule file replaces a built-in rule of the same id ("rules test"). */
+	/*
+	 * A rule file replaces a built-in rule of the same id, or the rule
+	 * the same file gave before ("rules test").
+	 */
 	RULE_LOAD_REPLACE = 1 << 0,
 	/*
 	 * The directory is a stranger's (a tree's .mmreview): symbolic links
@@ -165,6 +177,15 @@ enum rule_load_flags {
 	 */
 	RULE_LOAD_UNTRUSTED = 1 << 1,
 };
+
+/*
+ * Read a whole regular file of at most max bytes without blocking (a
+ * FIFO is refused, not waited on; with RULE_LOAD_UNTRUSTED a symbolic
+ * link too). Returns 0 and a new NUL-terminated *text (the caller frees
+ * it), or MMR_ENOTFOUND / MMR_EIO / MMR_ELIMIT naming the file.
+ */
+int rule_file_read(const char *path, size_t max, unsigned flags, char **text,
+		   size_t *len);
 
 /*
  * Add the query rules of one .scm file (see docs/rules.md). Each problem
@@ -215,6 +236,70 @@ int rule_query_new(struct rule **out, const char *path, const char *text,
  */
 int rule_set_load_plugin(struct rule_set *rs, const char *path,
 			 rule_problem_fn fn, void *payload);
+
+/* --- rule tests ("mmreview rules test") ------------------------------------ */
+
+#define RULE_MAX_EXPECTS 10000 /* expectations in one case */
+
+/*
+ * An expectation written in a case: a comment "expect: ID[, ID...]" on a
+ * line a rule must flag, "expect-none: ID" on one it must not.
+ */
+struct rule_expect {
+	char *rule;
+	char *path; /* the file, as findings name it */
+	enum change_side side;
+	unsigned line; /* the file's line on that side */
+	bool none; /* expect-none */
+	unsigned src_line; /* where it is written in the case */
+};
+
+struct rule_expects {
+	struct rule_expect *v;
+	size_t n, alloc;
+};
+#define RULE_EXPECTS_INIT  \
+	{                  \
+		NULL, 0, 0 \
+	}
+void rule_expects_release(struct rule_expects *e);
+
+/*
+ * Add the expectations of a patch's lines: on the old side for removed
+ * lines, on the new side for added and context lines. Returns 0 or
+ * MMR_ELIMIT past RULE_MAX_EXPECTS.
+ */
+int rule_expects_from_diff(struct rule_expects *e, const struct diff *d);
+/* The same for every line of a text, on one side of the file path. */
+int rule_expects_from_text(struct rule_expects *e, const char *text, size_t len,
+			   const char *path, enum change_side side);
+
+enum rule_miss_kind {
+	RULE_MISS_MISSING, /* expect: without a finding */
+	RULE_MISS_FORBIDDEN, /* a finding on an expect-none: line */
+	RULE_MISS_UNEXPECTED, /* a finding of a rule the case names, elsewhere */
+	RULE_MISS_UNKNOWN, /* an expectation names no rule of the set */
+};
+
+struct rule_miss {
+	enum rule_miss_kind kind;
+	const char *rule;
+	const char *path;
+	enum change_side side;
+	unsigned line;
+	unsigned src_line; /* the expectation's line in the case, or 0 */
+	const char *message; /* the finding's, or NULL */
+};
+typedef void (*rule_miss_fn)(const struct rule_miss *m, void *payload);
+
+/*
+ * Judge the findings of a case against its expectations; only the rules
+ * the case names are judged. Each miss is passed to fn; returns how many.
+ */
+size_t rule_expects_judge(const struct rule_expects *e,
+			  const struct rule_set *rs,
+			  const struct rule_findings *f, rule_miss_fn fn,
+			  void *payload);
 
 /* A rule id: 1 to 64 of lowercase letters, digits and '-'. */
 bool rule_id_valid(const char *id);

@@ -1,6 +1,7 @@
 ; id: vm-flags-write
 ; severity: warning
 ; on: added
+; summary: a VMA's vm_flags written directly instead of through vm_flags_*()
 ; message: {function}: vm_flags written directly; use vm_flags_set(), vm_flags_clear() or vm_flags_mod()
 ; mark: target
 ;
@@ -13,6 +14,11 @@
 ;;	+	vma->vm_flags |= VM_DONTEXPAND;
 ;; should be
 ;;	+	vm_flags_set(vma, VM_DONTEXPAND);
+;; Other structs have a vm_flags too (struct vm_region, rmap's
+;; folio_referenced_arg): only an object whose name says "vma" counts.
 (assignment_expression
   left: (field_expression
-    field: (field_identifier) @_field (#eq? @_field "vm_flags")) @target)
+    argument: (_) @_vma
+    field: (field_identifier) @_field) @target
+  (#match? @_vma "vma")
+  (#eq? @_field "vm_flags"))

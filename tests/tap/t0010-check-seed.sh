@@ -47,8 +47,11 @@ if [ -f "$K/mm/memory.c" ]; then
 	expect_findings "git range"
 	run "$MMREVIEW" check -v
 	contains "$T/out" "images from git" "git: the default range is HEAD, from git blobs"
+	# The root commit adds 6.1's files: the shipped "new" rules see
+	# their kmap_atomic() calls as added code, the role rules nothing.
 	run "$MMREVIEW" check HEAD^
-	is "$rc" 0 "git: the base commit alone has no findings"
+	lacks "$T/out" "[role-swap]" "git: the base commit alone has no role-swap finding"
+	lacks "$T/out" "[comment-mismatch]" "git: nor a comment-mismatch one"
 	cd - >/dev/null
 else
 	echo "# $K missing: run 'make kernel-sources'"
