@@ -86,33 +86,131 @@ static size_t skip_lexeme(const char *s, size_t len, size_t i)
 	return i + 1;
 }
 
-/* Brackets open at once, outside comments and strings; past the bound. */
-static int check_nesting(const char *s, size_t len, size_t *at)
-{
-	size_t i = 0;
-	int depth = 0;
-
-	while (i < len) {
-		if (s[i] == '(' || s[i] == '[') {
-			if (++depth > CQUERY_MAX_NESTING) {
-				*at = i;
-				return mmr_error_set(MMR_ELIMIT,
-						     "query nested deeper than "
-						     "%d",
-						     CQUERY_MAX_NESTING);
-			}
-		} else if ((s[i] == ')' || s[i] == ']') && depth > 0) {
-			depth--;
-		}
-		i = skip_lexeme(s, len, i);
-	}
-	return 0;
-}
-
 static bool name_char(char c)
 {
 	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '?' ||
 	       c == '!' || c == '.';
+}
+
+/*
+ * The shape of a query, before tree-sitter compiles it: its analysis
+ * takes seconds, then minutes, as node patterns, siblings (alternatives
+ * counted) and quantifiers grow, and has no timeout of its own.
+ */
+struct shape {
+	unsigned depth;
+	unsigned children[CQUERY_MAX_NESTING + 1]; /* by paren group */
+	bool bracket[CQUERY_MAX_NESTING + 1]; /* [ ] counts into its parent */
+	unsigned nodes, quantifiers;
+	bool quantified; /* a quantifier last, captures and blanks aside */
+};
+
+/* The paren group a node pattern at the current depth belongs to. */
+static unsigned *owner(struct shape *sh)
+{
+	unsigned d = sh->depth;
+
+	while (d > 0 && sh->bracket[d])
+		d--;
+	return &sh->children[d];
+}
+
+static int shape_node(struct shape *sh)
+{
+	unsigned *n = owner(sh);
+
+	if (++sh->nodes > CQUERY_MAX_NODES)
+		return mmr_error_set(MMR_ELIMIT,
+				     "more than %d node patterns in a query",
+				     CQUERY_MAX_NODES);
+	if (sh->depth && ++*n > CQUERY_MAX_CHILDREN)
+		return mmr_error_set(MMR_ELIMIT,
+				     "more than %d node patterns (alternatives "
+				     "counted) in one node pattern",
+				     CQUERY_MAX_CHILDREN);
+	return 0;
+}
+
+static int shape_open(struct shape *sh, const char *s, size_t len, size_t i)
+{
+	size_t k = i + 1;
+
+	while (k < len && isspace((unsigned char)s[k]))
+		k++;
+	/* a predicate is no node pattern */
+	if (s[i] == '(' && (k == len || s[k] != '#')) {
+		int err = shape_node(sh);
+
+		if (err)
+			return err;
+	}
+	if (++sh->depth > CQUERY_MAX_NESTING)
+		return mmr_error_set(MMR_ELIMIT, "query nested deeper than %d",
+				     CQUERY_MAX_NESTING);
+	sh->children[sh->depth] = 0;
+	sh->bracket[sh->depth] = s[i] == '[';
+	return 0;
+}
+
+static int shape_quantifier(struct shape *sh)
+{
+	sh->quantified = true;
+	if (++sh->quantifiers > CQUERY_MAX_QUANTIFIERS)
+		return mmr_error_set(MMR_ELIMIT,
+				     "more than %d quantifiers (?, *, +) in a "
+				     "query",
+				     CQUERY_MAX_QUANTIFIERS);
+	return 0;
+}
+
+static int shape_step(struct shape *sh, const char *s, size_t len, size_t i)
+{
+	char c = s[i];
+
+	if (c == '(' || c == '[')
+		return shape_open(sh, s, len, i);
+	if ((c == ')' || c == ']') && sh->depth > 0)
+		sh->depth--;
+	if (c == '"' || (c == '_' && (!i || !name_char(s[i - 1])) &&
+			 (i + 1 == len || !name_char(s[i + 1]))))
+		return shape_node(sh);
+	/* a ? that ends a predicate's name is no quantifier */
+	if ((c == '?' && i && !name_char(s[i - 1])) || c == '*' || c == '+')
+		return shape_quantifier(sh);
+	return 0;
+}
+
+static int check_shape(const char *s, size_t len, size_t *at)
+{
+	struct shape sh = { 0 };
+	size_t i = 0;
+	int err;
+
+	while (i < len) {
+		bool was = sh.quantified;
+
+		if (isspace((unsigned char)s[i]) || s[i] == ';') {
+			i = skip_lexeme(s, len, i);
+			continue;
+		}
+		if (s[i] == '@') { /* a capture */
+			for (i++; i < len && name_char(s[i]);)
+				i++;
+			continue;
+		}
+		sh.quantified = false;
+		err = shape_step(&sh, s, len, i);
+		/* tree-sitter 0.20.7 crashes on "(x)*?" */
+		if (!err && was && sh.quantified)
+			err = mmr_error_set(MMR_EINVAL,
+					    "a quantifier of a quantifier");
+		if (err) {
+			*at = i;
+			return err;
+		}
+		i = skip_lexeme(s, len, i);
+	}
+	return 0;
 }
 
 /*
@@ -132,6 +230,41 @@ static size_t find_predicate(const char *s, size_t len, size_t from,
 		i = skip_lexeme(s, len, i);
 	}
 	return from;
+}
+
+/*
+ * Every "field:" (and "!field") must name a field of the grammar. Checked
+ * before tree-sitter sees the query: its own check (0.20.7) leaks what it
+ * allocated for a capture after an unknown field.
+ */
+static int check_fields(const char *s, size_t len, size_t *at)
+{
+	const TSLanguage *lang = tree_sitter_c();
+	size_t i = 0;
+
+	while (i < len) {
+		size_t j = i, k;
+
+		if (!isalpha((unsigned char)s[i]) && s[i] != '_') {
+			i = skip_lexeme(s, len, i);
+			continue;
+		}
+		while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_'))
+			j++;
+		for (k = j; k < len && isspace((unsigned char)s[k]);)
+			k++;
+		if (((k < len && s[k] == ':') || (i && s[i - 1] == '!')) &&
+		    (!i || (s[i - 1] != '@' && s[i - 1] != '#')) &&
+		    !ts_language_field_id_for_name(lang, s + i,
+						   (uint32_t)(j - i))) {
+			*at = i;
+			return mmr_error_set(MMR_EINVAL, "unknown field '%.*s'",
+					     (int)(j - i < 64 ? j - i : 64),
+					     s + i);
+		}
+		i = j;
+	}
+	return 0;
 }
 
 /* --- compiling ------------------------------------------------------------ */
@@ -447,9 +580,12 @@ int cquery_new(struct cquery **out, const char *src, size_t len,
 	if (len > CQUERY_MAX_SOURCE)
 		return mmr_error_set(MMR_ELIMIT, "query longer than %zu bytes",
 				     CQUERY_MAX_SOURCE);
-	if (check_nesting(src, len, &at)) {
+	err = check_shape(src, len, &at);
+	if (!err)
+		err = check_fields(src, len, &at);
+	if (err) {
 		position(src, len, at, line, column);
-		return MMR_ELIMIT;
+		return err;
 	}
 	q = xcalloc(1, sizeof(*q));
 	q->src = src;

@@ -31,6 +31,14 @@
 
 #define CQUERY_MAX_SOURCE ((size_t)64 << 10) /* bytes of a query */
 #define CQUERY_MAX_NESTING 64 /* ( and [ open at once in a query */
+/*
+ * tree-sitter's compile time grows fast with these, and cannot be
+ * stopped: node patterns in a query, node patterns directly inside one
+ * (each alternative of a [ ] counted), and quantifiers (?, *, +).
+ */
+#define CQUERY_MAX_NODES 128
+#define CQUERY_MAX_CHILDREN 16
+#define CQUERY_MAX_QUANTIFIERS 4
 #define CQUERY_MAX_REGEX 256 /* bytes of a #match? regex */
 /* The product of the upper bounds of a regex's {m,n} intervals. */
 #define CQUERY_MAX_REGEX_REPEAT 256

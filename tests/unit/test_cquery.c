@@ -241,7 +241,39 @@ static void test_source_bounds(void **state)
 		sbuf_addch(&sb, '[');
 	sbuf_addstr(&sb, "\"))");
 	cquery_free(compile(sb.buf, NULL));
+
+	/* what makes tree-sitter's compile slow, refused before it runs */
+	sbuf_reset(&sb);
+	for (i = 0; i <= CQUERY_MAX_NODES; i++)
+		sbuf_addstr(&sb, "(identifier) @a\n");
+	assert_int_equal(compile_error(sb.buf, &line, &col), MMR_ELIMIT);
+	assert_non_null(strstr(mmr_error_last(), "node patterns in a query"));
+	assert_int_equal(line, CQUERY_MAX_NODES + 1);
+	sbuf_reset(&sb);
+	sbuf_addstr(&sb, "(compound_statement\n");
+	for (i = 0; i <= CQUERY_MAX_CHILDREN / 2; i++)
+		sbuf_addstr(&sb, " [(declaration) \"x\"]\n");
+	sbuf_addstr(&sb, ")");
+	assert_int_equal(compile_error(sb.buf, &line, &col), MMR_ELIMIT);
+	assert_non_null(strstr(mmr_error_last(), "in one node pattern"));
+	assert_int_equal(line, CQUERY_MAX_CHILDREN / 2 + 2);
+	sbuf_reset(&sb);
+	sbuf_addstr(&sb,
+		    "((identifier) @a (#eq? @a \"x\") (#match? @a \"?*+\"))\n");
+	for (i = 0; i <= CQUERY_MAX_QUANTIFIERS; i++)
+		sbuf_addstr(&sb, "(compound_statement (_)? @q)\n");
+	assert_int_equal(compile_error(sb.buf, &line, &col), MMR_ELIMIT);
+	assert_non_null(strstr(mmr_error_last(), "quantifiers"));
+	assert_int_equal(line, CQUERY_MAX_QUANTIFIERS + 2);
 	sbuf_release(&sb);
+	/* tree-sitter 0.20.7 crashes on these */
+	assert_int_equal(compile_error("(identifier)* @a ; x\n ?", &line, &col),
+			 MMR_EINVAL);
+	assert_string_equal(mmr_error_last(), "a quantifier of a quantifier");
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 2);
+	assert_int_equal(compile_error("[(_)]+*", &line, &col), MMR_EINVAL);
+	cquery_free(compile("(compound_statement (_)* @a (_)? @b)", NULL));
 }
 
 static void test_captures(void **state)
