@@ -927,6 +927,7 @@ static void test_example_documents_every_key(void **state)
 		"review.format",
 		"rule.role-swap.enabled",
 		"rule.role-swap.severity",
+		"rule.pte-map-unchecked.functions",
 		"rules.directory",
 		"rules.plugin",
 		"lore.url",
