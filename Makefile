@@ -60,7 +60,7 @@ ASAN = build/asan
 # Objects of the test programs are kept: no rebuild on every run.
 .SECONDARY:
 
-all: mmreview
+all: mmreview build/mmreview-rules.7
 
 # --- set-up -----------------------------------------------------------------
 
@@ -184,6 +184,15 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) $(wildcard parsers/*.h) 
 		-o $@ $< $(FUZZ_LIB_SRCS) build/fuzz/grammar.o \
 		$$($(PKG_CONFIG) --libs tree-sitter)
 
+# Rule files: the rule engine's query rules on top of parsers/.
+FUZZ_RULE_SRCS = rules/query.c rules/rule.c rules/load.c
+build/fuzz/fuzz_rule: tests/fuzz/fuzz_rule.c $(FUZZ_LIB_SRCS) $(FUZZ_RULE_SRCS) \
+		$(wildcard parsers/*.h rules/*.h) build/fuzz/grammar.o
+	@mkdir -p $(dir $@)
+	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
+		-o $@ $< $(FUZZ_LIB_SRCS) $(FUZZ_RULE_SRCS) build/fuzz/grammar.o \
+		$$($(PKG_CONFIG) --libs tree-sitter)
+
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
 		n=$${t##*/fuzz_}; mkdir -p build/fuzz/corpus-$$n; \
@@ -194,13 +203,40 @@ fuzz: $(FUZZ_TARGETS)
 
 # --- install ------------------------------------------------------------------
 
-install: mmreview
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
+# The plugin interface: <mmreview/rule.h> and mmreview.pc, so that
+# "cc $(pkg-config --cflags mmreview) -shared -fPIC -o my.so my.c" works.
+INCLUDEDIR = $(PREFIX)/include
+PKGCONFIGDIR = $(PREFIX)/lib/pkgconfig
+MAN7DIR = $(PREFIX)/share/man/man7
+
+build/mmreview.pc: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' '' \
+		'Name: mmreview' \
+		'Description: mmreview rule plugins (<mmreview/rule.h>)' \
+		'Version: $(VERSION)' 'Cflags: -I$${includedir}' >$@
+
+# mmreview-rules(7) is docs/rules.md.
+build/mmreview-rules.7: docs/rules.md mk/md2man.awk VERSION
+	@mkdir -p $(dir $@)
+	$(Q)awk -v version=$(VERSION) -f mk/md2man.awk docs/rules.md >$@
+
+install: mmreview build/mmreview.pc build/mmreview-rules.7
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(INCLUDEDIR)/mmreview $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MAN7DIR)
 	install -m 755 mmreview $(DESTDIR)$(BINDIR)/mmreview
 	install -m 644 mmreview.1 $(DESTDIR)$(MANDIR)/mmreview.1
+	install -m 644 build/mmreview-rules.7 $(DESTDIR)$(MAN7DIR)/mmreview-rules.7
 	install -m 644 config/mmreview.conf.example $(DESTDIR)$(DATADIR)/mmreview.conf.example
+	install -m 644 rules/mmreview/rule.h $(DESTDIR)$(INCLUDEDIR)/mmreview/rule.h
+	install -m 644 build/mmreview.pc $(DESTDIR)$(PKGCONFIGDIR)/mmreview.pc
 
 uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/mmreview/rule.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/mmreview.pc \
+		$(DESTDIR)$(MAN7DIR)/mmreview-rules.7
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/mmreview
 	rm -f $(DESTDIR)$(BINDIR)/mmreview $(DESTDIR)$(MANDIR)/mmreview.1 \
 		$(DESTDIR)$(DATADIR)/mmreview.conf.example
 
@@ -213,6 +249,6 @@ bench: mmreview kernel-sources
 
 clean:
 	rm -rf $(OBJ) $(ASAN) build/unit build/unit-asan build/fuzz build/mmreview-asan \
-		build/test-logs mmreview
+		build/test-logs $(GEN) build/mmreview.pc build/mmreview-rules.7 mmreview
 
 -include $(shell find build/obj build/asan -name '*.d' 2>/dev/null)
