@@ -32,13 +32,15 @@ static const char rules_usage[] =
 	"test: run the rules over their cases and say, per rule, whether\n"
 	"every expectation is met. A PATH is a directory of rule files and\n"
 	"cases, a rule file (its cases are the files beside it whose name\n"
-	"starts with its own), or a case: NAME.patch, or NAME.before.c with\n"
-	"NAME.after.c (.h too). A rule file named on the command line\n"
-	"replaces the built-in rule of its id. Without PATH: the directories\n"
-	"of rules.directory and --rules-dir. In a case, /* expect: ID */ on a\n"
-	"line says that rule must flag it, /* expect-none: ID */ that it\n"
-	"must not; a finding of a rule the case names on any other line\n"
-	"fails too.\n"
+	"starts with its own), or a case, run with the rules beside it:\n"
+	"NAME.patch (reviewed from its hunks alone), or NAME.before.c with\n"
+	"NAME.after.c (.h too; reviewed from the whole files). A rule file\n"
+	"named on the command line replaces the built-in rule of its id.\n"
+	"Without PATH: the directories of rules.directory and --rules-dir.\n"
+	"In a case, /* expect: ID */ on a line says that rule must flag it,\n"
+	"/* expect-none: ID */ that it must not; a finding of a rule the\n"
+	"case names on any other line fails too. Every rule runs, also one\n"
+	"disabled by default.\n"
 	"\n"
 	"  --rules-dir DIR  also load the rule files (*.scm) of DIR\n"
 	"\n"
@@ -249,6 +251,11 @@ static void add_path(struct tester *ts, const char *path)
 		   ends_with(path, ".after.h")) {
 		struct sbuf before = SBUF_INIT;
 
+		/* the rules beside the case */
+		dir = dir_of(path);
+		rule_set_load_dir(ts->rs, dir, RULE_LOAD_REPLACE,
+				  cli_rule_problem, &ts->errors);
+		free(dir);
 		if (ends_with(path, ".patch") || !strstr(path, ".after.")) {
 			add_case(ts, path);
 			return;
@@ -327,29 +334,35 @@ static int load_patch_case(struct case_run *cr, const char *path)
 	return err;
 }
 
-/* A before/after pair: reviewed from the whole files. */
+/*
+ * A before/after pair: reviewed from the whole files, as a change of the
+ * file named as the after file is (NAME.after.c), without its directory.
+ */
 static int load_pair_case(struct case_run *cr, const char *before)
 {
 	struct sbuf after = SBUF_INIT, patch = SBUF_INIT;
+	const char *name;
 	int err;
 
 	sbuf_add(&after, before, strlen(before) - strlen("before.c"));
 	sbuf_addf(&after, "after%s", before + strlen(before) - 2);
+	name = strrchr(after.buf, '/') ? strrchr(after.buf, '/') + 1 :
+					 after.buf;
 	err = rule_file_read(before, CSRC_MAX_INPUT, 0, &cr->old, &cr->olen);
 	if (!err)
 		err = rule_file_read(after.buf, CSRC_MAX_INPUT, 0, &cr->new,
 				     &cr->nlen);
 	if (!err)
-		err = diff_texts(&patch, after.buf, cr->old, cr->olen, cr->new,
+		err = diff_texts(&patch, name, cr->old, cr->olen, cr->new,
 				 cr->nlen);
 	if (!err)
 		err = diff_parse(&cr->d, patch.buf, patch.len);
 	if (!err)
-		err = rule_expects_from_text(&cr->e, cr->old, cr->olen,
-					     after.buf, CHANGE_OLD);
+		err = rule_expects_from_text(&cr->e, cr->old, cr->olen, name,
+					     CHANGE_OLD);
 	if (!err)
-		err = rule_expects_from_text(&cr->e, cr->new, cr->nlen,
-					     after.buf, CHANGE_NEW);
+		err = rule_expects_from_text(&cr->e, cr->new, cr->nlen, name,
+					     CHANGE_NEW);
 	if (!err && diff_nfiles(cr->d))
 		err = change_set_add_file(cr->cs, diff_file(cr->d, 0), cr->old,
 					  cr->olen, cr->new, cr->nlen,
@@ -413,8 +426,9 @@ static void run_case(struct tester *ts, const char *path)
 		cli_error("case '%s': %s", path, mmr_error_last());
 		ts->errors = true;
 	} else if (!cr.e.n) {
-		cli_warn("case '%s' has no expect: or expect-none: comment",
-			 path);
+		cli_error("case '%s' has no expect: or expect-none: comment",
+			  path);
+		ts->errors = true;
 	} else {
 		for (i = 0; i < cr.e.n; i++)
 			tally_of(ts, cr.e.v[i].rule)->expects++;
