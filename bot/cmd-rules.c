@@ -4,7 +4,9 @@
 
 #include "cli.h"
 #include "config.h"
+#include "review.h"
 #include "rule.h"
+#include "util.h"
 
 static const char rules_usage[] =
 	"usage: mmreview rules list\n"
@@ -63,8 +65,8 @@ int cmd_rules(int argc, char **argv, const struct cli_global *g)
 	cfg = cli_config_load(g);
 	if (!cfg)
 		return CLI_ERROR;
-	rs = cli_rules_load(cfg);
-	if (!rs) {
+	if (review_rules_load(&rs, cfg, cli_warn_cb, NULL) < 0) {
+		cli_error("%s", mmr_error_last());
 		config_free(cfg);
 		return CLI_ERROR;
 	}
