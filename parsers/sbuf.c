@@ -106,6 +106,13 @@ int sbuf_addstr(struct sbuf *sb, const char *s)
 	return sbuf_add(sb, s, strlen(s));
 }
 
+int sbuf_addbuf(struct sbuf *sb, const struct sbuf *src)
+{
+	if (src->failed)
+		return sbuf_fail(sb, MMR_ELIMIT);
+	return sbuf_add(sb, src->buf, src->len);
+}
+
 int sbuf_addch(struct sbuf *sb, int c)
 {
 	char ch = (char)c;

@@ -42,6 +42,8 @@ void sbuf_reset(struct sbuf *sb);
 int sbuf_add(struct sbuf *sb, const void *data, size_t len);
 int sbuf_addstr(struct sbuf *sb, const char *s);
 int sbuf_addch(struct sbuf *sb, int c);
+/* Append src's text; fails (sticky) when src itself failed. */
+int sbuf_addbuf(struct sbuf *sb, const struct sbuf *src);
 int sbuf_addf(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);

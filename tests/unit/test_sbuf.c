@@ -73,6 +73,24 @@ static void test_utf8_failure(void **state)
 	sbuf_release(&sb);
 }
 
+/* A failed buffer appended to another fails that one too. */
+static void test_addbuf(void **state)
+{
+	struct sbuf part, whole = SBUF_INIT;
+
+	(void)state;
+	sbuf_init(&part, 3);
+	assert_int_equal(sbuf_addstr(&part, "ab"), 0);
+	assert_int_equal(sbuf_addbuf(&whole, &part), 0);
+	assert_string_equal(whole.buf, "ab");
+	assert_int_equal(sbuf_addstr(&part, "cd"), MMR_ELIMIT);
+	assert_int_equal(sbuf_addbuf(&whole, &part), MMR_ELIMIT);
+	assert_true(sbuf_failed(&whole));
+	assert_string_equal(whole.buf, "ab");
+	sbuf_release(&part);
+	sbuf_release(&whole);
+}
+
 /* reset, release and detach start afresh, with the same bound. */
 static void test_fresh_start(void **state)
 {
@@ -119,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_failure_is_sticky),
 		cmocka_unit_test(test_utf8_failure),
+		cmocka_unit_test(test_addbuf),
 		cmocka_unit_test(test_fresh_start),
 		cmocka_unit_test(test_huge_length),
 	};
