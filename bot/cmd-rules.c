@@ -56,9 +56,13 @@ int cmd_rules(int argc, char **argv, const struct cli_global *g)
 		fputs(rules_usage, stdout);
 		return CLI_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "list") && strcmp(argv[1], "show")) {
+		cli_error("'%s' is not a rules command (list, show)", argv[1]);
+		fputs(rules_usage, stderr);
+		return CLI_ERROR;
+	}
 	if (argc < 2 || (!strcmp(argv[1], "list") && argc != 2) ||
-	    (!strcmp(argv[1], "show") && argc != 3) ||
-	    (strcmp(argv[1], "list") && strcmp(argv[1], "show"))) {
+	    (!strcmp(argv[1], "show") && argc != 3)) {
 		fputs(rules_usage, stderr);
 		return CLI_ERROR;
 	}
