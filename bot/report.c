@@ -182,6 +182,10 @@ json_t *report_json_text(const char *s)
 
 	if (!s)
 		return json_null();
+	/*
+	 * Cannot fail: every string here comes from a bounded parser (16 MiB
+	 * a message), under SBUF_DEFAULT_MAX even with each byte replaced.
+	 */
 	sbuf_add_utf8(&sb, s, strlen(s));
 	j = json_stringn(sb.buf, sb.len);
 	sbuf_release(&sb);

@@ -1101,6 +1101,17 @@ const char *series_why_name(enum series_why why)
 	return names[why];
 }
 
+/* The files of a diff that are reviewed: C source, not binary. */
+static size_t reviewed_files(const struct diff *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; d && i < diff_nfiles(d); i++)
+		n += !diff_file(d, i)->binary &&
+		     is_c_file(diff_file_path(diff_file(d, i)));
+	return n;
+}
+
 /*
  * Another version, or another series, in the same mbox: its patches are
  * not applied on top of the previous ones. Commits are one sequence, and
@@ -1131,9 +1142,7 @@ int series_review(struct series *s, const struct rule_set *rules,
 	st.progress = progress;
 	st.payload = payload;
 	for (i = 0; i < s->n; i++)
-		st.total += s->patches[i]->pub.diff ?
-				    diff_nfiles(s->patches[i]->pub.diff) :
-				    0;
+		st.total += reviewed_files(s->patches[i]->pub.diff);
 	for (i = 0; i < s->n; i++) {
 		struct patch *p = s->patches[i];
 

@@ -48,6 +48,10 @@ is "$rc" 1 "git diff output: reviewed as one patch"
 contains "$T/out" "$ROLE" "git diff output: the role swap"
 contains "$T/out" "in 1 of 1 patch" "git diff output: one patch"
 
+run sh -c '"$1" check - <plain.diff' sh "$MMREVIEW"
+is "$rc" 1 "git diff output on standard input: reviewed"
+contains "$T/out" "$ROLE" "standard input: the role swap"
+
 run "$MMREVIEW" check --format json show.diff
 is "$rc" 1 "git show output: reviewed"
 "$PY" - "$T/out" >"$T/py" <<'PYEOF'

@@ -147,6 +147,7 @@ static void test_series_without_tree(void **state)
 	}
 	assert_int_equal(h.progress_calls, 2);
 	assert_int_equal(h.last_done, 2);
+	assert_int_equal(h.last_total, 2);
 	assert_int_equal(series_skip_count(s), 0);
 	series_free(s);
 	rule_set_free(rs);
