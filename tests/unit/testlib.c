@@ -5,12 +5,16 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ftw.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "sbuf.h"
 #include "testlib.h"
+#include "util.h"
 
 char *test_read_file(const char *path, size_t *len)
 {
@@ -43,4 +47,39 @@ bool test_have_kernel(void)
 	print_message("skip: " TEST_KERNEL_61 " not present (make "
 		      "kernel-sources)\n");
 	return false;
+}
+
+void test_tmpdir(char *dir, size_t size, const char *name)
+{
+	snprintf(dir, size, "/tmp/mmr-%s.XXXXXX", name);
+	if (!mkdtemp(dir))
+		fail_msg("cannot make %s", dir);
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag,
+		      struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void test_rmtree(const char *dir)
+{
+	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *test_replace(const char *text, const char *from, const char *to,
+		   size_t *len)
+{
+	const char *at = strstr(text, from);
+	struct sbuf sb = SBUF_INIT;
+
+	if (!at)
+		fail_msg("'%s' is not in the text", from);
+	sbuf_add(&sb, text, at - text);
+	sbuf_addstr(&sb, to);
+	sbuf_addstr(&sb, at + strlen(from));
+	return sbuf_detach(&sb, len);
 }

@@ -22,4 +22,18 @@ char *test_read_file(const char *path, size_t *len);
 /* The same, failing the running test when the file cannot be read. */
 char *test_need_file(const char *path, size_t *len);
 
+/*
+ * A new directory "/tmp/mmr-<name>.XXXXXX" in dir (of size bytes),
+ * failing the running test when it cannot be made.
+ */
+void test_tmpdir(char *dir, size_t size, const char *name);
+/* Remove dir and everything under it (symbolic links are not followed). */
+void test_rmtree(const char *dir);
+/*
+ * text with its first "from" replaced by "to", in a new string of *len
+ * bytes (len may be NULL); fails the running test when from is not there.
+ */
+char *test_replace(const char *text, const char *from, const char *to,
+		   size_t *len);
+
 #endif
