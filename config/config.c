@@ -60,12 +60,33 @@ static const git_config_level_t origin_level[CONFIG_NFILES] = {
 
 /* Keep in step with config/mmreview.conf.example. */
 static const char *const known_keys[] = {
-	"review.kernel-tree", "review.format",	 "rule.*.enabled",
-	"rule.*.severity",    "rules.directory", "rules.plugin",
-	"lore.url",	      "lore.inbox",	 "daemon.interval",
-	"daemon.state",	      "smtp.url",	 "smtp.from",
-	"smtp.user",	      "smtp.pass",	 "post.enabled",
-	"post.from",	      "post.dry-run",
+	"review.kernel-tree",
+	"review.format",
+	"rule.*.enabled",
+	"rule.*.severity",
+	"rules.directory",
+	"rules.plugin",
+	"lore.url",
+	"lore.inbox",
+	"daemon.interval",
+	/* the daemon's state and posting: bot/state.c, bot/post.c, bot/smtp.c */
+	"daemon.state-dir",
+	"post.mode",
+	"post.outbox",
+	"post.from",
+	"post.reply-to",
+	"post.list",
+	"post.cc",
+	"post.ignore-from",
+	"post.only-from",
+	"post.min-severity",
+	"post.max-per-hour",
+	"smtp.url",
+	"smtp.user",
+	"smtp.pass-file",
+	"smtp.starttls",
+	"smtp.connect-timeout",
+	"smtp.timeout",
 };
 
 /* The only keys read from an untrusted tree file. */
