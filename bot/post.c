@@ -136,7 +136,7 @@ static int get_patterns(const struct config *cfg, const char *key, char ***out,
 /* [post] outbox: a Maildir when it ends in '/' or is a directory. */
 static int get_outbox(struct post *p, const struct config *cfg)
 {
-	struct stat sb;
+	struct stat st;
 	char *dir = NULL;
 	int error = config_get_path(cfg, "post.outbox", &p->outbox);
 
@@ -155,7 +155,7 @@ static int get_outbox(struct post *p, const struct config *cfg)
 	if (!*p->outbox)
 		return mmr_error_set(MMR_EINVAL, "bad post.outbox: empty");
 	p->maildir = p->outbox[strlen(p->outbox) - 1] == '/' ||
-		     (!stat(p->outbox, &sb) && S_ISDIR(sb.st_mode));
+		     (!stat(p->outbox, &st) && S_ISDIR(st.st_mode));
 	return 0;
 }
 
