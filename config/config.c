@@ -59,7 +59,7 @@ static const git_config_level_t origin_level[CONFIG_NFILES] = {
 };
 
 /*
- * Every key mmreview accepts; keep in step with
+ * Every key mmreview accepts, one a line; keep in step with
  * config/mmreview.conf.example. A key that is accepted but does nothing
  * yet warns "not yet supported": whoever makes one work sets its flag.
  */
@@ -67,15 +67,33 @@ static const struct known_key {
 	const char *key;
 	bool supported;
 } known_keys[] = {
-	{ "review.kernel-tree", true }, { "review.format", true },
-	{ "rule.*.enabled", true },	{ "rule.*.severity", true },
-	{ "rules.directory", false },	{ "rules.plugin", false },
-	{ "lore.url", false },		{ "lore.inbox", false },
-	{ "daemon.interval", false },	{ "daemon.state", false },
-	{ "smtp.url", false },		{ "smtp.from", false },
-	{ "smtp.user", false },		{ "smtp.pass", false },
-	{ "post.enabled", false },	{ "post.from", true },
-	{ "post.dry-run", false },
+	{ "review.kernel-tree", true },
+	{ "review.format", true },
+	{ "rule.*.enabled", true },
+	{ "rule.*.severity", true },
+	{ "rules.directory", false },
+	{ "rules.plugin", false },
+	{ "lore.url", false },
+	{ "lore.inbox", false },
+	{ "daemon.interval", false },
+	/* the daemon's state and posting: bot/state.c, bot/post.c, bot/smtp.c */
+	{ "daemon.state-dir", false },
+	{ "post.mode", false },
+	{ "post.outbox", false },
+	{ "post.from", true },
+	{ "post.reply-to", false },
+	{ "post.list", false },
+	{ "post.cc", false },
+	{ "post.ignore-from", false },
+	{ "post.only-from", false },
+	{ "post.min-severity", false },
+	{ "post.max-per-hour", false },
+	{ "smtp.url", false },
+	{ "smtp.user", false },
+	{ "smtp.pass-file", false },
+	{ "smtp.starttls", false },
+	{ "smtp.connect-timeout", false },
+	{ "smtp.timeout", false },
 };
 
 /* The only keys read from an untrusted tree file. */

@@ -786,7 +786,12 @@ static void test_redaction(void **state)
 
 	assert_int_equal(config_add_file(e->cfg, path, CONFIG_GLOBAL), 0);
 	assert_int_equal(config_add_override(e->cfg, "smtp.Password=pw2"), 0);
+	assert_int_equal(
+		config_add_override(e->cfg, "smtp.pass-file=/run/pass"), 0);
 	list(e);
+	/* where the password is kept is no secret */
+	assert_true(contains(e->list.buf, "smtp.pass-file=/run/pass\t"));
+	assert_false(config_key_is_secret("smtp.pass-file"));
 	assert_true(contains(e->list.buf, "smtp.pass=<redacted>\t"));
 	assert_true(contains(e->list.buf, "lore.api-token=<redacted>\t"));
 	assert_true(contains(e->list.buf, "x.password=<redacted>\t"));
@@ -905,14 +910,23 @@ static void test_example_documents_every_key(void **state)
 		"lore.url",
 		"lore.inbox",
 		"daemon.interval",
-		"daemon.state",
-		"smtp.url",
-		"smtp.from",
-		"smtp.user",
-		"smtp.pass",
-		"post.enabled",
+		"daemon.state-dir",
+		"post.mode",
+		"post.outbox",
 		"post.from",
-		"post.dry-run",
+		"post.reply-to",
+		"post.list",
+		"post.cc",
+		"post.ignore-from",
+		"post.only-from",
+		"post.min-severity",
+		"post.max-per-hour",
+		"smtp.url",
+		"smtp.starttls",
+		"smtp.user",
+		"smtp.pass-file",
+		"smtp.connect-timeout",
+		"smtp.timeout",
 	};
 	char *raw = put_fixture(e, "config/mmreview.conf.example", "raw.conf");
 	char *text = example_enabled();
