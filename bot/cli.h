@@ -10,9 +10,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "mail.h"
-#include "sbuf.h"
-
 /* Exit codes, like checkpatch: 0 clean, 1 findings, 2 usage/input error. */
 enum {
 	CLI_OK = 0,
@@ -22,7 +19,6 @@ enum {
 
 #define CLI_MAX_OVERRIDES 64
 #define CLI_MAX_RULE_DIRS 64 /* --rules-dir options */
-#define CLI_MAX_INPUT ((size_t)1 << 30) /* an mbox read from a file or - */
 
 struct config;
 
@@ -57,36 +53,20 @@ void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cli_is_help(const char *arg);
 
 /*
- * Open an mbox or single message ("-" is stdin) as a streaming reader.
- * Returns NULL with the error logged. Close with cli_mbox_close().
- */
-struct cli_mbox;
-struct cli_mbox *cli_mbox_open(const char *path);
-struct mail_mbox *cli_mbox_reader(struct cli_mbox *cm);
-void cli_mbox_close(struct cli_mbox *cm);
-
-/*
  * Load the configuration in the usual order (system, user, the .mmreview
  * at the top of the current git tree, --config, -c) and log warnings.
  * Returns NULL with the error logged.
  */
 struct config *cli_config_load(const struct cli_global *g);
 
+/* A review_warn_fn and config_warn_cb that logs a warning. */
+void cli_warn_cb(const char *msg, void *payload);
 /*
- * The rule set: the built-in rules and the shipped query rules, each
- * rules.plugin (never one from a tree), the rule files of each
- * rules.directory (a tree's are untrusted) and of dirs (--rules-dir), with
- * the config's rule.<id>.enabled, rule.<id>.severity and options applied.
- * A rule file or plugin that does not load is logged with its path, line
- * and column, and skipped; *broken says so, for the exit status. Returns
- * NULL with the error logged on a bad config value.
+ * A rule_problem_fn that logs "path:line:col: message" as an error and
+ * sets the bool payload points to (when not NULL): a rule file or plugin
+ * did not load, and the command exits 2 when done.
  */
-struct rule_set;
 struct rule_problem;
-struct rule_set *cli_rules_load(const struct config *cfg,
-				const char *const *dirs, size_t ndirs,
-				bool *broken);
-/* Log a rule_problem ("path:line:col: message"); sets *(bool *)payload. */
 void cli_rule_problem(const struct rule_problem *p, void *payload);
 
 /* Progress on a TTY: a line on stderr, redrawn, only after a second. */

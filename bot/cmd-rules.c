@@ -16,6 +16,7 @@
 #include "config.h"
 #include "csrc.h"
 #include "diff.h"
+#include "review.h"
 #include "rule.h"
 #include "sbuf.h"
 #include "util.h"
@@ -542,6 +543,7 @@ int cmd_rules(int argc, char **argv, const struct cli_global *g)
 	struct config *cfg = NULL;
 	struct rule_set *rs = NULL;
 	const char *sub = argc > 1 ? argv[1] : "";
+	struct review_rules_opts ro = { NULL, 0, cli_rule_problem };
 	bool broken = false;
 	int ret = CLI_ERROR;
 
@@ -549,19 +551,28 @@ int cmd_rules(int argc, char **argv, const struct cli_global *g)
 		fputs(rules_usage, stdout);
 		return CLI_OK;
 	}
-	if (parse_rules_args(argc, argv, &o) ||
-	    (strcmp(sub, "list") && strcmp(sub, "show") &&
-	     strcmp(sub, "test")) ||
+	if (argc >= 2 && strcmp(sub, "list") && strcmp(sub, "show") &&
+	    strcmp(sub, "test")) {
+		cli_error("'%s' is not a rules command (list, show, test)",
+			  sub);
+		fputs(rules_usage, stderr);
+		return CLI_ERROR;
+	}
+	if (parse_rules_args(argc, argv, &o) || argc < 2 ||
 	    (!strcmp(sub, "list") && o.nargs) ||
 	    (!strcmp(sub, "show") && o.nargs != 1)) {
 		fputs(rules_usage, stderr);
 		goto out;
 	}
 	cfg = cli_config_load(g);
-	if (cfg)
-		rs = cli_rules_load(cfg, o.dirs, o.ndirs, &broken);
-	if (!rs)
+	ro.dirs = o.dirs;
+	ro.ndirs = o.ndirs;
+	if (!cfg)
 		goto out;
+	if (review_rules_load(&rs, cfg, &ro, cli_warn_cb, &broken) < 0) {
+		cli_error("%s", mmr_error_last());
+		goto out;
+	}
 	if (!strcmp(sub, "list")) {
 		list_rules(rs);
 		ret = CLI_OK;

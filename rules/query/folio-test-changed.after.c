@@ -29,10 +29,11 @@ void folio_migrate_flags(struct folio *newfolio, struct folio *folio)
 		folio_set_mappedtodisk(newfolio);
 
 	/* Move dirty on pages not done by folio_migrate_mapping() */
-	if (folio_test_dirty(newfolio))	/* expect: folio-test-changed */
+	if (folio_test_dirty(newfolio)) /* expect: folio-test-changed */
 		folio_set_dirty(newfolio);
 
-	if (folio_test_young(folio) && !folio_test_idle(folio))	/* expect-none: folio-test-changed */
+	if (folio_test_young(folio) &&
+	    !folio_test_idle(folio)) /* expect-none: folio-test-changed */
 		folio_set_young(newfolio);
 	if (folio_test_idle(folio))
 		folio_set_idle(newfolio);

@@ -29,7 +29,7 @@ void folio_migrate_flags(struct folio *newfolio, struct folio *folio)
 		folio_set_mappedtodisk(newfolio);
 
 	/* Move dirty on pages not done by folio_migrate_mapping() */
-	if (folio_test_dirty(folio))	/* expect-none: folio-test-changed */
+	if (folio_test_dirty(folio)) /* expect-none: folio-test-changed */
 		folio_set_dirty(newfolio);
 
 	if (folio_test_young(folio))
