@@ -249,7 +249,7 @@ static int check_fields(const char *s, size_t len, size_t *at)
 			i = skip_lexeme(s, len, i);
 			continue;
 		}
-		while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_'))
+		while (j < len && name_char(s[j]))
 			j++;
 		for (k = j; k < len && isspace((unsigned char)s[k]);)
 			k++;

@@ -134,6 +134,12 @@ static void test_compile_errors(void **state)
 	assert_string_equal(mmr_error_last(), "unknown field 'fn'");
 	assert_int_equal(line, 1);
 	assert_int_equal(col, 18);
+	/* tree-sitter's own check of these leaks: refused before */
+	assert_int_equal(compile_error("i.:(E)@a", &line, &col), MMR_EINVAL);
+	assert_string_equal(mmr_error_last(), "unknown field 'i.'");
+	assert_int_equal(compile_error("(call_expression !fn)", &line, &col),
+			 MMR_EINVAL);
+	assert_string_equal(mmr_error_last(), "unknown field 'fn'");
 
 	assert_int_equal(compile_error("((identifier) @a (#eq? @b \"x\"))",
 				       &line, &col),
