@@ -101,8 +101,11 @@ struct shape {
 	unsigned depth;
 	unsigned children[CQUERY_MAX_NESTING + 1]; /* by paren group */
 	bool bracket[CQUERY_MAX_NESTING + 1]; /* [ ] counts into its parent */
+	bool has_node[CQUERY_MAX_NESTING + 1]; /* a node somewhere inside */
+	bool pred[CQUERY_MAX_NESTING + 1]; /* a predicate's arguments */
 	unsigned nodes, quantifiers;
 	bool quantified; /* a quantifier last, captures and blanks aside */
+	bool closed_empty; /* a group without a node closed last, likewise */
 };
 
 /* The paren group a node pattern at the current depth belongs to. */
@@ -149,6 +152,25 @@ static int shape_open(struct shape *sh, const char *s, size_t len, size_t i)
 				     CQUERY_MAX_NESTING);
 	sh->children[sh->depth] = 0;
 	sh->bracket[sh->depth] = s[i] == '[';
+	sh->pred[sh->depth] = s[i] == '(' && k < len && s[k] == '#';
+	/* "(name" and "(_" are nodes; "((", "([" and "(#" only groups */
+	sh->has_node[sh->depth] = s[i] == '(' && k < len &&
+				  (isalpha((unsigned char)s[k]) || s[k] == '_');
+	return 0;
+}
+
+static int shape_close(struct shape *sh)
+{
+	if (!sh->depth)
+		return 0;
+	sh->closed_empty = !sh->has_node[sh->depth];
+	if (sh->has_node[sh->depth])
+		sh->has_node[sh->depth - 1] = true;
+	sh->depth--;
+	/* tree-sitter 0.20.7 loops on "[(identifier) (#p)]*" */
+	if (sh->closed_empty && sh->depth && sh->bracket[sh->depth])
+		return mmr_error_set(MMR_EINVAL,
+				     "an alternative without a node");
 	return 0;
 }
 
@@ -169,11 +191,15 @@ static int shape_step(struct shape *sh, const char *s, size_t len, size_t i)
 
 	if (c == '(' || c == '[')
 		return shape_open(sh, s, len, i);
-	if ((c == ')' || c == ']') && sh->depth > 0)
-		sh->depth--;
+	if (c == ')' || c == ']')
+		return shape_close(sh);
+	if (sh->pred[sh->depth])
+		return 0;
 	if (c == '"' || (c == '_' && (!i || !name_char(s[i - 1])) &&
-			 (i + 1 == len || !name_char(s[i + 1]))))
+			 (i + 1 == len || !name_char(s[i + 1])))) {
+		sh->has_node[sh->depth] = true;
 		return shape_node(sh);
+	}
 	/* a ? that ends a predicate's name is no quantifier */
 	if ((c == '?' && i && !name_char(s[i - 1])) || c == '*' || c == '+')
 		return shape_quantifier(sh);
@@ -187,7 +213,7 @@ static int check_shape(const char *s, size_t len, size_t *at)
 	int err;
 
 	while (i < len) {
-		bool was = sh.quantified;
+		bool was = sh.quantified, empty = sh.closed_empty;
 
 		if (isspace((unsigned char)s[i]) || s[i] == ';') {
 			i = skip_lexeme(s, len, i);
@@ -198,12 +224,16 @@ static int check_shape(const char *s, size_t len, size_t *at)
 				i++;
 			continue;
 		}
-		sh.quantified = false;
+		sh.quantified = sh.closed_empty = false;
 		err = shape_step(&sh, s, len, i);
-		/* tree-sitter 0.20.7 crashes on "(x)*?" */
+		/* tree-sitter 0.20.7 crashes on "(x)*?", loops on "[(#p)]*" */
 		if (!err && was && sh.quantified)
 			err = mmr_error_set(MMR_EINVAL,
 					    "a quantifier of a quantifier");
+		if (!err && empty && sh.quantified)
+			err = mmr_error_set(MMR_EINVAL,
+					    "a quantifier of a group without "
+					    "a node");
 		if (err) {
 			*at = i;
 			return err;

@@ -279,6 +279,19 @@ static void test_source_bounds(void **state)
 	assert_int_equal(line, 2);
 	assert_int_equal(col, 2);
 	assert_int_equal(compile_error("[(_)]+*", &line, &col), MMR_EINVAL);
+	/* and loops on these */
+	assert_int_equal(compile_error("((#eq? @a \"x\"))*", &line, &col),
+			 MMR_EINVAL);
+	assert_string_equal(mmr_error_last(),
+			    "a quantifier of a group without a node");
+	assert_int_equal(compile_error("(((#a)) @c)\n ?", &line, &col),
+			 MMR_EINVAL);
+	assert_int_equal(line, 2);
+	assert_int_equal(compile_error("((identifier) [(identifier) (#p)]*)",
+				       &line, &col),
+			 MMR_EINVAL);
+	assert_string_equal(mmr_error_last(), "an alternative without a node");
+	assert_int_equal(col, 32);
 	cquery_free(compile("(compound_statement (_)* @a (_)? @b)", NULL));
 }
 
