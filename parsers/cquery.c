@@ -263,9 +263,10 @@ static size_t find_predicate(const char *s, size_t len, size_t from,
 }
 
 /*
- * Every "field:" (and "!field") must name a field of the grammar. Checked
- * before tree-sitter sees the query: its own check (0.20.7) leaks what it
- * allocated for a capture after an unknown field.
+ * Node types and fields are plain names, and every "field:" (and "!field")
+ * names a field of the grammar. Checked before tree-sitter sees the query:
+ * its own check (0.20.7) leaks what it allocated for a capture after an
+ * unknown field, and it loops on some names with . - ? ! in them.
  */
 static int check_fields(const char *s, size_t len, size_t *at)
 {
@@ -273,7 +274,7 @@ static int check_fields(const char *s, size_t len, size_t *at)
 	size_t i = 0;
 
 	while (i < len) {
-		size_t j = i, k;
+		size_t j = i, k, n;
 
 		if (!isalpha((unsigned char)s[i]) && s[i] != '_') {
 			i = skip_lexeme(s, len, i);
@@ -283,8 +284,23 @@ static int check_fields(const char *s, size_t len, size_t *at)
 			j++;
 		for (k = j; k < len && isspace((unsigned char)s[k]);)
 			k++;
+		if (i && (s[i - 1] == '@' || s[i - 1] == '#')) {
+			i = j; /* a capture's or a predicate's name */
+			continue;
+		}
+		/* tree-sitter 0.20.7 loops on "[(e!)]*" */
+		for (n = i;
+		     n < j && (isalnum((unsigned char)s[n]) || s[n] == '_');)
+			n++;
+		if (n < j) {
+			*at = i;
+			return mmr_error_set(MMR_EINVAL,
+					     "bad node type or field '%.*s' "
+					     "(letters, digits and _)",
+					     (int)(j - i < 64 ? j - i : 64),
+					     s + i);
+		}
 		if (((k < len && s[k] == ':') || (i && s[i - 1] == '!')) &&
-		    (!i || (s[i - 1] != '@' && s[i - 1] != '#')) &&
 		    !ts_language_field_id_for_name(lang, s + i,
 						   (uint32_t)(j - i))) {
 			*at = i;

@@ -136,7 +136,9 @@ static void test_compile_errors(void **state)
 	assert_int_equal(col, 18);
 	/* tree-sitter's own check of these leaks: refused before */
 	assert_int_equal(compile_error("i.:(E)@a", &line, &col), MMR_EINVAL);
-	assert_string_equal(mmr_error_last(), "unknown field 'i.'");
+	assert_string_equal(
+		mmr_error_last(),
+		"bad node type or field 'i.' (letters, digits and _)");
 	assert_int_equal(compile_error("(call_expression !fn)", &line, &col),
 			 MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "unknown field 'fn'");
@@ -292,6 +294,12 @@ static void test_source_bounds(void **state)
 			 MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "an alternative without a node");
 	assert_int_equal(col, 32);
+	assert_int_equal(compile_error("[(e!)]*", &line, &col), MMR_EINVAL);
+	assert_non_null(
+		strstr(mmr_error_last(), "bad node type or field 'e!'"));
+	/* capture and predicate names may have them */
+	cquery_free(
+		compile("((identifier) @a.b-c (#not-eq? @a.b-c \"x\"))", NULL));
 	cquery_free(compile("(compound_statement (_)* @a (_)? @b)", NULL));
 }
 
