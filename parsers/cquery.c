@@ -276,7 +276,7 @@ static int check_fields(const char *s, size_t len, size_t *at)
 	while (i < len) {
 		size_t j = i, k, n;
 
-		if (!isalpha((unsigned char)s[i]) && s[i] != '_') {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_') {
 			i = skip_lexeme(s, len, i);
 			continue;
 		}

@@ -139,6 +139,8 @@ static void test_compile_errors(void **state)
 	assert_string_equal(
 		mmr_error_last(),
 		"bad node type or field 'i.' (letters, digits and _)");
+	assert_int_equal(compile_error("4:_@m", &line, &col), MMR_EINVAL);
+	assert_string_equal(mmr_error_last(), "unknown field '4'");
 	assert_int_equal(compile_error("(call_expression !fn)", &line, &col),
 			 MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "unknown field 'fn'");
