@@ -195,15 +195,22 @@ static int shape_step(struct shape *sh, const char *s, size_t len, size_t i)
 		return shape_close(sh);
 	if (sh->pred[sh->depth])
 		return 0;
-	if (c == '"' || (c == '_' && (!i || !name_char(s[i - 1])) &&
-			 (i + 1 == len || !name_char(s[i + 1])))) {
+	/* a name alone is "_", the wildcard node, or a field's */
+	if (c == '"' || (c == '_' && (i + 1 == len || !name_char(s[i + 1])))) {
 		sh->has_node[sh->depth] = true;
 		return shape_node(sh);
 	}
-	/* a ? that ends a predicate's name is no quantifier */
-	if ((c == '?' && i && !name_char(s[i - 1])) || c == '*' || c == '+')
+	if (c == '?' || c == '*' || c == '+')
 		return shape_quantifier(sh);
 	return 0;
+}
+
+/* The end of a name (a node type, a field, a capture's, a predicate's). */
+static size_t name_end(const char *s, size_t len, size_t i)
+{
+	while (i < len && name_char(s[i]))
+		i++;
+	return i;
 }
 
 static int check_shape(const char *s, size_t len, size_t *at)
@@ -220,11 +227,17 @@ static int check_shape(const char *s, size_t len, size_t *at)
 			continue;
 		}
 		if (s[i] == '@') { /* a capture */
-			for (i++; i < len && name_char(s[i]);)
-				i++;
+			i = name_end(s, len, i + 1);
 			continue;
 		}
 		sh.quantified = sh.closed_empty = false;
+		/* names end with the ? of "#eq?": not a quantifier */
+		if (s[i] == '#' ||
+		    ((isalnum((unsigned char)s[i]) || s[i] == '_') &&
+		     name_end(s, len, i) > i + 1)) {
+			i = name_end(s, len, i + 1);
+			continue;
+		}
 		err = shape_step(&sh, s, len, i);
 		/* tree-sitter 0.20.7 crashes on "(x)*?", loops on "[(#p)]*" */
 		if (!err && was && sh.quantified)
