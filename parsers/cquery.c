@@ -86,6 +86,12 @@ static size_t skip_lexeme(const char *s, size_t len, size_t i)
 	return i + 1;
 }
 
+/* As tree-sitter scans a name (0.20.7 query.c), from its first char. */
+static bool name_start(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
 static bool name_char(char c)
 {
 	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '?' ||
@@ -233,8 +239,7 @@ static int check_shape(const char *s, size_t len, size_t *at)
 		sh.quantified = sh.closed_empty = false;
 		/* names end with the ? of "#eq?": not a quantifier */
 		if (s[i] == '#' ||
-		    ((isalnum((unsigned char)s[i]) || s[i] == '_') &&
-		     name_end(s, len, i) > i + 1)) {
+		    (name_start(s[i]) && name_end(s, len, i) > i + 1)) {
 			i = name_end(s, len, i + 1);
 			continue;
 		}
@@ -289,7 +294,7 @@ static int check_fields(const char *s, size_t len, size_t *at)
 	while (i < len) {
 		size_t j = i, k, n;
 
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_') {
+		if (!name_start(s[i])) {
 			i = skip_lexeme(s, len, i);
 			continue;
 		}

@@ -141,6 +141,8 @@ static void test_compile_errors(void **state)
 		"bad node type or field 'i.' (letters, digits and _)");
 	assert_int_equal(compile_error("4:_@m", &line, &col), MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "unknown field '4'");
+	assert_int_equal(compile_error("-:(E)@a", &line, &col), MMR_EINVAL);
+	assert_non_null(strstr(mmr_error_last(), "bad node type or field '-'"));
 	assert_int_equal(compile_error("(call_expression !fn)", &line, &col),
 			 MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "unknown field 'fn'");
