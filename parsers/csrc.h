@@ -106,6 +106,38 @@ char *csrc_node_text(const struct csrc *cs, TSNode n);
 /* True when the node's text is exactly s. */
 bool csrc_node_eq(const struct csrc *cs, TSNode n, const char *s);
 
+/*
+ * Node access. Nodes are tree-sitter's TSNode values, but outside this
+ * module they are read only through these functions, which accept a null
+ * node (tree-sitter 0.20 dereferences one): a null node has type "", no
+ * children, no fields and offsets 0.
+ */
+bool csrc_node_is_null(TSNode n);
+const char *csrc_node_type(TSNode n);
+bool csrc_node_is(TSNode n, const char *type);
+/* The child in field name ("left", "condition"), or a null node. */
+TSNode csrc_node_field(TSNode n, const char *name);
+uint32_t csrc_node_named_count(TSNode n);
+TSNode csrc_node_named_child(TSNode n, uint32_t i);
+TSNode csrc_node_parent(TSNode n);
+TSNode csrc_node_next_named_sibling(TSNode n);
+/* Byte offsets of the node in the csrc's text, end exclusive. */
+uint32_t csrc_node_start(TSNode n);
+uint32_t csrc_node_end(TSNode n);
+/* The same node (not only the same span). */
+bool csrc_node_same(TSNode a, TSNode b);
+/* A number telling nodes of one tree apart, for sorting and hashing. */
+uintptr_t csrc_node_key(TSNode n);
+/* The smallest node spanning [start, end). */
+TSNode csrc_node_at(const struct csrc *cs, uint32_t start, uint32_t end);
+/*
+ * Nodes of the given type under n that lie inside [start, end), in text
+ * order, walking only the subtrees that reach into the range; *out is
+ * caller-freed.
+ */
+size_t csrc_find_nodes_in(const struct csrc *cs, TSNode n, uint32_t start,
+			  uint32_t end, const char *type, TSNode **out);
+
 /* Top-level definitions in text order. */
 size_t csrc_defs(const struct csrc *cs, const struct csrc_def **defs);
 /* The innermost definition containing byte, or NULL. */

@@ -109,7 +109,7 @@ static bool node_mentions(const struct csrc *cs, TSNode n, const char *name)
 	size_t i, k;
 	bool found = false;
 
-	if (ts_node_is_null(n))
+	if (csrc_node_is_null(n))
 		return false;
 	k = csrc_find_nodes(cs, n, "identifier", &ids);
 	for (i = 0; i < k && !found; i++)
@@ -123,11 +123,11 @@ static TSNode stmt_head(TSNode stmt)
 {
 	TSNode cond;
 
-	if (ts_node_is_null(stmt))
+	if (csrc_node_is_null(stmt))
 		return stmt;
-	cond = ts_node_child_by_field_name(stmt, "condition", 9);
+	cond = csrc_node_field(stmt, "condition");
 
-	return ts_node_is_null(cond) ? stmt : cond;
+	return csrc_node_is_null(cond) ? stmt : cond;
 }
 
 /* Weigh one test of the code against the comment's word. */
@@ -293,14 +293,15 @@ static int check_doc(struct rule_ctx *ctx, struct atoms_cache *ac,
 /* The statement right below the comment at [start, end), or null. */
 static TSNode stmt_below(const struct csrc *cs, uint32_t start, uint32_t end)
 {
-	TSNode n = ts_node_descendant_for_byte_range(csrc_root(cs), start, end);
+	TSNode n = csrc_node_at(cs, start, end);
 	int steps;
 
-	if (strcmp(ts_node_type(n), "comment"))
+	if (strcmp(csrc_node_type(n), "comment"))
 		return (TSNode){ 0 };
 	for (steps = 0; steps < MISMATCH_MAX_WORDS; steps++) {
-		n = ts_node_next_named_sibling(n);
-		if (ts_node_is_null(n) || strcmp(ts_node_type(n), "comment"))
+		n = csrc_node_next_named_sibling(n);
+		if (csrc_node_is_null(n) ||
+		    strcmp(csrc_node_type(n), "comment"))
 			return n;
 	}
 	return (TSNode){ 0 };
@@ -309,8 +310,8 @@ static TSNode stmt_below(const struct csrc *cs, uint32_t start, uint32_t end)
 /* Tests of the statement itself (not of blocks nested in it). */
 static bool atom_of_stmt(const struct role_atom *a, TSNode stmt)
 {
-	return ts_node_start_byte(a->stmt) == ts_node_start_byte(stmt) &&
-	       ts_node_end_byte(a->stmt) == ts_node_end_byte(stmt);
+	return csrc_node_start(a->stmt) == csrc_node_start(stmt) &&
+	       csrc_node_end(a->stmt) == csrc_node_end(stmt);
 }
 
 /* The tests of the statement stmt, against each of the n words. */
@@ -345,7 +346,7 @@ static int check_inner(struct rule_ctx *ctx, struct atoms_cache *ac,
 	size_t i, n;
 	int err = 0;
 
-	if (ts_node_is_null(stmt))
+	if (csrc_node_is_null(stmt))
 		return 0;
 	changed = lines_changed(c, CHANGE_NEW, cm->start_line, cm->end_line);
 	n = comment_words(text, cm->start, cm->end, words, MISMATCH_MAX_WORDS);

@@ -427,7 +427,7 @@ static char *swap_old_code(const struct change *c, const struct swap *sw)
 		char *lines;
 
 		for (j = 0; j < i; j++)
-			if (ts_node_eq(sw->removed[j]->stmt, b->stmt))
+			if (csrc_node_same(sw->removed[j]->stmt, b->stmt))
 				break;
 		if (j < i)
 			continue;
@@ -537,7 +537,7 @@ static int site_order(const void *pa, const void *pb)
 {
 	const struct role_atom *a = *(const struct role_atom *const *)pa;
 	const struct role_atom *b = *(const struct role_atom *const *)pb;
-	uintptr_t sa = (uintptr_t)a->stmt.id, sb = (uintptr_t)b->stmt.id;
+	uintptr_t sa = csrc_node_key(a->stmt), sb = csrc_node_key(b->stmt);
 	int d;
 
 	if (sa != sb)
@@ -604,7 +604,7 @@ static void swap_state_release(struct swap_state *st)
 static bool same_site(const struct swap_state *st, size_t i)
 {
 	return i &&
-	       ts_node_eq(st->grouped[i - 1]->stmt, st->grouped[i]->stmt) &&
+	       csrc_node_same(st->grouped[i - 1]->stmt, st->grouped[i]->stmt) &&
 	       !strcmp(st->grouped[i - 1]->role, st->grouped[i]->role);
 }
 
