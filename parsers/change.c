@@ -12,6 +12,7 @@
 
 #include "apply.h"
 #include "change.h"
+#include "fragment.h"
 #include "sbuf.h"
 #include "util.h"
 
@@ -418,8 +419,11 @@ static void mark_lines(struct change_file *f)
 	for (i = 0; i <= df->nhunks; i++) {
 		ol = i < df->nhunks ? f->spans[i].first[0] : o->nlines + 1;
 		nl = i < df->nhunks ? f->spans[i].first[1] : n->nlines + 1;
-		/* Lines between hunks keep their distance to the last one. */
-		for (k = po; k < ol && k <= o->nlines; k++)
+		/*
+		 * Lines between hunks keep their distance to the last one;
+		 * in a fragment they are synthetic and map to nothing.
+		 */
+		for (k = po; !f->partial && k < ol && k <= o->nlines; k++)
 			if (pn + (k - po) < nl && pn + (k - po) <= n->nlines)
 				f->old_to_new[k] = pn + (k - po);
 		if (i == df->nhunks)
@@ -493,76 +497,36 @@ static int build_full(struct change_file *f, const char *old_text,
 	return 0;
 }
 
-/* The fragment of one side: the hunks' lines, an empty line between. */
-static int fragment(struct change_file *f, enum change_side side,
-		    struct sbuf *sb, unsigned **file_line)
+/* Both sides from the hunks alone, framed as C (fragment.h). */
+static int build_partial(struct change_file *f)
 {
-	const struct diff_file *df = f->diff;
-	unsigned line = 0;
-	size_t alloc = 0, i, j;
-
-	*file_line = NULL;
-	XGROW(*file_line, alloc, 1);
-	(*file_line)[0] = 0;
-	for (i = 0; i < df->nhunks; i++) {
-		const struct diff_hunk *h = &df->hunks[i];
-
-		if (i && sbuf_addch(sb, '\n'))
-			return MMR_ELIMIT;
-		if (i) {
-			XGROW(*file_line, alloc, ++line + 1);
-			(*file_line)[line] = 0;
-		}
-		f->spans[i].first[side] = line + 1;
-		for (j = 0; j < h->nlines; j++) {
-			const struct diff_line *dl = &h->lines[j];
-
-			if (!on_side(dl, side))
-				continue;
-			if (sbuf_add(sb, dl->text, dl->len) ||
-			    sbuf_addch(sb, '\n'))
-				return MMR_ELIMIT;
-			XGROW(*file_line, alloc, ++line + 1);
-			(*file_line)[line] = side ? dl->new_lineno :
-						    dl->old_lineno;
-		}
-		f->spans[i].last[side] = line;
-	}
-	return 0;
-}
-
-static int build_side_partial(struct change_file *f, enum change_side side)
-{
-	struct sbuf sb = SBUF_INIT;
-	unsigned *map = NULL;
+	struct fragment fr[2];
+	enum change_side side;
+	size_t i;
 	int err;
 
-	sbuf_init(&sb, CSRC_MAX_INPUT);
-	err = fragment(f, side, &sb, &map);
+	err = fragment_build(fr, f->diff, CSRC_MAX_INPUT);
 	if (err < 0) {
 		err = mmr_error_set(err, "%s: hunks exceed %zu bytes", f->path,
 				    CSRC_MAX_INPUT);
-		goto cleanup;
+		goto out;
 	}
-	err = parse_image(f, side, sb.buf, sb.len);
-	if (err < 0)
-		goto cleanup;
-	f->img[side].file_line = map;
-	map = NULL;
-cleanup:
-	free(map);
-	sbuf_release(&sb);
-	return err;
-}
-
-static int build_partial(struct change_file *f)
-{
-	int err = build_side_partial(f, CHANGE_OLD);
-
-	if (!err)
-		err = build_side_partial(f, CHANGE_NEW);
+	for (side = CHANGE_OLD; side <= CHANGE_NEW && !err; side++) {
+		err = parse_image(f, side, fr[side].text, fr[side].len);
+		if (err)
+			break;
+		f->img[side].file_line = fr[side].file_line;
+		fr[side].file_line = NULL;
+		for (i = 0; i < f->nhunks; i++) {
+			f->spans[i].first[side] = fr[side].first[i];
+			f->spans[i].last[side] = fr[side].last[i];
+		}
+	}
 	if (!err)
 		mark_lines(f);
+out:
+	fragment_release(&fr[0]);
+	fragment_release(&fr[1]);
 	return err;
 }
 
@@ -642,21 +606,10 @@ static unsigned next_free(unsigned *next, unsigned k)
 static bool def_lines(const struct change_file *f, enum change_side side,
 		      const struct csrc_def *d, unsigned *from, unsigned *to)
 {
-	long h;
-
 	if (!eligible(f, side, d))
 		return false;
 	*from = d->doc_line;
 	*to = d->end_line;
-	if (f->partial) {
-		h = hunk_of(f, side, d->start_line);
-		if (h < 0)
-			return false;
-		if (*from < f->spans[h].first[side])
-			*from = f->spans[h].first[side];
-		if (*to > f->spans[h].last[side])
-			*to = f->spans[h].last[side];
-	}
 	if (*to > f->img[side].nlines)
 		*to = f->img[side].nlines;
 	return *from >= 1 && *from <= *to;
@@ -733,34 +686,6 @@ static const struct csrc_def *nth_def(const struct change_file *f,
 
 	csrc_defs(f->img[side].cs, &defs);
 	return i ? &defs[*i] : NULL;
-}
-
-/* The function a hunk header's section names ("foo(int x" -> foo), or "". */
-static void section_name(const char *section, char *name, size_t size)
-{
-	const char *p = strchr(section, '('), *end, *s;
-	size_t n = strlen(section);
-
-	name[0] = '\0';
-	while (n && (section[n - 1] == ' ' || section[n - 1] == '\t'))
-		n--;
-	if (!p || (n && section[n - 1] == ';'))
-		return;
-	end = p;
-	while (end > section && (end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	for (s = end;
-	     s > section && (isalnum((unsigned char)s[-1]) || s[-1] == '_');
-	     s--)
-		;
-	if (s == end || (size_t)(end - s) >= size)
-		return;
-	memcpy(name, s, end - s);
-	name[end - s] = '\0';
-	/* SYSCALL_DEFINEn(name, ...): named by its first argument. */
-	if (!strncmp(name, "SYSCALL_DEFINE", 14) ||
-	    !strncmp(name, "COMPAT_SYSCALL_DEFINE", 21))
-		section_name(p + 1, name, size);
 }
 
 /*
@@ -846,7 +771,9 @@ static int attribute_loose(struct change_file *f, size_t hunk,
 
 	if (blank_line(dl))
 		return 0;
-	section_name(f->diff->hunks[hunk].section, name, sizeof(name));
+	fragment_function_name(f->diff->hunks[hunk].section,
+			       strlen(f->diff->hunks[hunk].section), name,
+			       sizeof(name));
 	if (!name[0] || !body_line(dl)) {
 		err = get_change(&c, f, CSRC_DECL, "", 0, false);
 		if (!err)
@@ -1032,6 +959,29 @@ out_free_file:
 }
 
 /* --- accessors ----------------------------------------------------------- */
+
+static const struct change *find_in(const struct change_set *set,
+				    enum csrc_kind kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < set->nchanges; i++)
+		if (set->changes[i]->kind == kind &&
+		    !strcmp(set->changes[i]->name, name))
+			return set->changes[i];
+	return NULL;
+}
+
+const struct change *change_set_find(const struct change_set *set,
+				     enum csrc_kind kind, const char *name)
+{
+	const struct change *c = find_in(set, kind, name);
+	size_t i;
+
+	for (i = 0; !c && i < set->nlinks; i++)
+		c = find_in(set->links[i], kind, name);
+	return c;
+}
 
 const struct change_set *change_owner(const struct change *c)
 {

@@ -97,6 +97,13 @@ void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,
 size_t change_set_count(const struct change_set *set);
 const struct change *change_set_at(const struct change_set *set, size_t i);
 
+/*
+ * The change of the definition (kind, name) in set, else in the earlier
+ * patches linked to it (nearest first); NULL when no patch touches it.
+ */
+const struct change *change_set_find(const struct change_set *set,
+				     enum csrc_kind kind, const char *name);
+
 const struct change_set *change_owner(const struct change *c);
 const char *change_path(const struct change *c);
 const char *change_name(const struct change *c);

@@ -347,6 +347,58 @@ static void add_explanations(struct sbuf *sb, const struct swap *sw,
 	}
 }
 
+/* The first atom of v[0..n) that has the property, or NULL. */
+static const struct role_atom *atom_with(const struct role_atom *const *v,
+					 size_t n, const char *prop)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (role_atom_has(v[i], prop))
+			return v[i];
+	return NULL;
+}
+
+/*
+ * The question about a role passed to a call or assigned: "Was the change
+ * from passing dst_mm to passing src_mm to find_dst_vma() intentional?"
+ * Returns false when no property of that use moved.
+ */
+static bool add_use_question(struct sbuf *sb, const struct swap *sw,
+			     enum role_use use)
+{
+	const struct role_atom *a = NULL, *b = NULL;
+	size_t i;
+
+	for (i = 0; i < sw->nprops && !a; i++) {
+		a = atom_with(sw->added, sw->nadded, sw->props[i]);
+		b = atom_with(sw->removed, sw->nremoved, sw->props[i]);
+		if (a && (a->use != use || !b))
+			a = NULL;
+	}
+	if (!a)
+		return false;
+	if (use == ROLE_PASSED)
+		sbuf_addf(sb,
+			  "Was the change from passing %s to passing %s as "
+			  "argument %u of %s() intentional?\n",
+			  b->object, a->object, a->arg, a->target);
+	else
+		sbuf_addf(sb,
+			  "Was the change from assigning %s to assigning %s "
+			  "to %s intentional?\n",
+			  b->object, a->object, a->target);
+	return true;
+}
+
+/* Whether the property was found on a role tested, not passed or assigned. */
+static bool prop_tested(const struct swap *sw, const char *name)
+{
+	const struct role_atom *a = atom_with(sw->added, sw->nadded, name);
+
+	return a && a->use == ROLE_TESTED;
+}
+
 static char *swap_message(const struct swap *sw)
 {
 	struct sbuf sb = SBUF_INIT, seen = SBUF_INIT;
@@ -355,12 +407,17 @@ static char *swap_message(const struct swap *sw)
 
 	sbuf_init(&sb, SWAP_MAX_TEXT);
 	for (i = 0; i < sw->nprops; i++)
-		if (prop_shown(sw, sw->props[i]))
+		if (prop_tested(sw, sw->props[i]) &&
+		    prop_shown(sw, sw->props[i]))
 			shown[n++] = sw->props[i];
-	sbuf_addf(&sb, "Was the change from checking %s to %s for ", sw->from,
-		  sw->to);
-	add_list(&sb, shown, n);
-	sbuf_addstr(&sb, " intentional?\n");
+	if (n) {
+		sbuf_addf(&sb, "Was the change from checking %s to %s for ",
+			  sw->from, sw->to);
+		add_list(&sb, shown, n);
+		sbuf_addstr(&sb, " intentional?\n");
+	}
+	add_use_question(&sb, sw, ROLE_PASSED);
+	add_use_question(&sb, sw, ROLE_ASSIGNED);
 	before = sb.len;
 	for (i = 0; i < sw->nremoved; i++)
 		add_explanations(&sb, sw, sw->removed[i], &seen);
@@ -504,6 +561,25 @@ static bool new_variable(const struct change *c, const struct swap *sw)
 }
 
 /*
+ * Every property that moved is an argument of a function whose
+ * parameters the patch reorders: the calls follow the new order.
+ */
+static bool params_exchanged(const struct swap *sw)
+{
+	size_t i;
+
+	for (i = 0; i < sw->nprops; i++) {
+		const struct role_atom *a =
+			atom_with(sw->added, sw->nadded, sw->props[i]);
+
+		if (!a || a->use != ROLE_PASSED ||
+		    !role_params_exchanged(sw->c, a->target))
+			return false;
+	}
+	return sw->nprops > 0;
+}
+
+/*
  * The added tests on one role in one statement, grouped[0..n) in text
  * order: does any removed test of a counterpart role say they swapped?
  */
@@ -526,7 +602,9 @@ static int check_added(struct rule_ctx *ctx, struct swap_state *st,
 		sw.from = roles[i];
 		swap_collect(&sw);
 		if (sw.nprops && !roles_derived(st, sw.from, sw.to) &&
-		    !new_variable(st->c, &sw))
+		    !new_variable(st->c, &sw) &&
+		    !role_renamed(st->c, sw.from, sw.to) &&
+		    !params_exchanged(&sw))
 			err = swap_report(ctx, st->c, &sw);
 	}
 	return err;

@@ -77,6 +77,43 @@ static void stem_add(struct role_name *out, bool *first, const char *s,
 	*first = false;
 }
 
+/*
+ * Words that start with a role word but are something else: "newpage"
+ * is new + page, "prevent" is not prev + ent.
+ */
+static const char *const not_prefixed[] = {
+	"newer",   "newest",   "newly",	   "older",	 "oldest",
+	"prevent", "prevents", "previous", "previously", "nextline",
+};
+
+/*
+ * A component spelled as a role word run into its stem, as kernel code
+ * writes newpage, oldmm, srcaddr: the role word, and the stem's length.
+ */
+static int role_prefix(const char *s, size_t n, size_t *skip)
+{
+	static const char *const prefixes[] = { "old", "new",  "src",
+						"dst", "prev", "next" };
+	size_t i, k;
+	int w;
+
+	for (i = 0; i < ARRAY_SIZE(not_prefixed); i++)
+		if (strlen(not_prefixed[i]) == n &&
+		    !memcmp(not_prefixed[i], s, n))
+			return -1;
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		k = strlen(prefixes[i]);
+		/* Two letters at least after it: "srcu" is not src + u. */
+		if (n < k + 2 || memcmp(s, prefixes[i], k) ||
+		    !isalpha((unsigned char)s[k]))
+			continue;
+		w = role_word_index(s, k);
+		*skip = k;
+		return w;
+	}
+	return -1;
+}
+
 bool role_parse(const char *ident, struct role_name *out)
 {
 	size_t n = ident ? strlen(ident) : 0;
@@ -90,15 +127,18 @@ bool role_parse(const char *ident, struct role_name *out)
 		return false;
 	while (p <= end) {
 		const char *us = memchr(p, '_', (size_t)(end - p));
-		size_t len = us ? (size_t)(us - p) : (size_t)(end - p);
+		size_t len = us ? (size_t)(us - p) : (size_t)(end - p),
+		       skip = 0;
 		int w = role_word_index(p, len);
 
+		if (w < 0)
+			w = role_prefix(p, len, &skip);
 		if (w >= 0 && found >= 0)
 			goto out_none; /* two role words: ambiguous */
 		if (w >= 0)
 			found = w;
-		else
-			stem_add(out, &first, p, len);
+		if (w < 0 || skip)
+			stem_add(out, &first, p + skip, len - skip);
 		if (!us)
 			break;
 		p = us + 1;
@@ -148,7 +188,8 @@ bool role_is_code_word(const char *word)
 	if (strchr(word, '_'))
 		return true;
 	w = role_word_index(word, strlen(word));
-	return w >= 0 && !role_words[w].english;
+	/* "newpage" is code; "new" may be English. */
+	return w < 0 || !role_words[w].english;
 }
 
 /* --- atoms: bookkeeping -------------------------------------------------- */
@@ -159,6 +200,7 @@ static void atom_release(struct role_atom *a)
 
 	free(a->role);
 	free(a->object);
+	free(a->target);
 	free(a->explain);
 	for (i = 0; i < a->nprops; i++) {
 		free(a->props[i].name);
@@ -437,7 +479,7 @@ static bool root_step(const struct csrc *cs, TSNode *n)
 {
 	const char *t = csrc_node_type(*n);
 	char *fn;
-	bool caps;
+	bool ident;
 
 	if (!strcmp(t, "field_expression") ||
 	    !strcmp(t, "subscript_expression") ||
@@ -455,11 +497,15 @@ static bool root_step(const struct csrc *cs, TSNode *n)
 	}
 	if (strcmp(t, "call_expression"))
 		return false;
-	/* READ_ONCE(x->f), data_race(x->f): wrappers of one argument. */
+	/*
+	 * Calls of one argument are about that argument's object: wrappers
+	 * (READ_ONCE(x->f), data_race(x)) and conversions (page_folio(old),
+	 * virt_to_page(dst_pte)).
+	 */
 	fn = csrc_node_text(cs, csrc_node_field(*n, "function"));
-	caps = name_is_caps(fn) || !strcmp(fn, "data_race");
+	ident = ident_valid(fn, strlen(fn));
 	free(fn);
-	if (!caps ||
+	if (!ident ||
 	    csrc_node_named_count(csrc_node_field(*n, "arguments")) != 1)
 		return false;
 	*n = first_named(csrc_node_field(*n, "arguments"));
@@ -1184,8 +1230,10 @@ static struct expansion_memo *helper_memo(struct walk *w,
 
 /*
  * The property a call tests: its text without the role object, up to its
- * name: "folio_test_dirty()", "pmd_none()" for pmd_none(*old_pmd),
- * "list_empty(->lru)" for list_empty(&src->lru).
+ * name, the conversions on the way kept: "folio_test_dirty()",
+ * "pmd_none()" for pmd_none(*old_pmd), "list_empty(->lru)" for
+ * list_empty(&src->lru), "folio_test_dirty(page_folio())" for
+ * folio_test_dirty(page_folio(old)).
  */
 static char *call_prop(const struct csrc *cs, TSNode call, TSNode arg,
 		       TSNode root)
@@ -1193,10 +1241,24 @@ static char *call_prop(const struct csrc *cs, TSNode call, TSNode arg,
 	size_t len;
 	const char *text = csrc_text(cs, &len);
 	uint32_t s = csrc_node_start(call), e = csrc_node_end(call);
-	uint32_t cut = csrc_node_start(arg);
 	struct sbuf sb = SBUF_INIT;
+	TSNode n = arg;
+	int steps;
 
-	add_squeezed(&sb, text + s, cut - s);
+	add_squeezed(&sb, text + s, csrc_node_start(arg) - s);
+	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS &&
+			!csrc_node_same(n, root) && !csrc_node_is_null(n);
+	     steps++) {
+		TSNode fn = csrc_node_field(n, "function");
+
+		if (csrc_node_is(n, "call_expression"))
+			sbuf_addf(
+				&sb, "%.*s(",
+				(int)(csrc_node_end(fn) - csrc_node_start(fn)),
+				text + csrc_node_start(fn));
+		if (!root_step(cs, &n))
+			break;
+	}
 	add_squeezed(&sb, text + csrc_node_end(root), e - csrc_node_end(root));
 	if (sb.len > ROLE_MAX_TEXT) {
 		sbuf_release(&sb);
@@ -1465,6 +1527,169 @@ static void walk_masks(struct walk *w, const struct csrc_def *def, TSNode n,
 		walk_masks(w, def, csrc_node_named_child(n, i), level + 1);
 }
 
+/* --- uses outside tests: arguments and assigned values ------------------ */
+
+/* Whether node lies inside the tested expression of one of the conds. */
+static bool in_condition(const struct csrc_cond *conds, size_t n, TSNode node)
+{
+	uint32_t s = csrc_node_start(node), e = csrc_node_end(node);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s >= csrc_node_start(conds[i].expr) &&
+		    e <= csrc_node_end(conds[i].expr))
+			return true;
+	return false;
+}
+
+/* The text of n without the role identifier: "&->mmlist". */
+static char *without_root(const struct csrc *cs, TSNode n, TSNode root)
+{
+	const char *text = csrc_text(cs, NULL);
+	struct sbuf sb = SBUF_INIT;
+
+	add_squeezed(&sb, text + csrc_node_start(n),
+		     csrc_node_start(root) - csrc_node_start(n));
+	add_squeezed(&sb, text + csrc_node_end(root),
+		     csrc_node_end(n) - csrc_node_end(root));
+	return sbuf_detach(&sb, NULL);
+}
+
+/*
+ * A call of one argument that is itself an argument or an assigned value
+ * is a conversion (page_folio(old)): the outer use is seen through it.
+ */
+static bool conversion_in_use(TSNode call, size_t nargs)
+{
+	TSNode parent = csrc_node_parent(call);
+
+	return nargs == 1 && (csrc_node_is(parent, "argument_list") ||
+			      csrc_node_is(parent, "init_declarator") ||
+			      csrc_node_is(parent, "assignment_expression"));
+}
+
+/* How many different role objects the arguments are rooted at. */
+static size_t role_args(struct walk *w, const TSNode *args, size_t n)
+{
+	char *seen = NULL;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		struct root_ref r;
+
+		if (!walk_root(w, args[i], &r))
+			continue;
+		if (!seen || strcmp(seen, r.name)) {
+			k++;
+			free(seen);
+			seen = r.name;
+		} else {
+			free(r.name);
+		}
+	}
+	free(seen);
+	return k;
+}
+
+/* f(dst_mm, addr): each argument rooted at a role is passed to f. */
+static void arg_atoms(struct walk *w, TSNode call,
+		      const struct csrc_cond *conds, size_t nconds)
+{
+	TSNode args[ROLE_MAX_PARAMS], fn = csrc_node_field(call, "function");
+	size_t i, n = call_args(call, args, ROLE_MAX_PARAMS);
+	char *name;
+
+	if (!csrc_node_is(fn, "identifier") || conversion_in_use(call, n))
+		return;
+	/* A test of one role in a condition is the helper's (call_atom). */
+	if (in_condition(conds, nconds, call) && role_args(w, args, n) < 2)
+		return;
+	name = csrc_node_text(w->cs, fn);
+	for (i = 0; i < n && !w->error; i++) {
+		struct sbuf prop = SBUF_INIT;
+		struct root_ref r;
+		struct role_atom *a;
+		char *rest;
+
+		if (!walk_root(w, args[i], &r))
+			continue;
+		a = atom_for(w, &r, args[i], args[i]);
+		if (a) {
+			rest = without_root(w->cs, args[i], r.id);
+			a->use = ROLE_PASSED;
+			a->arg = (unsigned)i + 1;
+			a->target = xstrdup(name);
+			sbuf_addf(&prop, "argument %zu of %s(): %s", i + 1,
+				  name, rest);
+			if (prop.len <= ROLE_MAX_TEXT)
+				walk_prop(w, a, prop.buf, NULL);
+			free(rest);
+		}
+		sbuf_release(&prop);
+		free(r.name);
+	}
+	free(name);
+}
+
+/* x = old, struct y *x = old->y: the value's role is assigned to x. */
+static void assign_atom(struct walk *w, TSNode target, TSNode value)
+{
+	struct sbuf prop = SBUF_INIT;
+	struct root_ref r;
+	struct role_atom *a;
+	char *lhs, *rest;
+
+	if (csrc_node_is_null(target) ||
+	    csrc_node_is(value, "initializer_list") || !walk_root(w, value, &r))
+		return;
+	a = atom_for(w, &r, value, value);
+	if (a) {
+		lhs = csrc_node_text(w->cs, target);
+		rest = without_root(w->cs, value, r.id);
+		a->use = ROLE_ASSIGNED;
+		a->target = xstrdup(lhs);
+		sbuf_addf(&prop, "assigned to %s: %s", lhs, rest);
+		if (prop.len <= ROLE_MAX_TEXT)
+			walk_prop(w, a, prop.buf, NULL);
+		free(rest);
+		free(lhs);
+	}
+	sbuf_release(&prop);
+	free(r.name);
+}
+
+static TSNode declared_name(TSNode n);
+
+/* Calls and assignments of the definition, wherever they stand. */
+static void walk_uses(struct walk *w, const struct csrc_def *def,
+		      const struct csrc_cond *conds, size_t nconds)
+{
+	static const char *const types[] = { "call_expression",
+					     "assignment_expression",
+					     "init_declarator" };
+	size_t t, i, n;
+	TSNode *v;
+
+	for (t = 0; t < ARRAY_SIZE(types) && !w->error; t++) {
+		n = csrc_find_nodes_in(w->cs, def->node, def->start, def->end,
+				       types[t], &v);
+		for (i = 0; i < n && !w->error; i++) {
+			w->stmt = enclosing_stmt(v[i], def->node);
+			if (t == 0)
+				arg_atoms(w, v[i], conds, nconds);
+			else if (t == 1 && node_op_is(w->cs, v[i], "="))
+				assign_atom(w, csrc_node_field(v[i], "left"),
+					    csrc_node_field(v[i], "right"));
+			else if (t == 2)
+				assign_atom(w,
+					    declared_name(csrc_node_field(
+						    v[i], "declarator")),
+					    csrc_node_field(v[i], "value"));
+		}
+		free(v);
+	}
+}
+
 int role_atoms_collect(struct role_atoms *out, const struct change *c,
 		       enum change_side side)
 {
@@ -1491,9 +1716,11 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 		walk_test(&w, conds[i].expr, 0);
 		walk_truth(&w, conds[i].expr, 0);
 	}
-	free(conds);
 	if (!w.error)
 		walk_masks(&w, def, def->node, 0);
+	if (!w.error)
+		walk_uses(&w, def, conds, n);
+	free(conds);
 	out->truncated = col.over_budget;
 	collect_release(&col);
 	if (!w.error)
@@ -1561,6 +1788,147 @@ bool role_derived(const struct change *c, enum change_side side, const char *a,
 			    a, b) ||
 	       assigns_from(cs, def, "init_declarator", "declarator", "value",
 			    a, b);
+}
+
+/* --- declarations ------------------------------------------------------------ */
+
+static bool is_declarator(TSNode n)
+{
+	static const char *const types[] = {
+		"identifier",
+		"pointer_declarator",
+		"init_declarator",
+		"array_declarator",
+		"parenthesized_declarator",
+		"attributed_declarator",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		if (csrc_node_is(n, types[i]))
+			return true;
+	return false;
+}
+
+/* Whether a declaration or parameter node declares ident. */
+static bool declares(const struct csrc *cs, TSNode decl, const char *ident)
+{
+	uint32_t i;
+
+	for (i = 0; i < csrc_node_named_count(decl); i++) {
+		TSNode d = csrc_node_named_child(decl, i);
+
+		if (is_declarator(d) &&
+		    csrc_node_eq(cs, declared_name(d), ident))
+			return true;
+	}
+	return false;
+}
+
+bool role_declares(const struct change *c, enum change_side side,
+		   const char *ident)
+{
+	static const char *const types[] = { "parameter_declaration",
+					     "declaration" };
+	const struct csrc_def *def = change_def(c, side);
+	const struct csrc *cs = change_src(c, side);
+	bool found = false;
+	size_t t, i, n;
+	TSNode *v;
+
+	for (t = 0; def && t < ARRAY_SIZE(types) && !found; t++) {
+		n = find_in_def(cs, def, types[t], &v);
+		for (i = 0; i < n && !found; i++)
+			found = declares(cs, v[i], ident);
+		free(v);
+	}
+	return found;
+}
+
+bool role_renamed(const struct change *c, const char *from, const char *to)
+{
+	return role_declares(c, CHANGE_OLD, from) &&
+	       !role_declares(c, CHANGE_NEW, from) &&
+	       role_declares(c, CHANGE_NEW, to) &&
+	       !role_declares(c, CHANGE_OLD, to);
+}
+
+/* The parameter list of a function definition, or a null node. */
+static TSNode params_of(TSNode fn)
+{
+	TSNode d = csrc_node_field(fn, "declarator");
+	int steps;
+
+	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS && !csrc_node_is_null(d);
+	     steps++) {
+		if (csrc_node_is(d, "function_declarator"))
+			return csrc_node_field(d, "parameters");
+		d = csrc_node_field(d, "declarator");
+	}
+	return (TSNode){ 0 };
+}
+
+/* The names of the parameters of c's function on side, at most max. */
+static size_t param_names(const struct change *c, enum change_side side,
+			  char **names, size_t max)
+{
+	const struct csrc_def *def = change_def(c, side);
+	const struct csrc *cs = change_src(c, side);
+	TSNode list = def ? params_of(def->node) : (TSNode){ 0 };
+	size_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < csrc_node_named_count(list) && n < max; i++) {
+		TSNode p = csrc_node_named_child(list, i);
+
+		if (csrc_node_is(p, "parameter_declaration"))
+			names[n++] = csrc_node_text(
+				cs, declared_name(
+					    csrc_node_field(p, "declarator")));
+	}
+	return n;
+}
+
+static int str_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The same names in another order: a permutation. */
+static bool permuted(char **a, char **b, size_t n)
+{
+	bool same_order = true, same_set = true;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		same_order &= !strcmp(a[i], b[i]);
+	if (same_order)
+		return false;
+	qsort(a, n, sizeof(*a), str_order);
+	qsort(b, n, sizeof(*b), str_order);
+	for (i = 0; i < n; i++)
+		same_set &= !strcmp(a[i], b[i]);
+	return same_set;
+}
+
+bool role_params_exchanged(const struct change *c, const char *fn)
+{
+	const struct change *f =
+		change_set_find(change_owner(c), CSRC_FUNCTION, fn);
+	char *old[ROLE_MAX_PARAMS], *new[ROLE_MAX_PARAMS];
+	size_t i, nold = 0, nnew = 0;
+	bool exchanged = false;
+
+	if (f) {
+		nold = param_names(f, CHANGE_OLD, old, ROLE_MAX_PARAMS);
+		nnew = param_names(f, CHANGE_NEW, new, ROLE_MAX_PARAMS);
+		exchanged = nold == nnew && permuted(old, new, nold);
+	}
+	for (i = 0; i < nold; i++)
+		free(old[i]);
+	for (i = 0; i < nnew; i++)
+		free(new[i]);
+	return exchanged;
 }
 
 /* --- old code ------------------------------------------------------------ */

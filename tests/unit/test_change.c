@@ -196,10 +196,16 @@ static void test_seed_hunks(void **state)
 	assert_int_equal(change_origin(c), CHANGE_FROM_HUNKS);
 	assert_string_equal(change_partial_reason(c),
 			    "mm/memory.c: built from the hunks alone");
-	/* The fragment is the hunk: 16 old lines, 7 new. */
-	assert_int_equal(csrc_nlines(change_src(c, CHANGE_OLD)), 16);
-	assert_int_equal(csrc_nlines(change_src(c, CHANGE_NEW)), 7);
+	/*
+	 * The fragment is the hunk, 16 old lines and 7 new, and a closer
+	 * for what it leaves open: the body of the last if, the function.
+	 */
+	assert_int_equal(csrc_nlines(change_src(c, CHANGE_OLD)), 18);
+	assert_int_equal(csrc_nlines(change_src(c, CHANGE_NEW)), 9);
 	assert_int_equal(change_file_line(c, CHANGE_NEW, 1), 1250);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 7), 1256);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 8), 0);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 9), 0);
 	check_resolve_in_patch(set);
 	change_set_free(set);
 	diff_free(d);
@@ -313,28 +319,32 @@ static void test_cut_hunks(void **state)
 	c = change_set_at(set, 0);
 	assert_string_equal(change_name(c), "alpha");
 	assert_int_equal(change_kind(c), CSRC_FUNCTION);
-	/* The whole first hunk on each side; the node is the root. */
-	assert_span(c, CHANGE_OLD, 1, 7);
-	assert_span(c, CHANGE_NEW, 1, 7);
+	/*
+	 * Both hunks start inside alpha's body: one frame named by the
+	 * section holds them, up to the second hunk's closing brace.
+	 */
+	assert_span(c, CHANGE_OLD, 1, 11);
+	assert_span(c, CHANGE_NEW, 1, 11);
 	def = change_def(c, CHANGE_OLD);
-	assert_true(
-		ts_node_eq(def->node, csrc_root(change_src(c, CHANGE_OLD))));
-	assert_true(change_line_changed(c, CHANGE_OLD, 4));
-	assert_int_equal(change_file_line(c, CHANGE_OLD, 4), 13);
-	assert_int_equal(change_file_line(c, CHANGE_OLD, 8), 0);
+	assert_true(csrc_node_is(def->node, "function_definition"));
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 1), 0);
+	assert_true(change_line_changed(c, CHANGE_OLD, 6));
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 6), 13);
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 10), 0);
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 11), 30);
 
 	c = change_set_at(set, 1);
 	assert_string_equal(change_name(c), "");
 	assert_int_equal(change_kind(c), CSRC_DECL);
 	assert_null(change_def(c, CHANGE_OLD));
-	assert_span(c, CHANGE_NEW, 11, 11);
-	assert_int_equal(change_file_line(c, CHANGE_NEW, 11), 32);
+	assert_span(c, CHANGE_NEW, 13, 13);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 13), 32);
 
 	/* delta is whole in the second hunk: not alpha's, not swallowed. */
 	c = change_set_at(set, 2);
 	assert_string_equal(change_name(c), "delta");
-	assert_span(c, CHANGE_OLD, 11, 14);
-	assert_span(c, CHANGE_NEW, 12, 15);
+	assert_span(c, CHANGE_OLD, 13, 16);
+	assert_span(c, CHANGE_NEW, 14, 17);
 	change_set_free(set);
 	diff_free(d);
 }

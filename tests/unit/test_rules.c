@@ -807,7 +807,16 @@ static void test_role_parse(void **state)
 	assert_false(role_parse("mpnt", &rn));
 	assert_false(role_parse("tmp", &rn));
 	assert_false(role_parse("vma", &rn));
-	assert_false(role_parse("dstvma", &rn)); /* not a component */
+	/* A role word run into its stem, as in newpage and oldmm. */
+	assert_true(role_parse("dstvma", &rn));
+	assert_int_equal(rn.word, ROLE_DST);
+	assert_string_equal(rn.stem, "vma");
+	assert_true(role_ident_counterparts("newpage", "oldpage"));
+	assert_true(role_ident_counterparts("newpage", "old_page"));
+	assert_false(role_parse("prevent", &rn)); /* a word, not prev + ent */
+	assert_false(role_parse("newly", &rn));
+	assert_false(role_parse("oldest", &rn));
+	assert_false(role_parse("srcu", &rn)); /* too short a stem */
 	assert_false(role_parse("SRC_VMA", &rn)); /* a macro */
 	assert_false(role_parse("src_to_dst", &rn)); /* ambiguous */
 	assert_false(role_parse("", &rn));
