@@ -1019,8 +1019,16 @@ const char *change_path(const struct change *c)
 	return c->file->path;
 }
 
+bool change_is_toplevel(const struct change *c)
+{
+	return c->kind == CSRC_DECL && !*c->name;
+}
+
 const char *change_name(const struct change *c)
 {
+	/* A function no line of the patch names has a placeholder. */
+	if (fragment_is_anon(c->name))
+		return "";
 	return c->name;
 }
 

@@ -119,7 +119,14 @@ const char *change_set_file_reason(const struct change_set *set, size_t i);
 
 const struct change_set *change_owner(const struct change *c);
 const char *change_path(const struct change *c);
+/*
+ * The definition's name; "" for the top-level lines outside every
+ * definition (kind CSRC_DECL) and for a function whose name no line of
+ * the patch shows (kind CSRC_FUNCTION).
+ */
 const char *change_name(const struct change *c);
+/* Whether c gathers the top-level lines outside every definition. */
+bool change_is_toplevel(const struct change *c);
 enum csrc_kind change_kind(const struct change *c);
 enum change_origin change_origin(const struct change *c);
 const char *change_origin_name(enum change_origin o);

@@ -136,6 +136,10 @@ static void describe(struct described *d, const struct change *c,
 {
 	const struct csrc *cs = change_src(c, CHANGE_NEW);
 
+	/* A comment speaks of what the code tests, not of what it passes. */
+	if (a->use != ROLE_TESTED)
+		return;
+
 	if (!strcmp(a->role, w->text) ||
 	    node_mentions(cs, stmt_head(a->stmt), w->text)) {
 		d->names_word = true;
@@ -176,9 +180,10 @@ static int report_word(struct rule_ctx *ctx, const struct change *c,
 	fn = change_kind(d->c) == CSRC_FUNCTION ||
 	     change_kind(d->c) == CSRC_FUNC_MACRO;
 	return rule_report(ctx, c, CHANGE_NEW, w->start, w->end, NULL, NULL,
-			   "The comment says \"%s\" but the new code in %s%s "
+			   "The comment says \"%s\" but the new code%s%s%s "
 			   "checks %s. Is this intentional?",
-			   w->text, name, fn ? "()" : "", d->object);
+			   w->text, *name ? " in " : "", name,
+			   *name && fn ? "()" : "", d->object);
 }
 
 /* --- a definition's doc comment: the code that uses the definition ------ */
@@ -374,7 +379,7 @@ static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
 	size_t i, n;
 	int err = 0;
 
-	if (!def || !*change_name(c))
+	if (!def || change_is_toplevel(c))
 		return 0;
 	n = csrc_comments(change_src(c, CHANGE_NEW), def->doc_start, def->end,
 			  &cms);

@@ -462,9 +462,11 @@ static char *swap_note(const struct swap *sw)
 	if (sw->old->truncated || sw->new->truncated)
 		sbuf_addf(&sb,
 			  "%sonly the first %d helper and macro bodies used "
-			  "in %s() were looked into",
+			  "in %s%s were looked into",
 			  sb.len ? "; " : "", ROLE_MAX_EXPANSIONS,
-			  change_name(sw->c));
+			  *change_name(sw->c) ? change_name(sw->c) :
+						"this function",
+			  *change_name(sw->c) ? "()" : "");
 	if (!sb.len) {
 		sbuf_release(&sb);
 		return NULL;

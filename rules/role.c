@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fragment.h"
 #include "role.h"
 #include "sbuf.h"
 #include "util.h"
@@ -1425,7 +1426,8 @@ static void bare_compare(struct walk *w, TSNode n)
 		l = rt;
 		rt = t;
 	}
-	if (!csrc_node_is(l, "identifier") || !is_constant(w->cs, rt))
+	if (!csrc_node_is(l, "identifier") ||
+	    (!is_constant(w->cs, rt) && mentions_role(w, rt)))
 		return;
 	op = csrc_node_text(w->cs, csrc_node_field(n, "operator"));
 	val = csrc_node_text(w->cs, rt);
@@ -1605,6 +1607,11 @@ static void arg_atoms(struct walk *w, TSNode call,
 	if (in_condition(conds, nconds, call) && role_args(w, args, n) < 2)
 		return;
 	name = csrc_node_text(w->cs, fn);
+	/* The head a fragment gave a statement it cut: not a real call. */
+	if (fragment_is_anon(name)) {
+		free(name);
+		return;
+	}
 	for (i = 0; i < n && !w->error; i++) {
 		struct sbuf prop = SBUF_INIT;
 		struct root_ref r;
@@ -1619,8 +1626,9 @@ static void arg_atoms(struct walk *w, TSNode call,
 			a->use = ROLE_PASSED;
 			a->arg = (unsigned)i + 1;
 			a->target = xstrdup(name);
-			sbuf_addf(&prop, "argument %zu of %s(): %s", i + 1,
-				  name, rest);
+			/* With the arity: a dropped argument shifts the rest. */
+			sbuf_addf(&prop, "argument %zu of %zu of %s(): %s",
+				  i + 1, n, name, rest);
 			if (prop.len <= ROLE_MAX_TEXT)
 				walk_prop(w, a, prop.buf, NULL);
 			free(rest);
@@ -1703,7 +1711,7 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 	 * The nameless change gathers top-level lines outside every
 	 * definition; its span is not one piece of code to compare.
 	 */
-	if (!def || !*change_name(c))
+	if (!def || change_is_toplevel(c))
 		return 0;
 	w.c = c;
 	w.side = side;
@@ -1746,14 +1754,15 @@ static TSNode declared_name(TSNode n)
 
 /*
  * Whether the nodes of type in the definition give identifier a a value
- * that mentions b.
+ * rooted at b: "a = b", "a = mpol_dup(b)", "a = (void *)b->x". A value
+ * that only mentions b (a = alloc(gfp, folio_order(b))) is another object.
  */
 static bool assigns_from(const struct csrc *cs, const struct csrc_def *def,
 			 const char *type, const char *lhs, const char *rhs,
 			 const char *a, const char *b)
 {
-	TSNode *v = NULL, *ids = NULL;
-	size_t i, j, n = find_in_def(cs, def, type, &v), k;
+	TSNode *v = NULL, root;
+	size_t i, n = find_in_def(cs, def, type, &v);
 	bool found = false;
 
 	for (i = 0; i < n && !found; i++) {
@@ -1765,12 +1774,8 @@ static bool assigns_from(const struct csrc *cs, const struct csrc_def *def,
 		    !csrc_node_is(left, "identifier") ||
 		    !csrc_node_eq(cs, left, a))
 			continue;
-		k = csrc_find_nodes(cs, csrc_node_field(v[i], rhs),
-				    "identifier", &ids);
-		for (j = 0; j < k && !found; j++)
-			found = csrc_node_eq(cs, ids[j], b);
-		free(ids);
-		ids = NULL;
+		found = expr_root(cs, csrc_node_field(v[i], rhs), &root) &&
+			csrc_node_eq(cs, root, b);
 	}
 	free(v);
 	return found;

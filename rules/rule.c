@@ -324,7 +324,7 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 	f->path = xstrdup(change_path(c) ? change_path(c) : "");
 	f->side = side;
 	finding_locate(f, c, side, start, end);
-	f->function = dup_or_null(change_name(c));
+	f->function = *change_name(c) ? xstrdup(change_name(c)) : NULL;
 	f->message = sbuf_detach(&msg, NULL);
 	f->old_code = dup_or_null(old_code);
 	f->note = dup_or_null(note);
