@@ -44,6 +44,7 @@ struct patch {
 	bool reply; /* a "Re:" carrying a diff, see series_end_input() */
 	struct image_pair *images; /* per diff file, git only */
 	struct series_file *files; /* per diff file, after the review */
+	const char *changelog; /* a commit's message; mail: the diff's */
 	char *strs[8]; /* owned strings behind pub */
 	size_t nstrs;
 };
@@ -480,13 +481,16 @@ size_t series_end_input(struct series *s)
 	return n;
 }
 
-size_t series_findings(const struct series *s)
+size_t series_findings(const struct series *s, enum rule_severity min)
 {
-	size_t i, n = 0;
+	const struct rule_findings *fs;
+	size_t i, j, n = 0;
 
-	for (i = 0; i < s->n; i++)
-		if (s->patches[i]->pub.findings)
-			n += rule_findings_count(s->patches[i]->pub.findings);
+	for (i = 0; i < s->n; i++) {
+		fs = s->patches[i]->pub.findings;
+		for (j = 0; fs && j < rule_findings_count(fs); j++)
+			n += rule_findings_at(fs, j)->severity >= min;
+	}
 	return n;
 }
 
@@ -651,6 +655,7 @@ static struct patch *commit_patch(git_commit *commit, git_commit *parent)
 	p->pub.subject = own(p, subject);
 	p->pub.author_name = own(p, author->name);
 	p->pub.author_addr = own(p, author->email);
+	p->changelog = own(p, git_commit_message(commit));
 	if (parent) {
 		git_oid_tostr(hex, sizeof(hex), git_commit_id(parent));
 		p->pub.base_commit = own(p, hex);
@@ -1047,6 +1052,22 @@ static void note_file(struct series_file *sf, const struct change_set *cs,
 					kind;
 }
 
+/* What the rules read of the patch itself: subject and changelog. */
+static void patch_changelog(struct change_set *cs, const struct patch *p)
+{
+	const char *msg = p->changelog;
+	size_t len = msg ? strlen(msg) : 0;
+
+	if (!msg && p->pub.diff)
+		msg = diff_message(p->pub.diff, &len);
+	/* Named by its title: "mm: foo", not "[PATCH v2 3/5] mm: foo". */
+	change_set_set_patch(cs,
+			     p->pub.mail ?
+				     mail_subject_info(p->pub.mail)->title :
+				     p->pub.subject,
+			     msg, len);
+}
+
 static int review_patch(struct review_state *st, struct patch *p,
 			const struct rule_set *rules,
 			const struct change_set *prev)
@@ -1060,8 +1081,11 @@ static int review_patch(struct review_state *st, struct patch *p,
 	p->pub.files = p->files;
 	p->pub.nfiles = n;
 	change_set_link(cs, prev);
-	if (st->tree)
+	patch_changelog(cs, p);
+	if (st->tree) {
 		change_set_set_lookup(cs, source_lookup, st->tree);
+		change_set_set_history(cs, source_commit, st->tree);
+	}
 	for (i = 0; i < n; i++) {
 		p->files[i].path = diff_file_path(diff_file(p->pub.diff, i));
 		p->files[i].why = SERIES_NOT_C;

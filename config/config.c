@@ -86,7 +86,7 @@ static const struct known_key {
 	{ "post.cc", false },
 	{ "post.ignore-from", false },
 	{ "post.only-from", false },
-	{ "post.min-severity", false },
+	{ "post.min-severity", true },
 	{ "post.max-per-hour", false },
 	{ "smtp.url", false },
 	{ "smtp.user", false },

@@ -176,6 +176,9 @@ struct change_set {
 	void *lookup_ctx;
 	struct cache_entry *cache; /* sorted by name */
 	size_t ncache, acache;
+	char *subject, *message;
+	change_commit_fn history;
+	void *history_ctx;
 };
 
 /* --- the set ------------------------------------------------------------- */
@@ -243,6 +246,8 @@ void change_set_free(struct change_set *set)
 	free(set->changes);
 	free(set->files);
 	free(set->links);
+	free(set->subject);
+	free(set->message);
 	free(set->cache);
 	keymap_release(&set->index);
 	free(set);
@@ -254,6 +259,51 @@ void change_set_link(struct change_set *set, const struct change_set *prev)
 		return;
 	XGROW(set->links, set->alinks, set->nlinks + 1);
 	set->links[set->nlinks++] = prev;
+}
+
+size_t change_set_nlinks(const struct change_set *set)
+{
+	return set->nlinks;
+}
+
+const struct change_set *change_set_link_at(const struct change_set *set,
+					    size_t i)
+{
+	return i < set->nlinks ? set->links[i] : NULL;
+}
+
+void change_set_set_patch(struct change_set *set, const char *subject,
+			  const char *message, size_t len)
+{
+	free(set->subject);
+	free(set->message);
+	set->subject = xstrdup(subject ? subject : "");
+	set->message = message ? xstrndup(message, len) : xstrdup("");
+}
+
+const char *change_set_subject(const struct change_set *set)
+{
+	return set->subject ? set->subject : "";
+}
+
+const char *change_set_message(const struct change_set *set)
+{
+	return set->message ? set->message : "";
+}
+
+void change_set_set_history(struct change_set *set, change_commit_fn fn,
+			    void *ctx)
+{
+	set->history = fn;
+	set->history_ctx = ctx;
+}
+
+char *change_set_commit(const struct change_set *set, const char *commit,
+			char **subject)
+{
+	*subject = NULL;
+	return set->history ? set->history(set->history_ctx, commit, subject) :
+			      NULL;
 }
 
 void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,

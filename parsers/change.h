@@ -90,6 +90,32 @@ int change_set_add_file(struct change_set *set, const struct diff_file *f,
 
 /* Where to resolve names beyond the set: earlier patches of the series. */
 void change_set_link(struct change_set *set, const struct change_set *prev);
+/* The earlier patches linked to set, nearest first. */
+size_t change_set_nlinks(const struct change_set *set);
+const struct change_set *change_set_link_at(const struct change_set *set,
+					    size_t i);
+
+/*
+ * The patch the set reviews: its subject and its message (the changelog
+ * and its trailers, before "---"), copied, so that rules can see whether
+ * the patch explains what it does. Both are "" until set.
+ */
+void change_set_set_patch(struct change_set *set, const char *subject,
+			  const char *message, size_t len);
+const char *change_set_subject(const struct change_set *set);
+const char *change_set_message(const struct change_set *set);
+
+/*
+ * The history of the base tree, for a "Fixes:" trailer: the patch text
+ * (a diff) of commit, and its subject in *subject (new strings the
+ * caller frees), or NULL when the commit is not known.
+ */
+typedef char *(*change_commit_fn)(void *ctx, const char *commit,
+				  char **subject);
+void change_set_set_history(struct change_set *set, change_commit_fn fn,
+			    void *ctx);
+char *change_set_commit(const struct change_set *set, const char *commit,
+			char **subject);
 /* The base tree; without it a built-in table of mm helpers is used. */
 void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,
 			   void *ctx);

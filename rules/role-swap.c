@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "role.h"
 #include "rule.h"
 #include "sbuf.h"
@@ -54,7 +55,21 @@ struct swap {
 	bool moved[ROLE_MAX_PROPS][ROLE_MAX_PROPS];
 	const char *moved_names[ROLE_MAX_PROPS + 1];
 	size_t nmoved; /* distinct properties that moved, up to one past */
+	/* The patch says why: state the change, do not ask about it. */
+	bool explained;
 };
+
+/* "Was the change from X to Y intentional?", or a statement. */
+static const char *ask_head(const struct swap *sw)
+{
+	return sw->explained ? "The change" : "Was the change";
+}
+
+static const char *ask_tail(const struct swap *sw)
+{
+	return sw->explained ? " is explained by the patch.\n" :
+			       " intentional?\n";
+}
 
 static bool name_listed(const char *const *v, size_t n, const char *s)
 {
@@ -380,14 +395,14 @@ static bool add_use_question(struct sbuf *sb, const struct swap *sw,
 		return false;
 	if (use == ROLE_PASSED)
 		sbuf_addf(sb,
-			  "Was the change from passing %s to passing %s as "
-			  "argument %u of %s() intentional?\n",
-			  b->object, a->object, a->arg, a->target);
+			  "%s from passing %s to passing %s as argument %u of "
+			  "%s()%s",
+			  ask_head(sw), b->object, a->object, a->arg, a->target,
+			  ask_tail(sw));
 	else
-		sbuf_addf(sb,
-			  "Was the change from assigning %s to assigning %s "
-			  "to %s intentional?\n",
-			  b->object, a->object, a->target);
+		sbuf_addf(sb, "%s from assigning %s to assigning %s to %s%s",
+			  ask_head(sw), b->object, a->object, a->target,
+			  ask_tail(sw));
 	return true;
 }
 
@@ -411,10 +426,10 @@ static char *swap_message(const struct swap *sw)
 		    prop_shown(sw, sw->props[i]))
 			shown[n++] = sw->props[i];
 	if (n) {
-		sbuf_addf(&sb, "Was the change from checking %s to %s for ",
+		sbuf_addf(&sb, "%s from checking %s to %s for ", ask_head(sw),
 			  sw->from, sw->to);
 		add_list(&sb, shown, n);
-		sbuf_addstr(&sb, " intentional?\n");
+		sbuf_addstr(&sb, ask_tail(sw));
 	}
 	add_use_question(&sb, sw, ROLE_PASSED);
 	add_use_question(&sb, sw, ROLE_ASSIGNED);
@@ -499,19 +514,98 @@ static char *swap_old_code(const struct change *c, const struct swap *sw)
 	return sbuf_detach(&sb, NULL);
 }
 
-static int swap_report(struct rule_ctx *ctx, const struct change *c,
-		       const struct swap *sw)
+/* What an earlier change is searched for: the swap the other way. */
+struct reverse_search {
+	const struct swap *sw;
+	char *what;
+	bool fixes;
+};
+
+/*
+ * Whether the earlier change moved one of the swap's properties from the
+ * swap's new role to its old one: this swap puts it back.
+ */
+static bool moved_back(const struct change *e, const char *what, bool fixes,
+		       void *payload)
 {
-	char *msg = swap_message(sw);
-	char *note = swap_note(sw);
-	char *old_code = swap_old_code(c, sw);
+	struct reverse_search *rs = payload;
+	const struct swap *sw = rs->sw;
+	struct role_atoms old = ROLE_ATOMS_INIT, new = ROLE_ATOMS_INIT;
+	bool found = false;
+	size_t i;
+
+	if (!role_atoms_collect(&old, e, CHANGE_OLD) &&
+	    !role_atoms_collect(&new, e, CHANGE_NEW)) {
+		for (i = 0; i < sw->nprops && !found; i++) {
+			const char *p = sw->props[i];
+
+			found = role_atoms_count(&old, sw->to, p) >
+					role_atoms_count(&new, sw->to, p) &&
+				role_atoms_count(&new, sw->from, p) >
+					role_atoms_count(&old, sw->from, p);
+		}
+	}
+	role_atoms_release(&old);
+	role_atoms_release(&new);
+	if (found) {
+		rs->what = xstrdup(what);
+		rs->fixes = fixes;
+	}
+	return found;
+}
+
+/*
+ * What the patch says of the swap: a sentence of its changelog or of a
+ * comment it adds that says why (then the finding is info), or an
+ * earlier change this one puts back; added to *note.
+ */
+static void swap_context(const struct change *c, struct swap *sw,
+			 struct sbuf *note)
+{
+	struct reverse_search rs = { .sw = sw };
+	char *sentence, *where;
+
+	if (explain_find(c, sw->to, sw->added[0]->line, &sentence, &where)) {
+		sw->explained = true;
+		sbuf_addf(note, "%sthe patch explains it in %s: \"%s\"",
+			  note->len ? "; " : "", where, sentence);
+		free(sentence);
+		free(where);
+	}
+	if (explain_earlier(c, moved_back, &rs)) {
+		/* Undoing what a Fixes: commit did is the fix it says it is. */
+		if (rs.fixes)
+			sw->explained = true;
+		sbuf_addf(note, "%sthis puts back what %s changed",
+			  note->len ? "; " : "", rs.what);
+		free(rs.what);
+	}
+}
+
+static int swap_report(struct rule_ctx *ctx, const struct change *c,
+		       struct swap *sw)
+{
+	struct sbuf note = SBUF_INIT;
+	char *msg, *more = swap_note(sw), *old_code = swap_old_code(c, sw);
 	int err;
 
-	err = rule_report(ctx, c, CHANGE_NEW, sw->added[0]->role_start,
-			  sw->added[0]->role_end, old_code, note, "%s", msg);
+	if (more)
+		sbuf_addstr(&note, more);
+	swap_context(c, sw, &note);
+	msg = swap_message(sw);
+	if (sw->explained)
+		err = rule_report_info(ctx, c, CHANGE_NEW,
+				       sw->added[0]->role_start,
+				       sw->added[0]->role_end, old_code,
+				       note.len ? note.buf : NULL, "%s", msg);
+	else
+		err = rule_report(ctx, c, CHANGE_NEW, sw->added[0]->role_start,
+				  sw->added[0]->role_end, old_code,
+				  note.len ? note.buf : NULL, "%s", msg);
 	free(old_code);
-	free(note);
+	free(more);
 	free(msg);
+	sbuf_release(&note);
 	return err;
 }
 

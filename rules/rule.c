@@ -293,14 +293,14 @@ static void finding_locate(struct rule_finding *f, const struct change *c,
 	f->line = change_file_line(c, side, line);
 }
 
-int rule_report(struct rule_ctx *ctx, const struct change *c,
-		enum change_side side, uint32_t start, uint32_t end,
-		const char *old_code, const char *note, const char *fmt, ...)
+static int vreport(struct rule_ctx *ctx, enum rule_severity sev,
+		   const struct change *c, enum change_side side,
+		   uint32_t start, uint32_t end, const char *old_code,
+		   const char *note, const char *fmt, va_list ap)
 {
 	struct rule_findings *fl = ctx->findings;
 	struct sbuf msg = SBUF_INIT;
 	struct rule_finding *f;
-	va_list ap;
 
 	assert(ctx && c && fmt);
 	if (fl->n >= RULE_MAX_FINDINGS) {
@@ -310,9 +310,7 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 				     RULE_MAX_FINDINGS);
 	}
 	sbuf_init(&msg, RULE_MAX_MESSAGE);
-	va_start(ap, fmt);
 	sbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
 	sbuf_rtrim(&msg);
 
 	XGROW(fl->v, fl->alloc, fl->n + 1);
@@ -320,7 +318,7 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 	f = &fl->v[fl->n];
 	memset(f, 0, sizeof(*f));
 	f->rule = xstrdup(ctx->entry->rule->id);
-	f->severity = ctx->entry->severity;
+	f->severity = sev;
 	f->path = xstrdup(change_path(c) ? change_path(c) : "");
 	f->side = side;
 	finding_locate(f, c, side, start, end);
@@ -336,6 +334,35 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 	fl->order[fl->n] = fl->seq++;
 	fl->n++;
 	return 0;
+}
+
+int rule_report(struct rule_ctx *ctx, const struct change *c,
+		enum change_side side, uint32_t start, uint32_t end,
+		const char *old_code, const char *note, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vreport(ctx, ctx->entry->severity, c, side, start, end, old_code,
+		      note, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int rule_report_info(struct rule_ctx *ctx, const struct change *c,
+		     enum change_side side, uint32_t start, uint32_t end,
+		     const char *old_code, const char *note, const char *fmt,
+		     ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vreport(ctx, RULE_INFO, c, side, start, end, old_code, note, fmt,
+		      ap);
+	va_end(ap);
+	return err;
 }
 
 /* --- running ------------------------------------------------------------- */

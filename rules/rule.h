@@ -66,6 +66,16 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 		const char *old_code, const char *note, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
+/*
+ * The same for a finding the patch itself explains (its changelog or a
+ * comment it adds says why): reported as RULE_INFO whatever the rule's
+ * severity, the explanation in note.
+ */
+int rule_report_info(struct rule_ctx *ctx, const struct change *c,
+		     enum change_side side, uint32_t start, uint32_t end,
+		     const char *old_code, const char *note, const char *fmt,
+		     ...) __attribute__((format(printf, 8, 9)));
+
 struct rule_set;
 struct rule_findings;
 
