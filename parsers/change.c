@@ -126,6 +126,7 @@ struct image {
 /* Image lines [first, last] of one hunk on each side (first > last: none). */
 struct span {
 	unsigned first[2], last[2];
+	unsigned header[2]; /* the hunk's first line as the patch numbers it */
 };
 
 struct change_file {
@@ -451,6 +452,7 @@ static bool locate_full(struct change_file *f, struct locator lc[2],
 			if (locate(&lc[s], h, s, &at))
 				return false;
 			f->spans[i].first[s] = at;
+			f->spans[i].header[s] = s ? h->new_start : h->old_start;
 			f->spans[i].last[s] = at + side_count(h, s) - 1;
 		}
 	}
@@ -1135,14 +1137,46 @@ bool change_line_changed(const struct change *c, enum change_side side,
 	return line >= 1 && line <= img->nlines && img->changed[line];
 }
 
+/*
+ * A full image's line as the patch numbers it: a tree older or newer
+ * than the patch's base holds the hunks at an offset, and the author
+ * knows the lines of the patch. The nearest hunk at or above the line
+ * gives the offset (the first hunk, above it).
+ */
+static unsigned patch_line(const struct change_file *f, enum change_side side,
+			   unsigned line)
+{
+	const size_t *order = f->order[side];
+	size_t lo = 0, hi = f->norder[side];
+	const struct span *sp;
+	long l;
+
+	if (!hi)
+		return line;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->spans[order[mid]].first[side] <= line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sp = &f->spans[order[lo ? lo - 1 : 0]];
+	l = (long)line - (long)sp->first[side] + (long)sp->header[side];
+	return l > 0 ? (unsigned)l : 0;
+}
+
 unsigned change_file_line(const struct change *c, enum change_side side,
 			  unsigned line)
 {
-	const struct image *img = &c->file->img[side ? 1 : 0];
+	const struct change_file *f = c->file;
+	const struct image *img = &f->img[side ? 1 : 0];
 
 	if (line < 1 || line > img->nlines)
 		return 0;
-	return img->file_line ? img->file_line[line] : line;
+	if (img->file_line)
+		return img->file_line[line];
+	return patch_line(f, side ? CHANGE_NEW : CHANGE_OLD, line);
 }
 
 unsigned change_hunk_of(const struct change *c, enum change_side side,

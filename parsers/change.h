@@ -171,7 +171,11 @@ const struct csrc_def *change_def(const struct change *c,
 /* Removed (old side) or added (new side) image line. */
 bool change_line_changed(const struct change *c, enum change_side side,
 			 unsigned line);
-/* The file's line number of an image line (0 if unknown). */
+/*
+ * The file's line number of an image line, as the patch numbers the
+ * file (0 if unknown): the tree's line shifted by the offset at which
+ * the nearest hunk stood in it, when the tree is not the patch's base.
+ */
 unsigned change_file_line(const struct change *c, enum change_side side,
 			  unsigned line);
 /* The 1-based hunk whose lines hold an image line of side, or 0. */
