@@ -369,6 +369,113 @@ static int check_inner(struct rule_ctx *ctx, struct atoms_cache *ac,
 	return err;
 }
 
+/* --- a comment an earlier patch of the series added ------------------------ */
+
+/*
+ * The change of an earlier patch of the series that defines name (a
+ * macro or helper this patch's code uses), or NULL.
+ */
+static const struct change *earlier_definition(const struct change *c,
+					       const char *name)
+{
+	static const enum csrc_kind kinds[] = { CSRC_MACRO, CSRC_FUNC_MACRO,
+						CSRC_FUNCTION };
+	const struct change_set *set = change_owner(c);
+	const struct change *e = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && !e; i++)
+		e = change_set_find(set, kinds[i], name);
+	return e && change_owner(e) != set ? e : NULL;
+}
+
+/* The doc comment of e's new definition, when e's patch added it. */
+static bool added_doc(const struct change *e, struct csrc_comment *out)
+{
+	const struct csrc_def *def = change_def(e, CHANGE_NEW);
+	struct csrc_comment *cms = NULL;
+	size_t n;
+	bool found = false;
+
+	if (!def || def->doc_start == def->start)
+		return false;
+	n = csrc_comments(change_src(e, CHANGE_NEW), def->doc_start, def->start,
+			  &cms);
+	if (n && lines_changed(e, CHANGE_NEW, cms[n - 1].start_line,
+			       cms[n - 1].end_line)) {
+		*out = cms[n - 1];
+		found = true;
+	}
+	free(cms);
+	return found;
+}
+
+/*
+ * The added test a tests, through name, what the comment above name says
+ * of the other role: "The comment above VM_COPY_ON_FORK (added by patch
+ * ...) says dst_vma, but this code checks src_vma->vm_flags."
+ */
+static int check_use_of(struct rule_ctx *ctx, const struct change *c,
+			const struct role_atom *a, const struct change *e)
+{
+	const char *text = csrc_text(change_src(e, CHANGE_NEW), NULL);
+	struct word words[MISMATCH_MAX_WORDS];
+	struct csrc_comment cm;
+	size_t i, n;
+
+	if (!added_doc(e, &cm) || comment_has_word(e, &cm, a->role))
+		return 0;
+	n = comment_words(text, cm.start, cm.end, words, MISMATCH_MAX_WORDS);
+	for (i = 0; i < n; i++) {
+		if (!role_counterparts(&a->rn, &words[i].rn))
+			continue;
+		return rule_report(
+			ctx, c, CHANGE_NEW, a->role_start, a->role_end, NULL,
+			NULL,
+			"The comment above %s, added by patch \"%s\" (%s:%u), "
+			"says \"%s\" but this new code checks %s. Is this "
+			"intentional?",
+			change_name(e), change_set_subject(change_owner(e)),
+			change_path(e),
+			change_file_line(e, CHANGE_NEW, cm.start_line),
+			words[i].text, a->object);
+	}
+	return 0;
+}
+
+/* Added tests that use a macro or helper an earlier patch commented. */
+static int check_series_uses(struct rule_ctx *ctx, struct atoms_cache *ac)
+{
+	const struct change *c = ac->c;
+	const struct csrc *cs = change_src(c, CHANGE_NEW);
+	const struct role_atoms *atoms;
+	size_t i, j, k;
+	TSNode *ids;
+	int err;
+
+	if (!change_set_nlinks(change_owner(c)) ||
+	    change_kind(c) != CSRC_FUNCTION)
+		return 0;
+	err = cache_get(ac, 0, c, &atoms);
+	for (i = 0; i < atoms->n && !err; i++) {
+		const struct role_atom *a = &atoms->v[i];
+
+		if (!a->changed || a->use != ROLE_TESTED)
+			continue;
+		k = csrc_find_nodes(cs, a->expr, "identifier", &ids);
+		for (j = 0; j < k && !err; j++) {
+			char *name = csrc_node_text(cs, ids[j]);
+			const struct change *e = earlier_definition(c, name);
+
+			if (e)
+				err = check_use_of(ctx, c, a, e);
+			free(name);
+		}
+		free(ids);
+	}
+	return err;
+}
+
 /* --- the rule ------------------------------------------------------------ */
 
 static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
@@ -389,6 +496,8 @@ static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
 		else if (change_kind(c) == CSRC_FUNCTION)
 			err = check_inner(ctx, &ac, &cms[i]);
 	}
+	if (!err)
+		err = check_series_uses(ctx, &ac);
 	cache_release(&ac);
 	free(cms);
 	return err;
