@@ -886,9 +886,14 @@ void csrc_errors(const struct csrc *cs, size_t *errors, size_t *missing)
 
 char *csrc_node_text(const struct csrc *cs, TSNode n)
 {
-	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+	uint32_t s, e;
 
-	if (ts_node_is_null(n) || e > cs->len || s > e)
+	/* The offsets of a null node are read through a null pointer. */
+	if (ts_node_is_null(n))
+		return xstrdup("");
+	s = ts_node_start_byte(n);
+	e = ts_node_end_byte(n);
+	if (e > cs->len || s > e)
 		return xstrdup("");
 	return xstrndup(cs->text + s, e - s);
 }
