@@ -645,16 +645,10 @@ static void quote_outside(struct sbuf *sb, const struct same *sm, size_t idx,
 			  bool *elided)
 {
 	const struct rule_finding *fd = rule_findings_at(sm->fs, idx);
-	const struct csrc *cs = change_src(fd->change, fd->side);
-	size_t len;
-	const char *text = csrc_text(cs, &len);
-	unsigned il = csrc_line_of(cs, fd->start);
-	uint32_t b = csrc_line_start(cs, il), e = csrc_line_start(cs, il + 1);
-	struct diff_line dl = { .origin = ' ', .text = text + b };
+	struct diff_line dl = { .origin = ' ',
+				.text = fd->line_text,
+				.len = strlen(fd->line_text) };
 
-	if (e > b && text[e - 1] == '\n')
-		e--;
-	dl.len = e > b ? e - b : 0;
 	flush_elision(sb, elided);
 	sbuf_addf(sb, "In %s, line %u, which the patch does not change:\n\n",
 		  fd->path, fd->line);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "apply.h"
 #include "change.h"
@@ -114,7 +115,13 @@ static void keymap_release(struct keymap *m)
 }
 
 struct image {
-	struct csrc *cs;
+	struct csrc *cs; /* NULL while the file sleeps */
+	/*
+	 * Asleep: the text the tree was made from, to make it again,
+	 * deflated (mostly blanks, it takes a few per cent of its size).
+	 */
+	unsigned char *sleep_text;
+	size_t sleep_size, sleep_len;
 	unsigned nlines;
 	unsigned *file_line; /* per image line; NULL: the image is the file */
 	unsigned char *changed; /* per image line, 1-based */
@@ -145,11 +152,25 @@ struct change_file {
 	size_t norder[2];
 	/* The def of the last changed line per side: already attributed. */
 	const struct csrc_def *last_def[2];
+	bool asleep; /* the trees are freed; the texts are kept */
+	/*
+	 * Asleep: the macros and helpers of the new image by name, what a
+	 * later patch looks up, so that a lookup need not wake the file.
+	 */
+	struct file_exp *exps;
+	size_t nexps;
+};
+
+struct file_exp {
+	char *name;
+	struct csrc_expansion exp;
 };
 
 struct change {
 	struct change_file *file;
-	const char *name; /* a def's name, or owned_name */
+	/* Where each def starts, to find it again in a new tree. */
+	uint32_t def_start[2];
+	const char *name; /* owned_name */
 	char *owned_name;
 	enum csrc_kind kind;
 	unsigned occ; /* occurrence of (kind, name) among the side's defs */
@@ -164,7 +185,19 @@ struct cache_entry {
 	char *where;
 };
 
+/*
+ * The files of a series that are awake: a set linked to earlier ones
+ * shares their pool, so that putting a series back to sleep costs the
+ * files woken, not the length of the series.
+ */
+struct change_pool {
+	struct change_file **awake;
+	size_t n, alloc;
+	unsigned refs;
+};
+
 struct change_set {
+	struct change_pool *pool;
 	struct change_file **files;
 	size_t nfiles, afiles;
 	struct change **changes;
@@ -186,12 +219,43 @@ struct change_set {
 
 struct change_set *change_set_new(void)
 {
-	return xcalloc(1, sizeof(struct change_set));
+	struct change_set *set = xcalloc(1, sizeof(*set));
+
+	set->pool = xcalloc(1, sizeof(*set->pool));
+	set->pool->refs = 1;
+	return set;
+}
+
+static void pool_add(struct change_pool *pool, struct change_file *f)
+{
+	XGROW(pool->awake, pool->alloc, pool->n + 1);
+	pool->awake[pool->n++] = f;
+}
+
+static void pool_remove(struct change_pool *pool, struct change_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < pool->n; i++) {
+		if (pool->awake[i] == f) {
+			pool->awake[i] = pool->awake[--pool->n];
+			return;
+		}
+	}
+}
+
+static void pool_put(struct change_pool *pool)
+{
+	if (!pool || --pool->refs)
+		return;
+	free(pool->awake);
+	free(pool);
 }
 
 static void image_release(struct image *img)
 {
 	csrc_free(img->cs);
+	free(img->sleep_text);
 	free(img->file_line);
 	free(img->changed);
 	free(img->def_of);
@@ -200,10 +264,26 @@ static void image_release(struct image *img)
 	memset(img, 0, sizeof(*img));
 }
 
+static void exps_release(struct change_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nexps; i++) {
+		free(f->exps[i].name);
+		csrc_expansion_release(&f->exps[i].exp);
+	}
+	free(f->exps);
+	f->exps = NULL;
+	f->nexps = 0;
+}
+
 static void file_free(struct change_file *f)
 {
 	if (!f)
 		return;
+	exps_release(f);
+	if (!f->asleep && f->set)
+		pool_remove(f->set->pool, f);
 	image_release(&f->img[CHANGE_OLD]);
 	image_release(&f->img[CHANGE_NEW]);
 	free(f->old_to_new);
@@ -249,6 +329,7 @@ void change_set_free(struct change_set *set)
 	free(set->links);
 	free(set->subject);
 	free(set->message);
+	pool_put(set->pool);
 	free(set->cache);
 	keymap_release(&set->index);
 	free(set);
@@ -258,6 +339,12 @@ void change_set_link(struct change_set *set, const struct change_set *prev)
 {
 	if (!prev || prev == set || set->nlinks >= CHANGE_MAX_LINKS)
 		return;
+	/* One pool for a series: the set's own, while it has no file. */
+	if (!set->nfiles && set->pool != prev->pool) {
+		pool_put(set->pool);
+		set->pool = prev->pool;
+		set->pool->refs++;
+	}
 	XGROW(set->links, set->alinks, set->nlinks + 1);
 	set->links[set->nlinks++] = prev;
 }
@@ -742,11 +829,11 @@ static const struct csrc_def *nth_def(const struct change_file *f,
 
 /*
  * Find or make the change (kind, name, occ) of the file being added (the
- * set's index holds only its changes); copy: name is not a def's.
+ * set's index holds only its changes). The change owns a copy of the
+ * name: the trees it comes from are made again (sparse, asleep).
  */
 static int get_change(struct change **out, struct change_file *f,
-		      enum csrc_kind kind, const char *name, unsigned occ,
-		      bool copy)
+		      enum csrc_kind kind, const char *name, unsigned occ)
 {
 	struct change_set *set = f->set;
 	size_t *i = keymap_get(&set->index, kind, name, occ);
@@ -764,8 +851,8 @@ static int get_change(struct change **out, struct change_file *f,
 	c->file = f;
 	c->kind = kind;
 	c->occ = occ;
-	c->owned_name = copy ? xstrdup(name) : NULL;
-	c->name = copy ? c->owned_name : name;
+	c->owned_name = xstrdup(name);
+	c->name = c->owned_name;
 	XGROW(set->changes, set->achanges, set->nchanges + 1);
 	i = keymap_put(&set->index, kind, c->name, occ);
 	*i = set->nchanges;
@@ -827,12 +914,12 @@ static int attribute_loose(struct change_file *f, size_t hunk,
 			       strlen(f->diff->hunks[hunk].section), name,
 			       sizeof(name));
 	if (!name[0] || !body_line(dl)) {
-		err = get_change(&c, f, CSRC_DECL, "", 0, false);
+		err = get_change(&c, f, CSRC_DECL, "", 0);
 		if (!err)
 			synth_widen(c, side, line, line);
 		return err;
 	}
-	err = get_change(&c, f, CSRC_FUNCTION, name, 0, true);
+	err = get_change(&c, f, CSRC_FUNCTION, name, 0);
 	if (err < 0)
 		return err;
 	synth_widen(c, CHANGE_OLD, sp->first[0], sp->last[0]);
@@ -858,8 +945,7 @@ static int attribute_line(struct change_file *f, size_t hunk,
 	/* Lines of one def come together: skip the searches. */
 	if (f->last_def[side] == d)
 		return 0;
-	err = get_change(&c, f, d->kind, d->name, occurrence(f, side, d),
-			 false);
+	err = get_change(&c, f, d->kind, d->name, occurrence(f, side, d));
 	if (err)
 		return err;
 	if (!c->def[side])
@@ -931,6 +1017,295 @@ static void pair_changes(struct change_file *f, size_t first)
 	}
 }
 
+/* What attributing lines took: not needed once the file is added. */
+static void attribution_release(struct change_file *f)
+{
+	enum change_side s;
+
+	for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+		free(f->img[s].def_of);
+		free(f->img[s].occ);
+		keymap_release(&f->img[s].nth);
+		f->img[s].def_of = NULL;
+		f->img[s].occ = NULL;
+	}
+}
+
+/* --- sparse trees and sleep ------------------------------------------------- */
+
+/* A small function that may be a one-expression helper a use resolves. */
+#define CHANGE_HELPER_MAX_LINES 12
+
+static void add_range(struct csrc_range **v, size_t *n, size_t *alloc,
+		      uint32_t start, uint32_t end)
+{
+	if (start >= end)
+		return;
+	XGROW(*v, *alloc, *n + 1);
+	(*v)[*n].start = start;
+	(*v)[*n].end = end;
+	(*n)++;
+}
+
+static int range_order(const void *a, const void *b)
+{
+	const struct csrc_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sort and merge ranges in place; returns how many are left. */
+static size_t merge_ranges(struct csrc_range *v, size_t n)
+{
+	size_t i, k = 0;
+
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), range_order);
+	for (i = 0; i < n; i++) {
+		if (k && v[i].start <= v[k - 1].end) {
+			if (v[i].end > v[k - 1].end)
+				v[k - 1].end = v[i].end;
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	return k;
+}
+
+/*
+ * What rules read of a full image: the definitions the patch touches,
+ * with their comments; on the new side also every macro and small
+ * function, which a use may resolve to.
+ */
+static size_t keep_ranges(const struct change_file *f, enum change_side side,
+			  size_t first, struct csrc_range **out)
+{
+	const struct change_set *set = f->set;
+	const struct csrc *cs = f->img[side].cs;
+	const struct csrc_def *defs, *d;
+	size_t i, n = 0, alloc = 0, nd = csrc_defs(cs, &defs);
+
+	/* Not NULL, even empty: nothing to keep is not everything. */
+	*out = xmalloc(sizeof(**out));
+	for (i = first; i < set->nchanges; i++) {
+		const struct change *c = set->changes[i];
+
+		d = c->def[side];
+		if (d && c->file == f)
+			add_range(out, &n, &alloc, d->doc_start, d->end);
+	}
+	for (i = 0; side == CHANGE_NEW && i < nd; i++) {
+		d = &defs[i];
+		if (d->kind == CSRC_MACRO || d->kind == CSRC_FUNC_MACRO ||
+		    (d->kind == CSRC_FUNCTION &&
+		     d->end_line - d->start_line < CHANGE_HELPER_MAX_LINES))
+			add_range(out, &n, &alloc, d->doc_start, d->end);
+	}
+	return merge_ranges(*out, n);
+}
+
+/* The def of a tree that starts where a change's def started. */
+static const struct csrc_def *
+def_starting(const struct csrc *cs, const struct change *c, uint32_t start)
+{
+	const struct csrc_def *defs;
+	size_t lo = 0, hi = csrc_defs(cs, &defs), k;
+
+	/* Defs are in text order: the first starting at start or after. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (defs[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < csrc_defs(cs, &defs) && defs[k].start == start; k++)
+		if (defs[k].kind == c->kind && !strcmp(defs[k].name, c->name))
+			return &defs[k];
+	return NULL;
+}
+
+/* Point the changes of f at the defs of its new trees. */
+static void repoint_changes(struct change_file *f)
+{
+	enum change_side s;
+	size_t i;
+
+	for (i = 0; i < f->set->nchanges; i++) {
+		struct change *c = f->set->changes[i];
+
+		if (c->file != f)
+			continue;
+		for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+			if (c->synth_used[s])
+				c->synth[s].node = csrc_root(f->img[s].cs);
+			else if (c->def_start[s] != UINT32_MAX)
+				c->def[s] = def_starting(f->img[s].cs, c,
+							 c->def_start[s]);
+		}
+	}
+}
+
+static void note_def_starts(struct change_file *f, size_t first)
+{
+	enum change_side s;
+	size_t i;
+
+	for (i = first; i < f->set->nchanges; i++) {
+		struct change *c = f->set->changes[i];
+
+		if (c->file != f)
+			continue;
+		for (s = CHANGE_OLD; s <= CHANGE_NEW; s++)
+			c->def_start[s] = c->def[s] && !c->synth_used[s] ?
+						  c->def[s]->start :
+						  UINT32_MAX;
+	}
+}
+
+/*
+ * Parse each full image again keeping only what rules read: a patch
+ * that touches a line in each of many large files costs its lines, not
+ * the files. The changes follow their defs into the new trees.
+ */
+static int make_sparse(struct change_file *f, size_t first)
+{
+	struct csrc_range *keep;
+	enum change_side s;
+	struct csrc *cs;
+	size_t nkeep, len;
+	const char *text;
+	int err = 0;
+
+	note_def_starts(f, first);
+	for (s = CHANGE_OLD; s <= CHANGE_NEW && !err; s++) {
+		nkeep = keep_ranges(f, s, first, &keep);
+		text = csrc_text(f->img[s].cs, &len);
+		err = csrc_parse_ranges(&cs, text, len, keep, nkeep);
+		free(keep);
+		if (err)
+			break;
+		csrc_free(f->img[s].cs);
+		f->img[s].cs = cs;
+	}
+	repoint_changes(f);
+	return err;
+}
+
+static void deflate_text(struct image *img, const char *text, size_t len,
+			 const char *path)
+{
+	uLongf size = compressBound(len);
+
+	img->sleep_text = xmalloc(size);
+	/* Only memory can fail a deflate into a buffer of its bound. */
+	if (compress2(img->sleep_text, &size, (const Bytef *)text, len,
+		      Z_BEST_SPEED) != Z_OK)
+		mmr_die("cannot keep %s: deflate failed", path);
+	img->sleep_text = xrealloc(img->sleep_text, size ? size : 1);
+	img->sleep_size = size;
+	img->sleep_len = len;
+}
+
+static char *inflate_text(const struct image *img, const char *path)
+{
+	char *text = xmalloc(img->sleep_len + 1);
+	uLongf len = img->sleep_len;
+
+	if (uncompress((Bytef *)text, &len, img->sleep_text, img->sleep_size) !=
+		    Z_OK ||
+	    len != img->sleep_len)
+		mmr_die("cannot read %s again: inflate failed", path);
+	text[len] = '\0';
+	return text;
+}
+
+/* The trees of a sleeping file, made again from its texts. */
+static void file_wake(const struct change_file *cf)
+{
+	struct change_file *f = (struct change_file *)cf;
+	enum change_side s;
+
+	if (!f->asleep)
+		return;
+	for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+		struct image *img = &f->img[s];
+
+		char *text = inflate_text(img, f->path);
+
+		/* The same text parsed before: only memory can fail it. */
+		if (csrc_parse(&img->cs, text, img->sleep_len) < 0)
+			mmr_die("cannot parse %s again: %s", f->path,
+				mmr_error_last());
+		free(text);
+		free(img->sleep_text);
+		img->sleep_text = NULL;
+	}
+	f->asleep = false;
+	exps_release(f);
+	pool_add(f->set->pool, f);
+	repoint_changes(f);
+}
+
+static int exp_order(const void *a, const void *b)
+{
+	return strcmp(((const struct file_exp *)a)->name,
+		      ((const struct file_exp *)b)->name);
+}
+
+/* What csrc_expansion_find() would find in the new image, by name. */
+static void index_expansions(struct change_file *f)
+{
+	const struct csrc *cs = f->img[CHANGE_NEW].cs;
+	const struct csrc_def *defs;
+	size_t i, n = csrc_defs(cs, &defs), alloc = 0;
+	struct csrc_expansion e;
+
+	exps_release(f);
+	for (i = 0; i < n; i++) {
+		/* Each name once, at its first def, as a lookup would. */
+		if (!*defs[i].name ||
+		    csrc_def_find(cs, defs[i].name, -1) != &defs[i] ||
+		    csrc_expansion_find(cs, defs[i].name, &e))
+			continue;
+		XGROW(f->exps, alloc, f->nexps + 1);
+		f->exps[f->nexps].name = xstrdup(defs[i].name);
+		f->exps[f->nexps++].exp = e;
+	}
+	if (f->nexps)
+		qsort(f->exps, f->nexps, sizeof(*f->exps), exp_order);
+}
+
+static void file_sleep(struct change_file *f)
+{
+	enum change_side s;
+	size_t len;
+
+	if (f->asleep)
+		return;
+	note_def_starts(f, 0);
+	index_expansions(f);
+	for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+		struct image *img = &f->img[s];
+		const char *text = csrc_text(img->cs, &len);
+
+		deflate_text(img, text, len, f->path);
+		csrc_free(img->cs);
+		img->cs = NULL;
+	}
+	f->asleep = true;
+}
+
+void change_set_sleep(struct change_set *set)
+{
+	struct change_pool *pool = set->pool;
+
+	while (pool->n)
+		file_sleep(pool->awake[--pool->n]);
+}
+
 /* --- adding a file ------------------------------------------------------- */
 
 static bool images_usable(const struct change_file *f, const char *old_text,
@@ -999,9 +1374,16 @@ int change_set_add_file(struct change_set *set, const struct diff_file *df,
 	if (err < 0)
 		goto out_drop_changes;
 	pair_changes(f, first);
+	attribution_release(f);
+	if (!f->partial) {
+		err = make_sparse(f, first);
+		if (err < 0)
+			goto out_drop_changes;
+	}
 	f->diff = NULL; /* only needed while adding */
 	XGROW(set->files, set->afiles, set->nfiles + 1);
 	set->files[set->nfiles++] = f;
+	pool_add(set->pool, f);
 	return 0;
 out_drop_changes:
 	drop_changes(set, first);
@@ -1121,11 +1503,13 @@ const char *change_partial_reason(const struct change *c)
 
 const struct csrc *change_src(const struct change *c, enum change_side side)
 {
+	file_wake(c->file);
 	return c->file->img[side ? 1 : 0].cs;
 }
 
 const struct csrc_def *change_def(const struct change *c, enum change_side side)
 {
+	file_wake(c->file);
 	return c->def[side ? 1 : 0];
 }
 
@@ -1253,11 +1637,39 @@ static char *where_in(const struct change_file *f, unsigned line)
 
 	if (img->file_line)
 		fl = line <= img->nlines ? img->file_line[line] : 0;
+	else
+		fl = patch_line(f, CHANGE_NEW, line);
 	sbuf_addf(&sb, "%s:%u", f->path, fl);
 	return sbuf_detach(&sb, NULL);
 }
 
 /* Search the new images of set's files. */
+static void expansion_copy(struct csrc_expansion *dst,
+			   const struct csrc_expansion *src)
+{
+	unsigned i;
+
+	*dst = *src;
+	for (i = 0; i < src->nparams; i++)
+		dst->params[i] = xstrdup(src->params[i]);
+	dst->body = xstrdup(src->body);
+}
+
+/* The expansion of name in a sleeping file, from its index. */
+static bool find_asleep(const struct change_file *f, const char *name,
+			struct csrc_expansion *e)
+{
+	struct file_exp key = { .name = (char *)name };
+	const struct file_exp *x;
+
+	if (!f->nexps)
+		return false;
+	x = bsearch(&key, f->exps, f->nexps, sizeof(*f->exps), exp_order);
+	if (x)
+		expansion_copy(e, &x->exp);
+	return x != NULL;
+}
+
 static bool find_in_set(const struct change_set *set, const char *name,
 			struct csrc_expansion *e, char **where)
 {
@@ -1265,8 +1677,12 @@ static bool find_in_set(const struct change_set *set, const char *name,
 
 	for (i = 0; i < set->nfiles; i++) {
 		const struct change_file *f = set->files[i];
+		bool found = f->asleep ?
+				     find_asleep(f, name, e) :
+				     !csrc_expansion_find(f->img[CHANGE_NEW].cs,
+							  name, e);
 
-		if (!csrc_expansion_find(f->img[CHANGE_NEW].cs, name, e)) {
+		if (found) {
 			*where = where_in(f, e->line);
 			return true;
 		}

@@ -88,6 +88,16 @@ int change_set_add_file(struct change_set *set, const struct diff_file *f,
 			const char *new_text, size_t new_len,
 			enum change_origin origin, const char *why);
 
+/*
+ * Free the trees of the set and of the earlier patches linked to it,
+ * keeping their texts: a reviewed patch costs its texts, not its trees,
+ * while the rest of the series is reviewed. Whatever asks for a tree of
+ * a sleeping file (change_src(), change_def(), change_resolve()) makes it
+ * again; nodes taken before are not valid after. The findings of the set
+ * must have been made.
+ */
+void change_set_sleep(struct change_set *set);
+
 /* Where to resolve names beyond the set: earlier patches of the series. */
 void change_set_link(struct change_set *set, const struct change_set *prev);
 /* The earlier patches linked to set, nearest first. */

@@ -818,7 +818,27 @@ cleanup:
 	return err;
 }
 
+/* Spaces for every byte outside the ranges, lines and offsets kept. */
+static void blank_outside(char *t, size_t len, const struct csrc_range *keep,
+			  size_t nkeep)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < len; i++) {
+		while (k < nkeep && keep[k].end <= i)
+			k++;
+		if ((k == nkeep || i < keep[k].start) && t[i] != '\n')
+			t[i] = ' ';
+	}
+}
+
 int csrc_parse(struct csrc **out, const char *text, size_t len)
+{
+	return csrc_parse_ranges(out, text, len, NULL, 0);
+}
+
+int csrc_parse_ranges(struct csrc **out, const char *text, size_t len,
+		      const struct csrc_range *keep, size_t nkeep)
 {
 	struct csrc *cs;
 	int err;
@@ -835,6 +855,8 @@ int csrc_parse(struct csrc **out, const char *text, size_t len)
 		memcpy(cs->text, text, len);
 	cs->text[len] = '\0';
 	cs->len = len;
+	if (keep)
+		blank_outside(cs->text, len, keep, nkeep);
 	err = blank_annotations(cs->text, len);
 	if (err < 0)
 		goto cleanup;

@@ -78,6 +78,20 @@ struct csrc_def {
  * Syntax errors are not failures: see csrc_errors().
  */
 int csrc_parse(struct csrc **out, const char *text, size_t len);
+/* A byte range [start, end) of a text. */
+struct csrc_range {
+	uint32_t start, end;
+};
+
+/*
+ * The same, for a part of the text: every byte outside the keep ranges
+ * (sorted, not overlapping) is a space, lines and offsets kept, so the
+ * tree holds only those parts (tree-sitter's memory follows the tokens,
+ * not the bytes). csrc_text() returns the text so blanked. keep NULL
+ * parses it all.
+ */
+int csrc_parse_ranges(struct csrc **out, const char *text, size_t len,
+		      const struct csrc_range *keep, size_t nkeep);
 /*
  * Parse a C expression (a macro body, a helper's return value) on its
  * own; *expr is its node. Returns as csrc_parse(); MMR_EINVAL when the

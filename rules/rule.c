@@ -225,6 +225,7 @@ static void finding_release(struct rule_finding *f)
 	free((char *)f->old_code);
 	free((char *)f->note);
 	free((char *)f->partial_reason);
+	free((char *)f->line_text);
 }
 
 void rule_findings_free(struct rule_findings *f)
@@ -256,6 +257,19 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* Image line `line` of cs as written, without its newline. */
+static char *line_text(const struct csrc *cs, unsigned line)
+{
+	size_t len;
+	const char *text = csrc_text(cs, &len);
+	uint32_t b = csrc_line_start(cs, line),
+		 e = csrc_line_start(cs, line + 1);
+
+	while (e > b && (text[e - 1] == '\n' || text[e - 1] == '\r'))
+		e--;
+	return xstrndup(text + b, e - b);
+}
+
 /* Where [start, end) of the side's image is: file line and byte columns. */
 static void finding_locate(struct rule_finding *f, const struct change *c,
 			   enum change_side side, uint32_t start, uint32_t end)
@@ -266,8 +280,10 @@ static void finding_locate(struct rule_finding *f, const struct change *c,
 
 	f->line = 0;
 	f->column = f->end_column = 1;
-	if (!cs)
+	if (!cs) {
+		f->line_text = xstrdup("");
 		return;
+	}
 	csrc_text(cs, &len);
 	if (start > len)
 		start = (uint32_t)len;
@@ -291,6 +307,7 @@ static void finding_locate(struct rule_finding *f, const struct change *c,
 	if (f->end_column <= f->column)
 		f->end_column = f->column + 1;
 	f->line = change_file_line(c, side, line);
+	f->line_text = line_text(cs, line);
 }
 
 static int vreport(struct rule_ctx *ctx, enum rule_severity sev,

@@ -51,7 +51,13 @@ struct rule_finding {
 	const char *note; /* e.g. the built-in table was used, or NULL */
 	bool partial;
 	const char *partial_reason;
-	/* For the reply: the image line and the byte span in its csrc. */
+	/* The finding's line of its side as reviewed, for quoting it. */
+	const char *line_text;
+	/*
+	 * The change and the byte span in its side's csrc: valid while the
+	 * change set is awake (change_set_sleep()); the strings above are
+	 * all a report needs.
+	 */
 	const struct change *change;
 	uint32_t start, end;
 };

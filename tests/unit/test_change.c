@@ -231,13 +231,67 @@ static void test_seed_full(void **state)
 	assert_null(change_partial_reason(c));
 	assert_int_equal(change_origin(c), CHANGE_FROM_BLOB);
 	assert_string_equal(change_origin_name(change_origin(c)), "blob");
-	/* copy_toy_slots is whole and untouched: no change for it. */
+	/*
+	 * copy_toy_slots is whole and untouched: no change for it, and the
+	 * tree keeps only what rules read, so not even a def.
+	 */
+	assert_null(change_set_find(set, CSRC_FUNCTION, "copy_toy_slots"));
+	assert_null(csrc_def_find(change_src(c, CHANGE_OLD), "copy_toy_slots",
+				  CSRC_FUNCTION));
 	assert_non_null(csrc_def_find(change_src(c, CHANGE_OLD),
-				      "copy_toy_slots", CSRC_FUNCTION));
+				      "vma_needs_copy", CSRC_FUNCTION));
 	assert_int_equal(change_map_old_to_new(c, 5), 5);
 	assert_int_equal(change_map_old_to_new(c, 45), 36);
 	change_set_free(set);
 	diff_free(d);
+}
+
+/*
+ * A reviewed set sleeps: its trees go, its texts stay, and whatever asks
+ * for a tree makes it again, the changes pointing at the same defs; a
+ * later patch still resolves the earlier one's macro.
+ */
+static void test_sleep_and_wake(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "seed.mbox");
+	struct diff *d2 = parse_patch(FIXTURES "cut.patch");
+	struct change_set *set = change_set_new();
+	struct change_set *next = change_set_new();
+	const struct change_expansion *x;
+	const struct change *c;
+	const struct csrc_def *od;
+	uint32_t start;
+	char *text, *again;
+
+	(void)state;
+	add_file(set, d, 0, FIXTURES "mm-old.h", FIXTURES "mm-new.h");
+	add_file(set, d, 1, FIXTURES "memory-old.c", FIXTURES "memory-new.c");
+	c = change_set_at(set, 1);
+	od = change_def(c, CHANGE_OLD);
+	start = od->start;
+	text = csrc_node_text(change_src(c, CHANGE_OLD), od->node);
+	change_set_link(next, set);
+	add_file(next, d2, 0, NULL, NULL);
+	change_set_sleep(next);
+	/* Awake again on asking: the same def, the same text. */
+	od = change_def(c, CHANGE_OLD);
+	assert_non_null(od);
+	assert_int_equal(od->start, start);
+	assert_string_equal(od->name, "vma_needs_copy");
+	again = csrc_node_text(change_src(c, CHANGE_OLD), od->node);
+	assert_string_equal(again, text);
+	free(again);
+	check_seed(set, 1259, 437);
+	change_set_sleep(next);
+	x = change_resolve(change_set_at(next, 0), "VM_COPY_ON_FORK");
+	assert_non_null(x);
+	assert_int_equal(x->found, CHANGE_FOUND_SERIES);
+	change_set_sleep(next);
+	change_set_free(next);
+	change_set_free(set);
+	free(text);
+	diff_free(d);
+	diff_free(d2);
 }
 
 static char *lookup_fixture(void *ctx, const char *name, char **where)
@@ -672,6 +726,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_hunks),
 		cmocka_unit_test(test_seed_full),
+		cmocka_unit_test(test_sleep_and_wake),
 		cmocka_unit_test(test_resolve_lookup_and_links),
 		cmocka_unit_test(test_cut_hunks),
 		cmocka_unit_test(test_cut_full_offsets),
