@@ -14,6 +14,7 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, "print what mmreview parsed from an mbox" },
 	{ "rules", cmd_rules, "list, show and test rules" },
 	{ "config", cmd_config, "print the effective configuration" },
+	{ "lore", cmd_lore, "follow public-inbox archives: one round" },
 };
 
 static void usage(FILE *f)
