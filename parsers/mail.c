@@ -349,7 +349,7 @@ static iconv_t mail_iconv_get(struct mail *m, const char *cs)
 		iconv_close(m->iconv[slot].cd);
 	}
 	m->iconv[slot].cd = cd;
-	strcpy(m->iconv[slot].cs, cs);
+	snprintf(m->iconv[slot].cs, sizeof(m->iconv[slot].cs), "%s", cs);
 	return cd;
 }
 
