@@ -222,17 +222,13 @@ void lore__git_init(void)
 
 /* --- reading an epoch ---------------------------------------------------------- */
 
-static int git_fail(const char *fmt, const char *arg)
+/* "what 'arg': libgit2's message" */
+static int git_fail(const char *what, const char *arg)
 {
 	const git_error *e = git_error_last();
-	struct sbuf sb = SBUF_INIT;
-	int error;
 
-	sbuf_addf(&sb, fmt, arg);
-	error = mmr_error_set(MMR_EIO, "%s: %s", sb.buf,
-			      e && e->message ? e->message : "libgit2 error");
-	sbuf_release(&sb);
-	return error;
+	return mmr_error_set(MMR_EIO, "%s '%s': %s", what, arg,
+			     e && e->message ? e->message : "libgit2 error");
 }
 
 static int branch_tip(git_repository *repo, git_oid *out)
@@ -259,7 +255,7 @@ static int read_commit(git_repository *repo, const git_oid *id, time_t since,
 	git_oid_tostr(hex, sizeof(hex), id);
 	if (git_commit_lookup(&commit, repo, id) < 0 ||
 	    git_commit_tree(&tree, commit) < 0) {
-		error = git_fail("cannot read commit %s", hex);
+		error = git_fail("cannot read commit", hex);
 		goto out;
 	}
 	msg.time = git_commit_time(commit);
@@ -273,7 +269,7 @@ static int read_commit(git_repository *repo, const git_oid *id, time_t since,
 	if (!e)
 		goto out; /* not a message commit */
 	if (git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0) {
-		error = git_fail("cannot read the message of commit %s", hex);
+		error = git_fail("cannot read the message of commit", hex);
 		goto out;
 	}
 	snprintf(where, sizeof(where), "commit %.12s", hex);
@@ -299,7 +295,7 @@ static int walk(git_repository *repo, const char *gitdir, const char *after,
 	if (error)
 		return error == MMR_ENOTFOUND ? 0 : error; /* an empty epoch */
 	if (git_revwalk_new(&rw, repo) < 0 || git_revwalk_push(rw, &tip) < 0)
-		return git_fail("cannot walk '%s'", gitdir);
+		return git_fail("cannot walk", gitdir);
 	git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	if (after && (git_oid_fromstr(&hide, after) < 0 ||
 		      git_revwalk_hide(rw, &hide) < 0)) {
@@ -330,7 +326,7 @@ int lore_epoch_read(const char *gitdir, const char *after, time_t since,
 
 	git_libgit2_init();
 	if (git_repository_open_bare(&repo, gitdir) < 0)
-		error = git_fail("cannot open '%s'", gitdir);
+		error = git_fail("cannot open", gitdir);
 	else
 		error = walk(repo, gitdir, after, since, fn, payload, last);
 	git_repository_free(repo);
@@ -519,12 +515,12 @@ static int open_mirror(git_repository **repo, git_remote **remote,
 	/* heads onto heads: a bare clone's default spec leaves them stale */
 	if (!stat(dir, &st) ? git_repository_open_bare(repo, dir) < 0 :
 			      git_repository_init(repo, dir, 1) < 0)
-		return git_fail("cannot open the mirror '%s'", dir);
+		return git_fail("cannot open the mirror", dir);
 	if (!git_remote_lookup(remote, *repo, "origin"))
 		return 0;
 	if (git_remote_create_with_fetchspec(remote, *repo, "origin",
 					     remote_url, spec) < 0)
-		return git_fail("cannot set up the mirror '%s'", dir);
+		return git_fail("cannot set up the mirror", dir);
 	return 0;
 }
 
@@ -539,7 +535,7 @@ static int fetch_once(struct lore *l, git_remote *remote, const char *what)
 	sock_limits.deadline = now_mono() + l->opts.timeout;
 	error = git_remote_fetch(remote, NULL, &fo, "mmreview: fetch");
 	sock_limits.deadline = 0;
-	return error < 0 ? git_fail("cannot fetch %s", what) : 0;
+	return error < 0 ? git_fail("cannot fetch", what) : 0;
 }
 
 /* Bring the mirror of one epoch up to date, retrying as HTTP does. */
@@ -647,7 +643,7 @@ static int read_tip(const char *dir, char *hex)
 
 	git_libgit2_init();
 	if (git_repository_open_bare(&repo, dir) < 0)
-		error = git_fail("cannot open '%s'", dir);
+		error = git_fail("cannot open", dir);
 	else if (!(error = branch_tip(repo, &tip)))
 		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &tip);
 	else if (error == MMR_ENOTFOUND)

@@ -363,7 +363,7 @@ static void test_epoch_read(void **state)
 	assert_string_equal(s.text.buf, "one|");
 	assert_string_equal(last, hex[0]);
 	/* nothing new: last stays */
-	strcpy(last, "x");
+	snprintf(last, sizeof(last), "x");
 	assert_int_equal(lore_epoch_read(dir, hex[4], 0, on_msg, &s, last), 0);
 	assert_string_equal(last, "x");
 	assert_int_equal(lore_epoch_read(dir,
