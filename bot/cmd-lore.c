@@ -10,6 +10,7 @@
 #include "assemble.h"
 #include "cli.h"
 #include "config.h"
+#include "lore-cli.h"
 #include "lore.h"
 #include "util.h"
 
@@ -87,13 +88,6 @@ static int parse_lore_args(int argc, char **argv, struct lore_args *o)
 	return 0;
 }
 
-/* Text from the list, safe on a terminal: control characters become '?'. */
-static void put_text(const char *s)
-{
-	for (; s && *s; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 struct round {
 	struct assemble *as;
 	size_t messages;
@@ -103,9 +97,9 @@ struct round {
 static void print_message(const char *msgid, const char *what,
 			  const char *subject)
 {
-	put_text(msgid ? msgid : "(no message-id)");
+	lore_cli_put(stdout, msgid ? msgid : "(no message-id)");
 	printf(": %s: ", what);
-	put_text(subject);
+	lore_cli_put(stdout, subject);
 	putchar('\n');
 }
 
@@ -152,7 +146,7 @@ static void print_series(const struct assemble_series *s)
 	char missing[256];
 
 	fputs("series ", stdout);
-	put_text(s->id);
+	lore_cli_put(stdout, s->id);
 	printf(": %s v%u, ", assemble_status_name(s->status), s->version);
 	if (s->complete)
 		printf("%zu patch%s", s->npresent,
@@ -165,11 +159,11 @@ static void print_series(const struct assemble_series *s)
 	}
 	if (s->superseded_by) {
 		printf(" (superseded by v%u ", s->superseded_by->version);
-		put_text(s->superseded_by->id);
+		lore_cli_put(stdout, s->superseded_by->id);
 		putchar(')');
 	}
 	fputs(": ", stdout);
-	put_text(s->subject);
+	lore_cli_put(stdout, s->subject);
 	putchar('\n');
 }
 
@@ -190,17 +184,6 @@ static int finish_round(struct assemble *as)
 	if (error)
 		cli_error("%s", mmr_error_last());
 	return error;
-}
-
-static void log_line(enum lore_level level, const char *text, void *payload)
-{
-	(void)payload;
-	if (level == LORE_ERROR)
-		cli_error("%s", text);
-	else if (level == LORE_WARN)
-		cli_warn("%s", text);
-	else
-		cli_info("%s", text);
 }
 
 static int apply_args(struct lore_settings *ls, const struct lore_args *o)
@@ -248,7 +231,7 @@ static int run_round(struct lore_settings *ls)
 	size_t i;
 	int ret = CLI_ERROR, failed = 0;
 
-	ls->opts.log = log_line;
+	ls->opts.log = lore_cli_log;
 	sbuf_addf(&dir, "%s/lore", ls->state_dir);
 	if (lore_store_open_dir(&store, dir.buf) ||
 	    assemble_new(&r.as, &ao, store) || lore_new(&l, &ls->opts, store)) {
