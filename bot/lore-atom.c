@@ -29,7 +29,8 @@ struct atom_pos {
 	time_t updated;
 	char **ids; /* oldest first */
 	size_t n, alloc;
-	char **sorted; /* the same, sorted, for lookups */
+	char **sorted; /* those loaded, sorted, for lookups */
+	size_t nsorted;
 };
 
 static void feed_release(struct feed *f)
@@ -188,6 +189,7 @@ static void pos_index(struct atom_pos *p)
 {
 	free(p->sorted);
 	p->sorted = xmalloc((p->n ? p->n : 1) * sizeof(*p->sorted));
+	p->nsorted = p->n;
 	if (!p->n)
 		return;
 	memcpy(p->sorted, p->ids, p->n * sizeof(*p->ids));
@@ -196,8 +198,8 @@ static void pos_index(struct atom_pos *p)
 
 static bool pos_seen(const struct atom_pos *p, const char *msgid)
 {
-	return p->n &&
-	       bsearch(&msgid, p->sorted, p->n, sizeof(*p->sorted), cmp_str);
+	return p->nsorted && bsearch(&msgid, p->sorted, p->nsorted,
+				     sizeof(*p->sorted), cmp_str);
 }
 
 static void pos_add(struct atom_pos *p, const char *msgid, time_t updated)
@@ -333,6 +335,17 @@ static void check_gap(struct lore *l, const char *url, const struct feed *f,
 		  url, oldest->msgid);
 }
 
+/* The feed lists a message-id twice (two messages share it): read once. */
+static bool listed_before(const struct feed *f, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (!strcmp(f->v[k].msgid, f->v[i].msgid))
+			return true;
+	return false;
+}
+
 static int read_entries(struct lore *l, const char *url, struct feed *f,
 			struct atom_pos *p, time_t since, lore_msg_fn fn,
 			void *payload)
@@ -343,7 +356,7 @@ static int read_entries(struct lore *l, const char *url, struct feed *f,
 	for (i = 0; i < f->n && !error; i++) {
 		const struct lore__entry *e = &f->v[i];
 
-		if (pos_seen(p, e->msgid))
+		if (pos_seen(p, e->msgid) || listed_before(f, i))
 			continue;
 		if (!since || e->updated >= since)
 			error = fetch_entry(l, url, e, fn, payload);
