@@ -8,6 +8,7 @@
 #   $T/mail/C/      [PATCH 0/3]..[3/3] whose 2/3 is never delivered
 #   $T/mail/B64     a single patch, its body in base64
 #   $T/mail/MAL     a single patch with malformed headers
+#   $T/mail/ODD     a single patch whose Message-ID has '/', '%' and '+'
 #   $T/mail/RE1     a reply to A1's 1/3;  $T/mail/RE0: a reply to A1's cover
 #   $T/mail/N       a message without a patch
 #   $T/mail/OLD     a message delivered before the first fetch
@@ -135,6 +136,12 @@ Content-Type: text/plain; charset="x-no-such"\
 X-Mailer something without a colon
 }' "$f" >"$T/mail/MAL"
 	rm "$f"
+	fx_git checkout -qb odd master
+	fx_commit zeta 4 "mm/zeta: an odd message-id"
+	fx_single ODD "$T/mail/ODD.plain"
+	sed '2,/^$/s/^Message-Id: .*/Message-Id: <odd\/id+with%chars@example.org>/' \
+		"$T/mail/ODD.plain" >"$T/mail/ODD"
+	rm "$T/mail/ODD.plain"
 	fx_git checkout -q master
 
 	a1p1=$(msgid_of "$T"/mail/A1/0001-*)
