@@ -191,8 +191,9 @@ static bool has_diff(const struct mail *m)
 		strstr(b, "\n@@ "));
 }
 
-static enum assemble_kind classify(const struct assemble *a,
-				   const struct mail *m)
+/* What the headers say; ASSEMBLE_PATCH when the body may still say no. */
+static enum assemble_kind classify_headers(const struct assemble *a,
+					   const struct mail *m)
 {
 	const struct mail_subject *si = mail_subject_info(m);
 
@@ -205,9 +206,51 @@ static enum assemble_kind classify(const struct assemble *a,
 		return ASSEMBLE_OTHER;
 	if (si->total && !si->part)
 		return ASSEMBLE_COVER;
-	if (si->part || has_diff(m))
-		return ASSEMBLE_PATCH;
-	return ASSEMBLE_OTHER;
+	return ASSEMBLE_PATCH;
+}
+
+/* A patch without M/T is one only when it carries a diff. */
+static enum assemble_kind classify(const struct assemble *a,
+				   const struct mail *m)
+{
+	enum assemble_kind kind = classify_headers(a, m);
+
+	if (kind == ASSEMBLE_PATCH && !mail_subject_info(m)->part &&
+	    !has_diff(m))
+		return ASSEMBLE_OTHER;
+	return kind;
+}
+
+/* Where the headers of raw end (after the blank line), or 0 when unclear. */
+static size_t headers_end(const char *raw, size_t len)
+{
+	const char *lf = memmem(raw, len, "\n\n", 2);
+	const char *crlf = memmem(raw, len, "\n\r\n", 3);
+
+	if (lf && (!crlf || lf < crlf))
+		return lf + 2 - raw;
+	if (crlf)
+		return crlf + 3 - raw;
+	return 0;
+}
+
+int assemble_parse(const struct assemble *a, struct mail **out, const char *raw,
+		   size_t len, bool mboxrd)
+{
+	size_t end = headers_end(raw, len);
+	enum assemble_kind kind;
+	int error;
+
+	if (end && end < len) {
+		error = mail_parse(out, raw, end, mboxrd);
+		if (error)
+			return error;
+		kind = classify_headers(a, *out);
+		if (kind != ASSEMBLE_PATCH && kind != ASSEMBLE_COVER)
+			return 0;
+		mail_free(*out);
+	}
+	return mail_parse(out, raw, len, mboxrd);
 }
 
 static char *stem_of(const char *title)

@@ -109,6 +109,15 @@ int assemble_add(struct assemble *a, struct mail *m, const char *raw,
 		 size_t len, bool mboxrd, time_t seen,
 		 enum assemble_kind *kind);
 
+/*
+ * Parse raw (as mail_parse() does) as far as the assembler needs it: a
+ * reply, mail without [PATCH] or from an ignored sender is read from its
+ * headers alone, its body left out (a list's mail is mostly replies).
+ * Returns what mail_parse() returns; *out is for assemble_add().
+ */
+int assemble_parse(const struct assemble *a, struct mail **out, const char *raw,
+		   size_t len, bool mboxrd);
+
 /* Messages in the pool. */
 size_t assemble_pending(const struct assemble *a);
 

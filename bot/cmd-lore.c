@@ -111,7 +111,7 @@ static int on_message(const struct lore_msg *msg, void *payload)
 	char *msgid, *subject;
 	int error;
 
-	if (mail_parse(&m, msg->raw, msg->len, msg->mboxrd)) {
+	if (assemble_parse(r->as, &m, msg->raw, msg->len, msg->mboxrd)) {
 		cli_warn("%s %s: unreadable message skipped: %s", msg->inbox,
 			 msg->where, mmr_error_last());
 		return 0;

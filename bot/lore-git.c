@@ -220,120 +220,6 @@ void lore__git_init(void)
 	git_libgit2_shutdown();
 }
 
-/* --- reading an epoch ---------------------------------------------------------- */
-
-/* "what 'arg': libgit2's message" */
-static int git_fail(const char *what, const char *arg)
-{
-	const git_error *e = git_error_last();
-
-	return mmr_error_set(MMR_EIO, "%s '%s': %s", what, arg,
-			     e && e->message ? e->message : "libgit2 error");
-}
-
-static int branch_tip(git_repository *repo, git_oid *out)
-{
-	if (!git_reference_name_to_id(out, repo, "refs/heads/master"))
-		return 0;
-	if (!git_reference_name_to_id(out, repo, "HEAD"))
-		return 0;
-	return MMR_ENOTFOUND;
-}
-
-/* The message of one commit to fn: fn's return, 0 when none, or an error. */
-static int read_commit(git_repository *repo, const git_oid *id, time_t since,
-		       lore_msg_fn fn, void *payload)
-{
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	git_blob *blob = NULL;
-	const git_tree_entry *e;
-	struct lore_msg msg = { 0 };
-	char hex[GIT_OID_HEXSZ + 1], where[64];
-	int error = 0;
-
-	git_oid_tostr(hex, sizeof(hex), id);
-	if (git_commit_lookup(&commit, repo, id) < 0 ||
-	    git_commit_tree(&tree, commit) < 0) {
-		error = git_fail("cannot read commit", hex);
-		goto out;
-	}
-	msg.time = git_commit_time(commit);
-	if (since && msg.time < since)
-		goto out;
-	e = git_tree_entry_byname(tree, "m");
-	if (!e) {
-		e = git_tree_entry_byname(tree, "d");
-		msg.deleted = true;
-	}
-	if (!e)
-		goto out; /* not a message commit */
-	if (git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0) {
-		error = git_fail("cannot read the message of commit", hex);
-		goto out;
-	}
-	snprintf(where, sizeof(where), "commit %.12s", hex);
-	msg.raw = git_blob_rawcontent(blob);
-	msg.len = (size_t)git_blob_rawsize(blob);
-	msg.where = where;
-	error = fn(&msg, payload);
-out:
-	git_blob_free(blob);
-	git_tree_free(tree);
-	git_commit_free(commit);
-	return error;
-}
-
-static int walk(git_repository *repo, const char *gitdir, const char *after,
-		time_t since, lore_msg_fn fn, void *payload, char *last)
-{
-	git_revwalk *rw = NULL;
-	git_oid tip, id, hide;
-	int error;
-
-	error = branch_tip(repo, &tip);
-	if (error)
-		return error == MMR_ENOTFOUND ? 0 : error; /* an empty epoch */
-	if (git_revwalk_new(&rw, repo) < 0 || git_revwalk_push(rw, &tip) < 0)
-		return git_fail("cannot walk", gitdir);
-	git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	if (after && (git_oid_fromstr(&hide, after) < 0 ||
-		      git_revwalk_hide(rw, &hide) < 0)) {
-		error = mmr_error_set(MMR_ENOTFOUND,
-				      "commit %s is not in '%s' (history "
-				      "rewritten?)",
-				      after, gitdir);
-		goto out;
-	}
-	while (!(error = git_revwalk_next(&id, rw))) {
-		error = read_commit(repo, &id, since, fn, payload);
-		if (error)
-			break;
-		git_oid_tostr(last, GIT_OID_HEXSZ + 1, &id);
-	}
-	if (error == GIT_ITEROVER)
-		error = 0;
-out:
-	git_revwalk_free(rw);
-	return error;
-}
-
-int lore_epoch_read(const char *gitdir, const char *after, time_t since,
-		    lore_msg_fn fn, void *payload, char *last)
-{
-	git_repository *repo = NULL;
-	int error;
-
-	git_libgit2_init();
-	if (git_repository_open_bare(&repo, gitdir) < 0)
-		error = git_fail("cannot open", gitdir);
-	else
-		error = walk(repo, gitdir, after, since, fn, payload, last);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	return error;
-}
-
 /* --- the epochs of an inbox -------------------------------------------------- */
 
 /* The path part of url ("/linux-mm" of https://lore.kernel.org/linux-mm). */
@@ -515,12 +401,12 @@ static int open_mirror(git_repository **repo, git_remote **remote,
 	/* heads onto heads: a bare clone's default spec leaves them stale */
 	if (!stat(dir, &st) ? git_repository_open_bare(repo, dir) < 0 :
 			      git_repository_init(repo, dir, 1) < 0)
-		return git_fail("cannot open the mirror", dir);
+		return lore__git_fail("cannot open the mirror", dir);
 	if (!git_remote_lookup(remote, *repo, "origin"))
 		return 0;
 	if (git_remote_create_with_fetchspec(remote, *repo, "origin",
 					     remote_url, spec) < 0)
-		return git_fail("cannot set up the mirror", dir);
+		return lore__git_fail("cannot set up the mirror", dir);
 	return 0;
 }
 
@@ -535,7 +421,7 @@ static int fetch_once(struct lore *l, git_remote *remote, const char *what)
 	sock_limits.deadline = now_mono() + l->opts.timeout;
 	error = git_remote_fetch(remote, NULL, &fo, "mmreview: fetch");
 	sock_limits.deadline = 0;
-	return error < 0 ? git_fail("cannot fetch", what) : 0;
+	return error < 0 ? lore__git_fail("cannot fetch", what) : 0;
 }
 
 /* Bring the mirror of one epoch up to date, retrying as HTTP does. */
@@ -643,8 +529,8 @@ static int read_tip(const char *dir, char *hex)
 
 	git_libgit2_init();
 	if (git_repository_open_bare(&repo, dir) < 0)
-		error = git_fail("cannot open", dir);
-	else if (!(error = branch_tip(repo, &tip)))
+		error = lore__git_fail("cannot open", dir);
+	else if (!(error = lore__branch_tip(repo, &tip)))
 		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &tip);
 	else if (error == MMR_ENOTFOUND)
 		error = 0, hex[0] = '\0';

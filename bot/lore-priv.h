@@ -7,6 +7,7 @@
 #define MMR_LORE_PRIV_H
 
 #include <curl/curl.h>
+#include <git2.h>
 
 #include "lore.h"
 #include "sbuf.h"
@@ -86,6 +87,11 @@ struct lore__entry {
 int lore__atom_parse(const char *url, const char *body, size_t len,
 		     struct lore__entry **out, size_t *n);
 void lore__entries_free(struct lore__entry *v, size_t n);
+
+/* MMR_EIO, "what 'arg': libgit2's message". */
+int lore__git_fail(const char *what, const char *arg);
+/* The tip of an epoch's master; MMR_ENOTFOUND when it has none. */
+int lore__branch_tip(git_repository *repo, git_oid *out);
 
 /* Route libgit2's sockets through ours, which have timeouts. */
 void lore__git_init(void);
