@@ -12,6 +12,7 @@
 #include "assemble.h"
 #include "config.h"
 #include "lore-priv.h"
+#include "state.h"
 #include "util.h"
 
 /* Longer Message-IDs are refused (RFC 5322 lines stop at 998). */
@@ -471,21 +472,6 @@ static int positive(const struct config *cfg, const char *key, long dflt,
 	return error;
 }
 
-static char *default_state_dir(void)
-{
-	const char *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	struct sbuf sb = SBUF_INIT;
-
-	if (xdg && xdg[0] == '/')
-		sbuf_addf(&sb, "%s/mmreview", xdg);
-	else if (home && *home)
-		sbuf_addf(&sb, "%s/.local/state/mmreview", home);
-	else
-		sbuf_addstr(&sb, ".mmreview-state");
-	return sbuf_detach(&sb, NULL);
-}
-
 static int check_urls(const struct lore_settings *s)
 {
 	size_t i;
@@ -541,11 +527,7 @@ int lore_settings_load(struct lore_settings *s, const struct config *cfg)
 	if (!error) {
 		s->opts.mode = mode;
 		s->opts.retries = (int)retries;
-		error = config_get_path(cfg, "daemon.state-dir", &s->state_dir);
-		if (error == MMR_ENOTFOUND) {
-			s->state_dir = default_state_dir();
-			error = 0;
-		}
+		error = state_dir(cfg, &s->state_dir);
 	}
 	s->opts.state_dir = s->state_dir;
 	return error;

@@ -217,8 +217,7 @@ struct lore_settings {
 	char **ignore_from; /* lore.ignore-from, every value */
 	size_t nignore_from;
 	long settle; /* lore.settle */
-	char *state_dir; /* daemon.state-dir, else $XDG_STATE_HOME/mmreview
-			  * or ~/.local/state/mmreview */
+	char *state_dir; /* state_dir() of state.h: daemon.state-dir... */
 };
 
 /*
