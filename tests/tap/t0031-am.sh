@@ -38,7 +38,11 @@ compare() {
 	"$MMREVIEW" -c lore.url="$PI_URL" -c lore.retries=0 am "$@" \
 		--save "$T/mm.$name" "$id" >"$T/am.$name.out" 2>"$T/am.$name.err"
 	rc=$?
-	is "$rc" 0 "am $name: exit 0"
+	# the fixtures have no finding; the seed case has two
+	case $name in
+	seed) is "$rc" 1 "am $name: exit 1 (findings)" ;;
+	*) is "$rc" 0 "am $name: exit 0 (reviewed, nothing found)" ;;
+	esac
 	ok $((b4rc)) "b4 am $name: exit 0"
 	b4box=$(ls "$T/b4.$name"/*.mbx 2>/dev/null | head -1)
 	is "$(ids_in "$T/mm.$name" | tr '\n' ' ')" \
@@ -84,6 +88,27 @@ compare MAL "$(msgid_of "$T/mail/MAL")"
 applies MAL mal mm/gamma.c
 compare ODD "odd/id+with%chars@example.org"
 applies ODD odd
+
+# the review: as check reviews the mbox am saved
+seed=5d41b24e7bc6.1763460113.git.ada@example.org
+pi_deliver "$SRCDIR/tests/fixtures/seed-case/patch.mbox"
+compare seed "$seed"
+run "$MMREVIEW" check "$T/mm.seed"
+cp "$T/out" "$T/check.seed"
+is "$(cat "$T/am.seed.out")" "$(cat "$T/check.seed")" \
+	"am seed: the report check gives on the saved mbox"
+contains "$T/am.seed.out" "[role-swap]" "am seed: the finding"
+contains "$T/am.seed.err" "missing 1/9 2/9 3/9 4/9 6/9 7/9 8/9 9/9" \
+	"am seed: a part alone, the others said missing"
+run "$MMREVIEW" -c lore.url="$PI_URL" am --format email -o "$T/replies" \
+	"$seed"
+is "$rc" 1 "am --format email -o: exit 1 (findings)"
+contains "$T/replies" "In-Reply-To: <$seed>" "the reply, threaded under the patch"
+is "$(wc -c <"$T/out")" 0 "-o: nothing on standard output"
+run "$MMREVIEW" -c lore.url="$PI_URL" am --format sarif "$seed"
+contains "$T/out" '"version": "2.1.0"' "am --format sarif"
+run "$MMREVIEW" -c lore.url="$PI_URL" am --format nope "$seed"
+is "$rc" 2 "am: an unknown format exits 2"
 
 # the same thread named by its URL, the message-id percent-encoded
 "$MMREVIEW" -c lore.retries=0 am --save "$T/mm.url" \
