@@ -14,11 +14,6 @@
 #include "config.h"
 #include "lore-cli.h"
 #include "lore.h"
-#include "report.h"
-#include "review.h"
-#include "rule.h"
-#include "series.h"
-#include "source.h"
 #include "util.h"
 
 static const char am_usage[] =
@@ -348,132 +343,29 @@ static int save_series(const struct assemble_series *s, const char *path)
 	return error ? -1 : 0;
 }
 
-/* --- the review, as check does it ------------------------------------------------ */
-
-/* Settings from the config, unless given on the command line. */
-static void apply_config(struct am_opts *o, const struct config *cfg,
-			 char **tree_owned)
+/* The report to -o FILE or standard output. */
+static int review_to(struct lore_cli_review *r, struct assemble *as,
+		     size_t pick, const char *output)
 {
-	if (!o->format && config_get_string(cfg, "review.format", &o->format))
-		o->format = "text";
-	if (!o->tree && !config_get_path(cfg, "review.kernel-tree", tree_owned))
-		o->tree = *tree_owned;
-	if (!o->from && config_get_string(cfg, "post.from", &o->from))
-		o->from = NULL;
-}
-
-/*
- * The patches of the series chosen, in order, as a struct series (which
- * owns them). A base-commit: of the cover letter is each patch's base;
- * *cover keeps the cover letter (free it after the series).
- */
-static struct series *series_of(struct assemble *as, size_t pick,
-				struct mail **cover, size_t *refused)
-{
-	const struct assemble_series *chosen = assemble_at(as, pick);
-	const char *base = chosen->base_commit;
-	size_t n = chosen->nparts, k;
-	struct mail **mails = xcalloc(n + 1, sizeof(*mails));
-	struct series *s = series_new();
-	struct series_patch *p;
-
-	if (assemble_take(as, pick, mails))
-		cli_error("%s", mmr_error_last());
-	*cover = mails[0];
-	for (k = 1; k <= n; k++) {
-		if (!mails[k])
-			continue;
-		if (series_add_mail(s, mails[k])) {
-			cli_error("%s", mmr_error_last());
-			(*refused)++;
-			continue;
-		}
-		p = series_at(s, series_count(s) - 1);
-		if (!p->base_commit)
-			p->base_commit = base;
-	}
-	free(mails);
-	return s;
-}
-
-static void show_progress(size_t done, size_t total, void *payload)
-{
-	cli_progress_update(payload, "reviewing files", done, total);
-}
-
-static int write_report(const struct am_opts *o, const struct series *s,
-			const struct rule_set *rules, enum report_format fmt)
-{
-	struct report_opts ro = { fmt, o->verbose, o->from };
-	FILE *out = o->output ? fopen(o->output, "w") : stdout;
-	int error;
+	FILE *out = output ? fopen(output, "w") : stdout;
+	int ret;
 
 	if (!out) {
-		cli_error("cannot write '%s': %s", o->output, strerror(errno));
-		return -1;
-	}
-	error = report_write(out, s, rules, &ro) < 0 || fflush(out) ||
-		ferror(out);
-	if (out != stdout && fclose(out))
-		error = -1;
-	if (error)
-		cli_error("cannot write the report to '%s': %s",
-			  o->output ? o->output : "<stdout>", strerror(errno));
-	return error ? -1 : 0;
-}
-
-/* Review the series chosen: CLI_OK, CLI_FINDINGS or CLI_ERROR. */
-static int review_chosen(const struct am_opts *o, struct assemble *as,
-			 size_t pick, const struct rule_set *rules)
-{
-	struct cli_progress progress;
-	struct review_hooks h = { cli_warn_cb, show_progress, &progress };
-	struct source *tree = NULL;
-	struct mail *cover = NULL;
-	struct series *s = NULL;
-	enum report_format fmt;
-	char *found = NULL;
-	size_t i, errors = 0;
-	int ret = CLI_ERROR;
-
-	if (report_format_parse(o->format, &fmt) < 0) {
-		cli_error("%s", mmr_error_last());
+		cli_error("cannot write '%s': %s", output, strerror(errno));
 		return CLI_ERROR;
 	}
-	found = o->tree ? NULL : review_find_tree(".");
-	if ((o->tree || found) &&
-	    review_tree_open(&tree, o->tree ? o->tree : found) < 0) {
-		cli_error("%s", mmr_error_last());
-		goto out;
+	ret = lore_cli_review_series(r, as, pick, out);
+	if (out != stdout && fclose(out)) {
+		cli_error("cannot write '%s': %s", output, strerror(errno));
+		ret = CLI_ERROR;
 	}
-	s = series_of(as, pick, &cover, &errors);
-	cli_progress_init(&progress);
-	review_run(s, rules, tree, &h);
-	cli_progress_done(&progress);
-	for (i = 0; i < series_count(s); i++) {
-		const struct series_patch *p = series_at(s, i);
-
-		if (!p->error)
-			continue;
-		cli_error("<%s>: %s", p->message_id, p->error);
-		errors++;
-	}
-	if (!write_report(o, s, rules, fmt))
-		ret = errors		 ? CLI_ERROR :
-		      series_findings(s) ? CLI_FINDINGS :
-					   CLI_OK;
-out:
-	series_free(s);
-	mail_free(cover);
-	source_free(tree);
-	free(found);
 	return ret;
 }
 
 /* --- the command ----------------------------------------------------------------- */
 
 static int am_run(struct am_opts *o, struct lore_settings *ls,
-		  const struct rule_set *rules)
+		  struct lore_cli_review *r)
 {
 	struct assemble_opts ao = { 0, (const char *const *)ls->ignore_from,
 				    ls->nignore_from };
@@ -502,7 +394,7 @@ static int am_run(struct am_opts *o, struct lore_settings *ls,
 	say_choice(assemble_at(as, pick));
 	if (o->save && save_series(assemble_at(as, pick), o->save))
 		goto out;
-	ret = review_chosen(o, as, pick, rules);
+	ret = review_to(r, as, pick, o->output);
 out:
 	assemble_free(as);
 	lore_free(l);
@@ -515,10 +407,10 @@ out:
 int cmd_am(int argc, char **argv, const struct cli_global *g)
 {
 	struct am_opts o = { 0 };
+	struct lore_cli_review_opts ro;
+	struct lore_cli_review *r = NULL;
 	struct lore_settings ls;
-	struct rule_set *rules = NULL;
 	struct config *cfg;
-	char *tree = NULL;
 	int ret = CLI_ERROR;
 
 	if (parse_am_args(argc, argv, &o)) {
@@ -529,15 +421,14 @@ int cmd_am(int argc, char **argv, const struct cli_global *g)
 	cfg = cli_config_load(g);
 	if (!cfg)
 		return CLI_ERROR;
-	apply_config(&o, cfg, &tree);
-	if (lore_settings_load(&ls, cfg) ||
-	    review_rules_load(&rules, cfg, cli_warn_cb, NULL) < 0)
+	ro = (struct lore_cli_review_opts){ o.format, o.tree, o.from,
+					    o.verbose };
+	if (lore_settings_load(&ls, cfg))
 		cli_error("%s", mmr_error_last());
-	else
-		ret = am_run(&o, &ls, rules);
-	rule_set_free(rules);
+	else if ((r = lore_cli_review_new(cfg, &ro)))
+		ret = am_run(&o, &ls, r);
+	lore_cli_review_free(r);
 	lore_settings_release(&ls);
-	free(tree);
 	config_free(cfg);
 	return ret;
 }

@@ -27,16 +27,22 @@ static const char lore_usage[] =
 	"                   not only what arrives from now on\n"
 	"  --url URL        this inbox instead of lore.url (may be repeated)\n"
 	"  --state-dir DIR  instead of daemon.state-dir\n"
+	"  --review         review each series that is ready (or settled),\n"
+	"                   as check does, with check's --format, --tree and\n"
+	"                   --from\n"
 	"\n"
 	"Output: a line per message, \"<message-id>: <kind>: <subject>\", then\n"
-	"a line per series, \"series <message-id>: <status> vN ...\".\n"
-	"Exit status: 0, or 2 when an inbox could not be read (the others\n"
-	"are).\n";
+	"a line per series, \"series <message-id>: <status> vN ...\", then\n"
+	"with --review the report of each series reviewed.\n"
+	"Exit status: 0; 1 when --review found something; 2 when an inbox\n"
+	"could not be read (the others are) or a review failed.\n";
 
 #define LORE_MAX_URLS 64
 
 struct lore_args {
 	const char *mode, *since, *state_dir;
+	bool review;
+	struct lore_cli_review_opts ro;
 	const char *urls[LORE_MAX_URLS];
 	size_t nurls;
 };
@@ -69,6 +75,15 @@ static int parse_lore_args(int argc, char **argv, struct lore_args *o)
 			slot = &o->since;
 		} else if (!strcmp(a, "--state-dir")) {
 			slot = &o->state_dir;
+		} else if (!strcmp(a, "--review")) {
+			o->review = true;
+			continue;
+		} else if (!strcmp(a, "--format")) {
+			slot = &o->ro.format;
+		} else if (!strcmp(a, "--tree")) {
+			slot = &o->ro.tree;
+		} else if (!strcmp(a, "--from")) {
+			slot = &o->ro.from;
 		} else if (!strcmp(a, "--url")) {
 			if (o->nurls == LORE_MAX_URLS) {
 				cli_error("more than %d --url", LORE_MAX_URLS);
@@ -167,23 +182,38 @@ static void print_series(const struct assemble_series *s)
 	putchar('\n');
 }
 
+/* The worse of two exit codes. */
+static int worse(int a, int b)
+{
+	return a > b ? a : b;
+}
+
 /*
  * The series: print each, then take out those done with (ready, settled
- * or superseded); the daemon reviews the first two.
+ * or superseded), reviewing the ready and settled ones when r is given.
  */
-static int finish_round(struct assemble *as)
+static int finish_round(struct assemble *as, struct lore_cli_review *r)
 {
 	size_t n = assemble_group(as, time(NULL)), i;
-	int error = 0;
+	enum assemble_status st;
+	int ret = CLI_OK;
 
 	for (i = 0; i < n; i++)
 		print_series(assemble_at(as, i));
-	for (i = 0; i < n && !error; i++)
-		if (assemble_at(as, i)->status != ASSEMBLE_WAITING)
-			error = assemble_take(as, i, NULL);
-	if (error)
-		cli_error("%s", mmr_error_last());
-	return error;
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		st = assemble_at(as, i)->status;
+		if (st == ASSEMBLE_WAITING)
+			continue;
+		if (r && st != ASSEMBLE_SUPERSEDED) {
+			ret = worse(ret,
+				    lore_cli_review_series(r, as, i, stdout));
+		} else if (assemble_take(as, i, NULL)) {
+			cli_error("%s", mmr_error_last());
+			return CLI_ERROR;
+		}
+	}
+	return ret;
 }
 
 static int apply_args(struct lore_settings *ls, const struct lore_args *o)
@@ -196,6 +226,10 @@ static int apply_args(struct lore_settings *ls, const struct lore_args *o)
 		ls->opts.mode = LORE_GIT;
 	} else if (o->mode) {
 		cli_error("unknown mode '%s' (git or atom)", o->mode);
+		return -1;
+	}
+	if (!o->review && (o->ro.format || o->ro.tree || o->ro.from)) {
+		cli_error("--format, --tree and --from go with --review");
 		return -1;
 	}
 	if (o->since && (ls->opts.since = lore_parse_time(o->since)) <= 0) {
@@ -219,7 +253,7 @@ static int apply_args(struct lore_settings *ls, const struct lore_args *o)
 	return 0;
 }
 
-static int run_round(struct lore_settings *ls)
+static int run_round(struct lore_settings *ls, struct lore_cli_review *review)
 {
 	struct assemble_opts ao = { ls->settle,
 				    (const char *const *)ls->ignore_from,
@@ -249,9 +283,7 @@ static int run_round(struct lore_settings *ls)
 			goto out;
 	}
 	fflush(stdout);
-	if (finish_round(r.as))
-		goto out;
-	ret = failed ? CLI_ERROR : CLI_OK;
+	ret = worse(finish_round(r.as, review), failed ? CLI_ERROR : CLI_OK);
 out:
 	fflush(stdout);
 	lore_free(l);
@@ -264,6 +296,7 @@ out:
 int cmd_lore(int argc, char **argv, const struct cli_global *g)
 {
 	struct lore_args o = { 0 };
+	struct lore_cli_review *review = NULL;
 	struct lore_settings ls;
 	struct config *cfg;
 	int ret = CLI_ERROR;
@@ -275,10 +308,13 @@ int cmd_lore(int argc, char **argv, const struct cli_global *g)
 	cfg = cli_config_load(g);
 	if (!cfg)
 		return CLI_ERROR;
+	o.ro.verbose = g->verbose;
 	if (lore_settings_load(&ls, cfg))
 		cli_error("%s", mmr_error_last());
-	else if (!apply_args(&ls, &o))
-		ret = run_round(&ls);
+	else if (!apply_args(&ls, &o) &&
+		 (!o.review || (review = lore_cli_review_new(cfg, &o.ro))))
+		ret = run_round(&ls, review);
+	lore_cli_review_free(review);
 	lore_settings_release(&ls);
 	config_free(cfg);
 	return ret;
