@@ -12,7 +12,7 @@
 #include "assemble.h"
 #include "cli.h"
 #include "config.h"
-#include "lore-cli.h"
+#include "cmd-lore.h"
 #include "lore.h"
 #include "util.h"
 
@@ -344,7 +344,7 @@ static int save_series(const struct assemble_series *s, const char *path)
 }
 
 /* The report to -o FILE or standard output. */
-static int review_to(struct lore_cli_review *r, struct assemble *as,
+static int review_to(struct cmd_lore_review *r, struct assemble *as,
 		     size_t pick, const char *output)
 {
 	FILE *out = output ? fopen(output, "w") : stdout;
@@ -354,7 +354,7 @@ static int review_to(struct lore_cli_review *r, struct assemble *as,
 		cli_error("cannot write '%s': %s", output, strerror(errno));
 		return CLI_ERROR;
 	}
-	ret = lore_cli_review_series(r, as, pick, out);
+	ret = cmd_lore_review_series(r, as, pick, out);
 	if (out != stdout && fclose(out)) {
 		cli_error("cannot write '%s': %s", output, strerror(errno));
 		ret = CLI_ERROR;
@@ -365,7 +365,7 @@ static int review_to(struct lore_cli_review *r, struct assemble *as,
 /* --- the command ----------------------------------------------------------------- */
 
 static int am_run(struct am_opts *o, struct lore_settings *ls,
-		  struct lore_cli_review *r)
+		  struct cmd_lore_review *r)
 {
 	struct assemble_opts ao = { 0, (const char *const *)ls->ignore_from,
 				    ls->nignore_from };
@@ -377,7 +377,7 @@ static int am_run(struct am_opts *o, struct lore_settings *ls,
 	size_t pick = 0;
 	int ret = CLI_ERROR;
 
-	ls->opts.log = lore_cli_log;
+	ls->opts.log = cmd_lore_log;
 	if (lore_parse_target(o->target, &inbox, &msgid) ||
 	    lore_new(&l, &ls->opts, NULL) || assemble_new(&as, &ao, NULL) ||
 	    fetch_thread(l, ls, o->url ? o->url : inbox, msgid, &mbox,
@@ -407,8 +407,8 @@ out:
 int cmd_am(int argc, char **argv, const struct cli_global *g)
 {
 	struct am_opts o = { 0 };
-	struct lore_cli_review_opts ro;
-	struct lore_cli_review *r = NULL;
+	struct cmd_lore_review_opts ro;
+	struct cmd_lore_review *r = NULL;
 	struct lore_settings ls;
 	struct config *cfg;
 	int ret = CLI_ERROR;
@@ -421,13 +421,13 @@ int cmd_am(int argc, char **argv, const struct cli_global *g)
 	cfg = cli_config_load(g);
 	if (!cfg)
 		return CLI_ERROR;
-	ro = (struct lore_cli_review_opts){ o.format, o.tree, o.from,
+	ro = (struct cmd_lore_review_opts){ o.format, o.tree, o.from,
 					    o.verbose };
 	if (lore_settings_load(&ls, cfg))
 		cli_error("%s", mmr_error_last());
-	else if ((r = lore_cli_review_new(cfg, &ro)))
+	else if ((r = cmd_lore_review_new(cfg, &ro)))
 		ret = am_run(&o, &ls, r);
-	lore_cli_review_free(r);
+	cmd_lore_review_free(r);
 	lore_settings_release(&ls);
 	config_free(cfg);
 	return ret;

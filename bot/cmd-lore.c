@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmreview lore fetch: one round of following the inboxes, as the daemon
- * does it, printing each message seen and each series it completes.
+ * does it, printing each message seen and each series it completes. Also
+ * what am shares with it (cmd-lore.h): the log, and the review of a
+ * series from the list.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,8 +13,13 @@
 #include "assemble.h"
 #include "cli.h"
 #include "config.h"
-#include "lore-cli.h"
+#include "cmd-lore.h"
 #include "lore.h"
+#include "report.h"
+#include "review.h"
+#include "rule.h"
+#include "series.h"
+#include "source.h"
 #include "util.h"
 
 static const char lore_usage[] =
@@ -42,7 +50,7 @@ static const char lore_usage[] =
 struct lore_args {
 	const char *mode, *since, *state_dir;
 	bool review;
-	struct lore_cli_review_opts ro;
+	struct cmd_lore_review_opts ro;
 	const char *urls[LORE_MAX_URLS];
 	size_t nurls;
 };
@@ -112,9 +120,9 @@ struct round {
 static void print_message(const char *msgid, const char *what,
 			  const char *subject)
 {
-	lore_cli_put(stdout, msgid ? msgid : "(no message-id)");
+	cmd_lore_put(stdout, msgid ? msgid : "(no message-id)");
 	printf(": %s: ", what);
-	lore_cli_put(stdout, subject);
+	cmd_lore_put(stdout, subject);
 	putchar('\n');
 }
 
@@ -161,7 +169,7 @@ static void print_series(const struct assemble_series *s)
 	char missing[256];
 
 	fputs("series ", stdout);
-	lore_cli_put(stdout, s->id);
+	cmd_lore_put(stdout, s->id);
 	printf(": %s v%u, ", assemble_status_name(s->status), s->version);
 	if (s->complete)
 		printf("%zu patch%s", s->npresent,
@@ -174,11 +182,11 @@ static void print_series(const struct assemble_series *s)
 	}
 	if (s->superseded_by) {
 		printf(" (superseded by v%u ", s->superseded_by->version);
-		lore_cli_put(stdout, s->superseded_by->id);
+		cmd_lore_put(stdout, s->superseded_by->id);
 		putchar(')');
 	}
 	fputs(": ", stdout);
-	lore_cli_put(stdout, s->subject);
+	cmd_lore_put(stdout, s->subject);
 	putchar('\n');
 }
 
@@ -192,7 +200,7 @@ static int worse(int a, int b)
  * The series: print each, then take out those done with (ready, settled
  * or superseded), reviewing the ready and settled ones when r is given.
  */
-static int finish_round(struct assemble *as, struct lore_cli_review *r)
+static int finish_round(struct assemble *as, struct cmd_lore_review *r)
 {
 	size_t n = assemble_group(as, time(NULL)), i;
 	enum assemble_status st;
@@ -207,7 +215,7 @@ static int finish_round(struct assemble *as, struct lore_cli_review *r)
 			continue;
 		if (r && st != ASSEMBLE_SUPERSEDED) {
 			ret = worse(ret,
-				    lore_cli_review_series(r, as, i, stdout));
+				    cmd_lore_review_series(r, as, i, stdout));
 		} else if (assemble_take(as, i, NULL)) {
 			cli_error("%s", mmr_error_last());
 			return CLI_ERROR;
@@ -253,7 +261,7 @@ static int apply_args(struct lore_settings *ls, const struct lore_args *o)
 	return 0;
 }
 
-static int run_round(struct lore_settings *ls, struct lore_cli_review *review)
+static int run_round(struct lore_settings *ls, struct cmd_lore_review *review)
 {
 	struct assemble_opts ao = { ls->settle,
 				    (const char *const *)ls->ignore_from,
@@ -265,7 +273,7 @@ static int run_round(struct lore_settings *ls, struct lore_cli_review *review)
 	size_t i;
 	int ret = CLI_ERROR, failed = 0;
 
-	ls->opts.log = lore_cli_log;
+	ls->opts.log = cmd_lore_log;
 	sbuf_addf(&dir, "%s/lore", ls->state_dir);
 	if (lore_store_open_dir(&store, dir.buf) ||
 	    assemble_new(&r.as, &ao, store) || lore_new(&l, &ls->opts, store)) {
@@ -296,7 +304,7 @@ out:
 int cmd_lore(int argc, char **argv, const struct cli_global *g)
 {
 	struct lore_args o = { 0 };
-	struct lore_cli_review *review = NULL;
+	struct cmd_lore_review *review = NULL;
 	struct lore_settings ls;
 	struct config *cfg;
 	int ret = CLI_ERROR;
@@ -312,10 +320,162 @@ int cmd_lore(int argc, char **argv, const struct cli_global *g)
 	if (lore_settings_load(&ls, cfg))
 		cli_error("%s", mmr_error_last());
 	else if (!apply_args(&ls, &o) &&
-		 (!o.review || (review = lore_cli_review_new(cfg, &o.ro))))
+		 (!o.review || (review = cmd_lore_review_new(cfg, &o.ro))))
 		ret = run_round(&ls, review);
-	lore_cli_review_free(review);
+	cmd_lore_review_free(review);
 	lore_settings_release(&ls);
 	config_free(cfg);
+	return ret;
+}
+
+/* --- shared with am (cmd-lore.h) --------------------------------------------- */
+
+void cmd_lore_log(enum lore_level level, const char *text, void *payload)
+{
+	(void)payload;
+	if (level == LORE_ERROR)
+		cli_error("%s", text);
+	else if (level == LORE_WARN)
+		cli_warn("%s", text);
+	else
+		cli_info("%s", text);
+}
+
+void cmd_lore_put(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+struct cmd_lore_review {
+	struct report_opts ro;
+	struct rule_set *rules;
+	struct source *tree;
+	char *from;
+	struct cli_progress progress;
+};
+
+/* The tree given, configured, or around the current directory. */
+static int open_tree(struct cmd_lore_review *r, const struct config *cfg,
+		     const char *given)
+{
+	char *dir = NULL;
+	int error = 0;
+
+	if (given)
+		dir = xstrdup(given);
+	else if (config_get_path(cfg, "review.kernel-tree", &dir) ==
+		 MMR_ENOTFOUND)
+		dir = review_find_tree(".");
+	if (dir)
+		error = review_tree_open(&r->tree, dir);
+	free(dir);
+	return error;
+}
+
+struct cmd_lore_review *
+cmd_lore_review_new(const struct config *cfg,
+		    const struct cmd_lore_review_opts *o)
+{
+	struct cmd_lore_review *r = xcalloc(1, sizeof(*r));
+	const char *format = o->format, *from = o->from;
+
+	if (!format && config_get_string(cfg, "review.format", &format))
+		format = "text";
+	if (!from && config_get_string(cfg, "post.from", &from))
+		from = NULL;
+	r->from = from ? xstrdup(from) : NULL;
+	r->ro.from = r->from;
+	r->ro.verbose = o->verbose;
+	if (report_format_parse(format, &r->ro.format) < 0 ||
+	    review_rules_load(&r->rules, cfg, cli_warn_cb, NULL) < 0 ||
+	    open_tree(r, cfg, o->tree) < 0) {
+		cli_error("%s", mmr_error_last());
+		cmd_lore_review_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void cmd_lore_review_free(struct cmd_lore_review *r)
+{
+	if (!r)
+		return;
+	rule_set_free(r->rules);
+	source_free(r->tree);
+	free(r->from);
+	free(r);
+}
+
+/*
+ * The patches of series i, in order, as a struct series (which owns
+ * them); *cover keeps the cover letter, whose base-commit: the patches
+ * may point to (free it after the series).
+ */
+static struct series *series_of(struct assemble *as, size_t i,
+				struct mail **cover, size_t *refused)
+{
+	const struct assemble_series *chosen = assemble_at(as, i);
+	const char *base = chosen->base_commit;
+	size_t n = chosen->nparts, k;
+	struct mail **mails = xcalloc(n + 1, sizeof(*mails));
+	struct series *s = series_new();
+	struct series_patch *p;
+
+	if (assemble_take(as, i, mails))
+		cli_error("%s", mmr_error_last());
+	*cover = mails[0];
+	for (k = 1; k <= n; k++) {
+		if (!mails[k])
+			continue;
+		if (series_add_mail(s, mails[k])) {
+			cli_error("%s", mmr_error_last());
+			(*refused)++;
+			continue;
+		}
+		p = series_at(s, series_count(s) - 1);
+		if (!p->base_commit)
+			p->base_commit = base;
+	}
+	free(mails);
+	return s;
+}
+
+static void show_progress(size_t done, size_t total, void *payload)
+{
+	cli_progress_update(payload, "reviewing files", done, total);
+}
+
+int cmd_lore_review_series(struct cmd_lore_review *r, struct assemble *as,
+			   size_t i, FILE *out)
+{
+	struct review_hooks h = { cli_warn_cb, show_progress, &r->progress };
+	struct mail *cover = NULL;
+	struct series *s;
+	size_t k, errors = 0;
+	int ret = CLI_ERROR;
+
+	s = series_of(as, i, &cover, &errors);
+	cli_progress_init(&r->progress);
+	review_run(s, r->rules, r->tree, &h);
+	cli_progress_done(&r->progress);
+	for (k = 0; k < series_count(s); k++) {
+		const struct series_patch *p = series_at(s, k);
+
+		if (!p->error)
+			continue;
+		cli_error("<%s>: %s", p->message_id, p->error);
+		errors++;
+	}
+	if (report_write(out, s, r->rules, &r->ro) < 0 || fflush(out) ||
+	    ferror(out))
+		cli_error("cannot write the report: %s",
+			  ferror(out) ? strerror(errno) : mmr_error_last());
+	else
+		ret = errors		 ? CLI_ERROR :
+		      series_findings(s) ? CLI_FINDINGS :
+					   CLI_OK;
+	series_free(s);
+	mail_free(cover);
 	return ret;
 }

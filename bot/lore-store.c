@@ -187,27 +187,14 @@ static int dir_get(void *payload, const char *ns, const char *key,
 	return error;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static int dir_put(void *payload, const char *ns, const char *key,
 		   const char *value, size_t len)
 {
 	struct dir_store *ds = payload;
 	struct sbuf path = SBUF_INIT, tmp = SBUF_INIT;
-	int fd, error = 0;
+	FILE *f = NULL;
+	bool ok = false;
+	int fd, error;
 
 	sbuf_addf(&path, "%s/%s", ds->dir, ns);
 	error = mkdir_p(path.buf);
@@ -216,16 +203,15 @@ static int dir_put(void *payload, const char *ns, const char *key,
 	key_path(&path, ds, ns, key);
 	sbuf_addf(&tmp, "%s.tmp%ld", path.buf, (long)getpid());
 	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, key, strlen(key)) ||
-	    write_all(fd, "\n", 1) || write_all(fd, value, len)) {
-		error = mmr_error_set(MMR_EIO, "cannot write '%s': %s", tmp.buf,
-				      strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp.buf);
-		goto out;
+	if (fd >= 0 && !(f = fdopen(fd, "w")))
+		close(fd);
+	if (f) {
+		ok = fprintf(f, "%s\n", key) >= 0 &&
+		     fwrite(value, 1, len, f) == len;
+		ok = !fclose(f) && ok;
 	}
-	if (close(fd) || rename(tmp.buf, path.buf)) {
+	/* a new file, renamed over the old: one or the other after a crash */
+	if (!ok || rename(tmp.buf, path.buf)) {
 		error = mmr_error_set(MMR_EIO, "cannot write '%s': %s",
 				      path.buf, strerror(errno));
 		unlink(tmp.buf);
