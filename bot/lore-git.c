@@ -217,6 +217,8 @@ void lore__git_init(void)
 
 	git_libgit2_init();
 	git_stream_register(GIT_STREAM_STANDARD, &reg);
+	/* libgit2 says "git/2.0 (libgit2 1.5.1)" otherwise */
+	git_libgit2_opts(GIT_OPT_SET_USER_AGENT, "mmreview/" MMR_VERSION);
 	git_libgit2_shutdown();
 }
 
@@ -324,7 +326,8 @@ static long top_by_probing(struct lore *l, const char *url, long from,
 	*error = 0;
 	for (e = from; e < LORE_MAX_EPOCHS; e++) {
 		epoch_url(&addr, url, e);
-		sbuf_addstr(&addr, "/info/refs");
+		/* smart HTTP: what every git server answers (dumb may not) */
+		sbuf_addstr(&addr, "/info/refs?service=git-upload-pack");
 		*error = lore__http_get(l, addr.buf, NULL, &body, &status);
 		if (*error)
 			break;

@@ -8,6 +8,9 @@
 #   pi_stop [SIG]    stop it (QUIT: finish what is in flight; KILL: not)
 #   pi_deliver F...  deliver messages, each with a new Date, in order
 #   pi_count         messages in the inbox
+#   pi_new_epoch N   start epoch N, as public-inbox does past 1 GB
+#   pi_start_mounted the same inbox from a second server, under /lists
+#                    ($PI_URL2), where its manifest does not name it
 
 command -v public-inbox-httpd >/dev/null 2>&1 ||
 	skip_all "public-inbox is not installed (make deps)"
@@ -68,8 +71,49 @@ pi_stop() {
 }
 
 pi_count() {
-	git --git-dir="$PI_DIR/inbox/git/0.git" rev-list --count HEAD 2>/dev/null ||
-		echo 0
+	n=0
+	for e in "$PI_DIR"/inbox/git/*.git; do
+		c=$(git --git-dir="$e" rev-list --count HEAD 2>/dev/null || echo 0)
+		n=$((n + c))
+	done
+	echo $n
+}
+
+# What public-inbox's V2Writable does when an epoch reaches its size: a
+# new bare repository next to the others, in all.git's alternates. mda
+# then writes to the newest epoch.
+pi_new_epoch() {
+	e="$PI_DIR/inbox/git/$1.git"
+	git init -q --bare "$e"
+	git config --file "$e/config" include.path ../../all.git/config
+	echo "../../git/$1.git/objects" >>"$PI_DIR/inbox/all.git/objects/info/alternates"
+}
+
+PI_PID2=
+PI_URL2=
+pi_start_mounted() {
+	cat >"$PI_DIR/mounted.psgi" <<-'EOF'
+	use strict;
+	use PublicInbox::WWW;
+	use Plack::Builder;
+	my $www = PublicInbox::WWW->new;
+	$www->preload;
+	builder { mount '/lists' => sub { $www->call(@_) } };
+	EOF
+	port=$(pi_free_port)
+	PI_URL2="http://127.0.0.1:$port/lists/mm-test"
+	public-inbox-httpd -W0 -l "http://127.0.0.1:$port" \
+		-1 "$PI_DIR/httpd2.out" -2 "$PI_DIR/httpd2.err" \
+		"$PI_DIR/mounted.psgi" >>"$PI_DIR/httpd.log" 2>&1 &
+	PI_PID2=$!
+	i=0
+	while [ $i -lt 300 ]; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' "$PI_URL2/new.atom")
+		[ "$code" = 000 ] || return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
 }
 
 # Deliver each file (a From_ line first is dropped) and check it landed:
@@ -94,4 +138,4 @@ msgid_of() {
 	sed -n '1,/^$/{s/^[Mm]essage-[Ii][Dd]: *<\(.*\)>.*/\1/p}' "$1" | head -1
 }
 
-trap 'pi_stop KILL; rm -rf "$T"' EXIT
+trap 'pi_stop KILL; [ -z "$PI_PID2" ] || kill -KILL "$PI_PID2"; rm -rf "$T"' EXIT

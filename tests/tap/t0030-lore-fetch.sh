@@ -187,6 +187,36 @@ is "$rc" 0 "git: a broken message does not stop the round"
 contains "$T/err.git.7" "commit $(echo "$new" | cut -c1-12): unreadable message skipped" \
 	"git: it is logged with where it is"
 
+# --- a new epoch ----------------------------------------------------------------------------
+pi_new_epoch 1
+fx_message "$T/mail/E1a" "epoch1a@example.org" "mm: in a new epoch" </dev/null
+fx_message "$T/mail/E1b" "epoch1b@example.org" "mm: in a new epoch too" </dev/null
+pi_deliver "$T/mail/E1a" "$T/mail/E1b"
+ok $? "a new epoch 1 takes the next messages"
+round git 8 "git: a new epoch, from the manifest" "$T/mail/E1a" "$T/mail/E1b"
+
+# the same inbox where the manifest does not name it: epochs are probed
+pi_start_mounted
+ok $? "a second server has the inbox under /lists"
+curl -s "$PI_URL2/manifest.js.gz" | gzip -dc >"$T/manifest2"
+lacks "$T/manifest2" "/lists/" "its manifest.js.gz does not name /lists/mm-test"
+"$MMREVIEW" -c lore.url="$PI_URL2" -c lore.retries=0 lore fetch \
+	--since 2000-01-01 --state-dir "$T/state-probe" >"$T/out.probe.1" \
+	2>"$T/err.probe.1"
+is "$?" 0 "probing: exit 0"
+# all of the inbox but the message without headers, read from each epoch
+is "$(grep -c '^[^ ]*: [a-z ]*: ' "$T/out.probe.1")" "$(($(pi_count) - 1))" \
+	"probing finds epochs 0 and 1 and reads every message"
+pi_new_epoch 2
+fx_message "$T/mail/E2" "epoch2@example.org" "mm: in epoch 2" </dev/null
+pi_deliver "$T/mail/E2"
+"$MMREVIEW" -c lore.url="$PI_URL2" -c lore.retries=0 lore fetch \
+	--state-dir "$T/state-probe" >"$T/out.probe.2" 2>"$T/err.probe.2"
+is "$?" 0 "probing again: exit 0"
+is "$(sed -n 's/: [a-z ]*: .*//p' "$T/out.probe.2")" "epoch2@example.org" \
+	"probing finds the new epoch 2 and reads what is new"
+round git 9 "git: epoch 2 from the manifest" "$T/mail/E2"
+
 # --- usage and bad inboxes ---------------------------------------------------------------
 run "$MMREVIEW" lore fetch --help
 is "$rc" 0 "lore fetch --help exits 0"
