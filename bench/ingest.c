@@ -6,7 +6,8 @@
  * is ready, settled or superseded.
  *
  * usage: ingest read|parse|assemble GITDIR
- * Prints one line: "<stage> <messages> <series> <seconds> <peak KiB>".
+ * Prints one line: "<stage> <messages> <series> <seconds> <peak KiB>
+ * <bytes> <unreadable> <CPU seconds>".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,8 +119,10 @@ int main(int argc, char **argv)
 	}
 	t1 = now_s();
 	getrusage(RUSAGE_SELF, &ru);
-	printf("%s %zu %zu %.3f %ld %zu %zu\n", stages[s], r.messages, r.series,
-	       t1 - t0, ru.ru_maxrss, r.bytes, r.bad);
+	printf("%s %zu %zu %.3f %ld %zu %zu %.3f\n", stages[s], r.messages,
+	       r.series, t1 - t0, ru.ru_maxrss, r.bytes, r.bad,
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
 	assemble_free(r.as);
 	return 0;
 }

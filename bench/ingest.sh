@@ -3,6 +3,8 @@
 # git repository in public-inbox's layout, made by bench/ingest-gen.py) read
 # with the code of the git mode, parsed, and assembled into series. Prints
 # a table: messages/s and peak memory of each stage, in its own process.
+# The machine may be shared: the load is printed, and next to the wall
+# clock the CPU time (two threads: the epoch is read ahead).
 #
 # usage: sh bench/ingest.sh [WORKDIR] [MESSAGES]   (after "make mmreview")
 set -eu
@@ -25,7 +27,8 @@ ${CC:-cc} -std=gnu11 -O2 -D_GNU_SOURCE -Iparsers -Ibot -Iconfig -Irules \
 	-o "$bin"
 
 echo "ingest: $n messages of a generated epoch ($(du -sh "$epoch" | cut -f1) packed), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
-printf '%-34s %9s %8s %11s %10s\n' "stage" "messages" "seconds" "messages/s" "peak MiB"
+printf '%-36s %8s %8s %11s %7s %12s %9s\n' "stage" "messages" "seconds" \
+	"messages/s" "CPU s" "msgs/CPU s" "peak MiB"
 for stage in read parse assemble; do
 	# best of three: the machine is shared
 	best=
@@ -40,8 +43,9 @@ for stage in read parse assemble; do
 	case $stage in
 	read) what="read (git walk, blob m or d)" ;;
 	parse) what="read + parse (mail_parse)" ;;
-	assemble) what="read + parse + assemble ($3 series)" ;;
+	assemble) what="read, parse, assemble: $3 series" ;;
 	esac
-	printf '%-34s %9s %8s %11.0f %10.1f\n' "$what" "$2" "$4" \
-		"$(echo "$2 / $4" | bc -l)" "$(echo "$5 / 1024" | bc -l)"
+	printf '%-36s %8s %8s %11.0f %7s %12.0f %9.1f\n' "$what" "$2" "$4" \
+		"$(echo "$2 / $4" | bc -l)" "$8" "$(echo "$2 / $8" | bc -l)" \
+		"$(echo "$5 / 1024" | bc -l)"
 done

@@ -234,6 +234,30 @@ static size_t headers_end(const char *raw, size_t len)
 	return 0;
 }
 
+/*
+ * Whether the raw Subject line of headers [raw, raw+end) says a patch
+ * ("[PATCH", "[RFC" and no "Re:"): those are read whole at once. A guess
+ * only, to save parsing their headers twice; the parse decides.
+ */
+static bool subject_says_patch(const char *raw, size_t end)
+{
+	const char *p = raw, *stop = raw + end, *nl;
+
+	for (; p < stop; p = nl + 1) {
+		nl = memchr(p, '\n', stop - p);
+		if (!nl)
+			nl = stop;
+		if (!mmr_starts_with_ci(p, nl - p, "subject:"))
+			continue;
+		for (p += 8; p < nl && (*p == ' ' || *p == '\t'); p++)
+			;
+		return !mmr_starts_with_ci(p, nl - p, "re:") &&
+		       (memmem(p, nl - p, "[PATCH", 6) ||
+			memmem(p, nl - p, "[RFC", 4));
+	}
+	return false;
+}
+
 int assemble_parse(const struct assemble *a, struct mail **out, const char *raw,
 		   size_t len, bool mboxrd)
 {
@@ -241,7 +265,7 @@ int assemble_parse(const struct assemble *a, struct mail **out, const char *raw,
 	enum assemble_kind kind;
 	int error;
 
-	if (end && end < len) {
+	if (end && end < len && !subject_says_patch(raw, end)) {
 		error = mail_parse(out, raw, end, mboxrd);
 		if (error)
 			return error;

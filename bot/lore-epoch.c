@@ -32,6 +32,7 @@ struct ahead {
 	size_t head, count, bytes;
 	bool done; /* the reader has no more */
 	bool stop; /* the caller wants no more */
+	bool reader_waits; /* for room: woken once the ring is half empty */
 	int error; /* the reader's, with its message */
 	char *message;
 
@@ -103,8 +104,11 @@ out:
 static bool wait_room(struct ahead *a)
 {
 	while (!a->stop && (a->count == EPOCH_AHEAD ||
-			    (a->count && a->bytes > EPOCH_AHEAD_BYTES)))
+			    (a->count && a->bytes > EPOCH_AHEAD_BYTES))) {
+		a->reader_waits = true;
 		pthread_cond_wait(&a->changed, &a->lock);
+	}
+	a->reader_waits = false;
 	return !a->stop;
 }
 
@@ -137,7 +141,9 @@ static void *reader(void *arg)
 		a->ring[(a->head + a->count) % EPOCH_AHEAD] = it;
 		a->count++;
 		a->bytes += it.len;
-		pthread_cond_broadcast(&a->changed);
+		/* the caller waits only on an empty ring */
+		if (a->count == 1)
+			pthread_cond_broadcast(&a->changed);
 		pthread_mutex_unlock(&a->lock);
 	}
 	pthread_mutex_lock(&a->lock);
@@ -164,7 +170,10 @@ static bool next_item(struct ahead *a, struct item *it)
 		a->head = (a->head + 1) % EPOCH_AHEAD;
 		a->count--;
 		a->bytes -= it->len;
-		pthread_cond_broadcast(&a->changed);
+		/* a reader waiting for room fills half the ring at once */
+		if (a->reader_waits && a->count <= EPOCH_AHEAD / 2 &&
+		    a->bytes <= EPOCH_AHEAD_BYTES / 2)
+			pthread_cond_broadcast(&a->changed);
 	}
 	pthread_mutex_unlock(&a->lock);
 	return got;

@@ -437,6 +437,44 @@ static void test_pool_limit(void **state)
 	assemble_free(a);
 }
 
+/* assemble_parse() reads bodies only where they can matter. */
+static void test_parse_as_needed(void **state)
+{
+	struct msg re = { NULL, "Re: [PATCH 1/3] mm: one", "r@x.org",
+			  "p1@x.org" };
+	/* "[PATCH] mm: fix" as an encoded word: no guess, the parse decides */
+	struct msg enc = { NULL,
+			   "=?utf-8?q?=5BPATCH=5D_mm=3A_fix?=", "e@x.org" };
+	struct assemble *a = new_asm(600);
+	enum assemble_kind kind;
+	struct mail *m;
+	size_t len, i;
+	char *raw;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		const struct msg *w = i == 0 ? &re : i == 1 ? &enc : &v1[1];
+
+		raw = render(w);
+		assert_int_equal(assemble_parse(a, &m, raw, strlen(raw), false),
+				 0);
+		mail_body(m, &len);
+		/* a reply without its body; patches whole */
+		assert_int_equal(len == 0, i == 0);
+		assert_int_equal(assemble_add(a, m, raw, strlen(raw), false, T0,
+					      &kind),
+				 0);
+		assert_int_equal(kind,
+				 i == 0 ? ASSEMBLE_REPLY : ASSEMBLE_PATCH);
+		free(raw);
+	}
+	raw = xstrdup("no headers at all");
+	assert_int_equal(assemble_parse(a, &m, raw, strlen(raw), false),
+			 MMR_EINVAL);
+	free(raw);
+	assemble_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_store_keeps_the_pool),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_pool_limit),
+		cmocka_unit_test(test_parse_as_needed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
