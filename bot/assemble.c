@@ -468,11 +468,25 @@ static int add_item(struct assemble *a, struct mail *m, enum assemble_kind kind,
 		    time_t seen);
 
 /* The pool as a previous run left it, in arrival order. */
+/* A message kept by an earlier run, still wanted in the pool? */
+static bool still_pending(const struct assemble *a, const struct mail *m,
+			  const char *key)
+{
+	enum assemble_kind kind = classify(a, m);
+
+	/* (ignore-from may have changed since) */
+	return (kind == ASSEMBLE_PATCH || kind == ASSEMBLE_COVER) &&
+	       !strcmp(mail_message_id(m), key) &&
+	       idmap_get(&a->pool, key) == NONE &&
+	       idmap_get(&a->donemap, key) == NONE;
+}
+
+/* The pool as a previous run left it, in arrival order. */
 static int load_store(struct assemble *a)
 {
 	struct stored_list sl = { NULL, 0, 0, a };
+	const struct stored *st;
 	struct mail *m;
-	enum assemble_kind kind;
 	size_t i;
 	int error;
 
@@ -483,21 +497,23 @@ static int load_store(struct assemble *a)
 	if (sl.n)
 		qsort(sl.v, sl.n, sizeof(*sl.v), cmp_stored);
 	for (i = 0; i < sl.n; i++) {
-		if (!error &&
-		    !mail_parse(&m, sl.v[i].raw, sl.v[i].len, sl.v[i].mboxrd)) {
-			kind = classify(a, m);
-			if ((kind == ASSEMBLE_PATCH ||
-			     kind == ASSEMBLE_COVER) &&
-			    idmap_get(&a->pool, mail_message_id(m)) == NONE &&
-			    idmap_get(&a->donemap, mail_message_id(m)) ==
-				    NONE &&
-			    !strcmp(mail_message_id(m), sl.v[i].key))
-				add_item(a, m, kind, sl.v[i].seen);
-			else
-				mail_free(m);
+		st = &sl.v[i];
+		m = NULL;
+		if (error) {
+			/* nothing more */
+		} else if (!mail_parse(&m, st->raw, st->len, st->mboxrd) &&
+			   still_pending(a, m, st->key)) {
+			/* past the bound the newest wait in the store */
+			if (add_item(a, m, classify(a, m), st->seen) ==
+			    MMR_ELIMIT)
+				mmr_error_clear();
+			m = NULL;
+		} else {
+			error = lore_store_del(a->store, NS_PENDING, st->key);
 		}
-		free(sl.v[i].key);
-		free(sl.v[i].raw);
+		mail_free(m);
+		free(st->key);
+		free(st->raw);
 	}
 	free(sl.v);
 	done_trim(a);

@@ -358,6 +358,7 @@ static void test_take_duplicates_late(void **state)
 
 static void test_store_keeps_the_pool(void **state)
 {
+	static const char *const ignore[] = { "alice@x.org" };
 	char dir[] = "/tmp/mmreview-assemble.XXXXXX";
 	struct assemble_opts o = { 600, NULL, 0 };
 	struct lore_store *st;
@@ -389,6 +390,18 @@ static void test_store_keeps_the_pool(void **state)
 	assert_int_equal(assemble_new(&a, &o, st), 0);
 	assert_int_equal(assemble_pending(a), 0);
 	assert_int_equal(add(a, &v1[2]), ASSEMBLE_DUPLICATE);
+	add_at(a, &v2[1], T0 + 20);
+	assemble_free(a);
+
+	/* a sender ignored since: dropped from the store too */
+	o.ignore_from = ignore;
+	o.nignore_from = 1;
+	assert_int_equal(assemble_new(&a, &o, st), 0);
+	assert_int_equal(assemble_pending(a), 0);
+	assemble_free(a);
+	o.nignore_from = 0;
+	assert_int_equal(assemble_new(&a, &o, st), 0);
+	assert_int_equal(assemble_pending(a), 0);
 	assemble_free(a);
 	lore_store_free(st);
 	sbuf_addf(&cmd, "rm -rf '%s'", dir);
