@@ -140,22 +140,6 @@ static void apply_config(struct check_opts *o, const struct config *cfg,
 		o->from = NULL;
 }
 
-/* post.min-severity: the findings a reply carries (default warning). */
-static int min_severity(const struct config *cfg, enum rule_severity *out)
-{
-	/* In the order of enum rule_severity. */
-	static const char *const names[] = { "info", "warning", "error", NULL };
-	int v;
-
-	if (config_get_enum(cfg, "post.min-severity", names, RULE_WARNING, &v) <
-	    0) {
-		cli_error("%s", mmr_error_last());
-		return -1;
-	}
-	*out = (enum rule_severity)v;
-	return 0;
-}
-
 /*
  * The kernel tree: the one given, else for files the kernel tree around
  * the current directory (a git range uses its own work tree).
@@ -362,8 +346,8 @@ int cmd_check(int argc, char **argv, const struct cli_global *g)
 		return CLI_ERROR;
 	}
 	apply_config(&o, cfg, &tree);
-	if (min_severity(cfg, &o.min) < 0)
-		ret = CLI_ERROR;
+	if (review_min_severity(cfg, &o.min) < 0)
+		cli_error("%s", mmr_error_last());
 	else if (review_rules_load(&rules, cfg, cli_warn_cb, NULL) < 0)
 		cli_error("%s", mmr_error_last());
 	else

@@ -388,6 +388,7 @@ cmd_lore_review_new(const struct config *cfg,
 	r->ro.from = r->from;
 	r->ro.verbose = o->verbose;
 	if (report_format_parse(format, &r->ro.format) < 0 ||
+	    review_min_severity(cfg, &r->ro.min) < 0 ||
 	    review_rules_load(&r->rules, cfg, cli_warn_cb, NULL) < 0 ||
 	    open_tree(r, cfg, o->tree) < 0) {
 		cli_error("%s", mmr_error_last());
@@ -472,9 +473,9 @@ int cmd_lore_review_series(struct cmd_lore_review *r, struct assemble *as,
 		cli_error("cannot write the report: %s",
 			  ferror(out) ? strerror(errno) : mmr_error_last());
 	else
-		ret = errors		 ? CLI_ERROR :
-		      series_findings(s) ? CLI_FINDINGS :
-					   CLI_OK;
+		ret = errors			       ? CLI_ERROR :
+		      series_findings(s, RULE_WARNING) ? CLI_FINDINGS :
+							 CLI_OK;
 	series_free(s);
 	mail_free(cover);
 	return ret;
