@@ -114,8 +114,10 @@ int config_get_path(const struct config *cfg, const char *key, char **out);
 
 /*
  * Each value of a key that may be given several times (rules.directory,
- * rules.plugin), lowest precedence first (the system file's, the user's,
- * the tree's, --config's, then -c's, each in file order), as a path (as
+ * rules.plugin), from every origin (unlike config_get_all(): a tree's
+ * rule directory adds to the user's), lowest precedence first (the system
+ * file's, the user's, the tree's, --config's, then -c's, each in file
+ * order), as a path (as
  * config_get_path() makes it, a new string valid during the call), with
  * its origin and where it was set ("file:/path", "command line"). A
  * non-zero return of cb stops the walk and is returned; MMR_EINVAL for a
@@ -148,6 +150,18 @@ int config_get_int(const struct config *cfg, const char *key, long dflt,
  */
 int config_get_enum(const struct config *cfg, const char *key,
 		    const char *const *choices, int dflt, int *out);
+
+/*
+ * Every value of a key that may be given more than once ("url = a" and
+ * "url = b"), in the order written, from the one origin that sets the
+ * effective value: a higher file or -c replaces the values of a lower
+ * one instead of adding to them. cb gets each value (NULL for a key set
+ * without '='), valid during the call; a non-zero return stops the walk
+ * and is returned. Returns 0 without calling cb when key is not set.
+ */
+typedef int (*config_value_cb)(const char *value, void *payload);
+int config_get_all(const struct config *cfg, const char *key,
+		   config_value_cb cb, void *payload);
 
 /*
  * The origin of key's effective value as git config --show-origin writes
