@@ -174,8 +174,8 @@ FUZZ_RUNS ?= 1000000
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Every target links all of parsers/ and rules/ (which needs nothing
-# else) and the grammar (uninstrumented).
-FUZZ_LIB_SRCS = $(wildcard parsers/*.c rules/*.c)
+# else but its shipped query rules) and the grammar (uninstrumented).
+FUZZ_LIB_SRCS = $(wildcard parsers/*.c rules/*.c) $(GEN)/shipped-rules.c
 
 build/fuzz/grammar.o: $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
@@ -186,16 +186,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) $(wildcard parsers/*.h r
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
 		-o $@ $< $(FUZZ_LIB_SRCS) build/fuzz/grammar.o \
-		$$($(PKG_CONFIG) --libs tree-sitter)
-
-# Rule files: the rule engine's query rules on top of parsers/.
-FUZZ_RULE_SRCS = rules/query.c rules/rule.c rules/load.c
-build/fuzz/fuzz_rule: tests/fuzz/fuzz_rule.c $(FUZZ_LIB_SRCS) $(FUZZ_RULE_SRCS) \
-		$(wildcard parsers/*.h rules/*.h) build/fuzz/grammar.o
-	@mkdir -p $(dir $@)
-	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
-		-o $@ $< $(FUZZ_LIB_SRCS) $(FUZZ_RULE_SRCS) build/fuzz/grammar.o \
-		$$($(PKG_CONFIG) --libs tree-sitter)
+		$$($(PKG_CONFIG) --libs tree-sitter zlib)
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \

@@ -107,6 +107,7 @@ struct shape {
 	unsigned depth;
 	unsigned children[CQUERY_MAX_NESTING + 1]; /* by paren group */
 	bool bracket[CQUERY_MAX_NESTING + 1]; /* [ ] counts into its parent */
+	bool is_node[CQUERY_MAX_NESTING + 1]; /* "(name": a node pattern */
 	bool has_node[CQUERY_MAX_NESTING + 1]; /* a node somewhere inside */
 	bool pred[CQUERY_MAX_NESTING + 1]; /* a predicate's arguments */
 	unsigned nodes, quantifiers;
@@ -160,8 +161,24 @@ static int shape_open(struct shape *sh, const char *s, size_t len, size_t i)
 	sh->bracket[sh->depth] = s[i] == '[';
 	sh->pred[sh->depth] = s[i] == '(' && k < len && s[k] == '#';
 	/* "(name" and "(_" are nodes; "((", "([" and "(#" only groups */
-	sh->has_node[sh->depth] = s[i] == '(' && k < len &&
-				  (isalpha((unsigned char)s[k]) || s[k] == '_');
+	sh->is_node[sh->depth] = s[i] == '(' && k < len && name_start(s[k]);
+	sh->has_node[sh->depth] = sh->is_node[sh->depth];
+	return 0;
+}
+
+/*
+ * A field must be of a node pattern: "(x field: (y))", also through
+ * alternatives; tree-sitter 0.20.7 crashes on "body:(._)".
+ */
+static int shape_field(const struct shape *sh)
+{
+	unsigned d = sh->depth;
+
+	while (d > 0 && sh->bracket[d])
+		d--;
+	if (!d || !sh->is_node[d])
+		return mmr_error_set(MMR_EINVAL,
+				     "a field outside a node pattern");
 	return 0;
 }
 
@@ -219,6 +236,13 @@ static size_t name_end(const char *s, size_t len, size_t i)
 	return i;
 }
 
+static bool followed_by_colon(const char *s, size_t len, size_t i)
+{
+	while (i < len && isspace((unsigned char)s[i]))
+		i++;
+	return i < len && s[i] == ':';
+}
+
 static int check_shape(const char *s, size_t len, size_t *at)
 {
 	struct shape sh = { 0 };
@@ -237,6 +261,12 @@ static int check_shape(const char *s, size_t len, size_t *at)
 			continue;
 		}
 		sh.quantified = sh.closed_empty = false;
+		if (s[i] != '#' && name_start(s[i]) &&
+		    followed_by_colon(s, len, name_end(s, len, i)) &&
+		    shape_field(&sh)) {
+			*at = i;
+			return MMR_EINVAL;
+		}
 		/* names end with the ? of "#eq?": not a quantifier */
 		if (s[i] == '#' ||
 		    (name_start(s[i]) && name_end(s, len, i) > i + 1)) {

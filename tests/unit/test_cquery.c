@@ -135,13 +135,18 @@ static void test_compile_errors(void **state)
 	assert_int_equal(line, 1);
 	assert_int_equal(col, 18);
 	/* tree-sitter's own check of these leaks: refused before */
-	assert_int_equal(compile_error("i.:(E)@a", &line, &col), MMR_EINVAL);
+	assert_int_equal(compile_error("(call_expression i.:(E)@a)", &line,
+				       &col),
+			 MMR_EINVAL);
 	assert_string_equal(
 		mmr_error_last(),
 		"bad node type or field 'i.' (letters, digits and _)");
-	assert_int_equal(compile_error("4:_@m", &line, &col), MMR_EINVAL);
+	assert_int_equal(compile_error("(call_expression 4:_@m)", &line, &col),
+			 MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "unknown field '4'");
-	assert_int_equal(compile_error("-:(E)@a", &line, &col), MMR_EINVAL);
+	assert_int_equal(compile_error("(call_expression -:(E)@a)", &line,
+				       &col),
+			 MMR_EINVAL);
 	assert_non_null(strstr(mmr_error_last(), "bad node type or field '-'"));
 	assert_int_equal(compile_error("(call_expression !fn)", &line, &col),
 			 MMR_EINVAL);
@@ -300,6 +305,13 @@ static void test_source_bounds(void **state)
 			 MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "an alternative without a node");
 	assert_int_equal(col, 32);
+	assert_int_equal(compile_error("body:(._)", &line, &col), MMR_EINVAL);
+	assert_string_equal(mmr_error_last(), "a field outside a node pattern");
+	assert_int_equal(compile_error("((_) body: (_))", &line, &col),
+			 MMR_EINVAL);
+	cquery_free(compile("(if_statement [condition: (_) consequence: (_)] "
+			    "@c)",
+			    NULL));
 	assert_int_equal(compile_error("[(e!)]*", &line, &col), MMR_EINVAL);
 	assert_non_null(
 		strstr(mmr_error_last(), "bad node type or field 'e!'"));
