@@ -109,10 +109,12 @@ struct shape {
 	bool bracket[CQUERY_MAX_NESTING + 1]; /* [ ] counts into its parent */
 	bool is_node[CQUERY_MAX_NESTING + 1]; /* "(name": a node pattern */
 	bool has_node[CQUERY_MAX_NESTING + 1]; /* a node somewhere inside */
+	bool has_quantifier[CQUERY_MAX_NESTING + 1]; /* one inside */
 	bool pred[CQUERY_MAX_NESTING + 1]; /* a predicate's arguments */
 	unsigned nodes, quantifiers;
 	bool quantified; /* a quantifier last, captures and blanks aside */
 	bool closed_empty; /* a group without a node closed last, likewise */
+	bool closed_quantified; /* one with a quantifier in it, likewise */
 };
 
 /* The paren group a node pattern at the current depth belongs to. */
@@ -187,8 +189,11 @@ static int shape_close(struct shape *sh)
 	if (!sh->depth)
 		return 0;
 	sh->closed_empty = !sh->has_node[sh->depth];
+	sh->closed_quantified = sh->has_quantifier[sh->depth];
 	if (sh->has_node[sh->depth])
 		sh->has_node[sh->depth - 1] = true;
+	if (sh->has_quantifier[sh->depth])
+		sh->has_quantifier[sh->depth - 1] = true;
 	sh->depth--;
 	/* tree-sitter 0.20.7 loops on "[(identifier) (#p)]*" */
 	if (sh->closed_empty && sh->depth && sh->bracket[sh->depth])
@@ -200,6 +205,7 @@ static int shape_close(struct shape *sh)
 static int shape_quantifier(struct shape *sh)
 {
 	sh->quantified = true;
+	sh->has_quantifier[sh->depth] = true;
 	if (++sh->quantifiers > CQUERY_MAX_QUANTIFIERS)
 		return mmr_error_set(MMR_ELIMIT,
 				     "more than %d quantifiers (?, *, +) in a "
@@ -251,6 +257,7 @@ static int check_shape(const char *s, size_t len, size_t *at)
 
 	while (i < len) {
 		bool was = sh.quantified, empty = sh.closed_empty;
+		bool nested = sh.closed_quantified;
 
 		if (isspace((unsigned char)s[i]) || s[i] == ';') {
 			i = skip_lexeme(s, len, i);
@@ -260,7 +267,7 @@ static int check_shape(const char *s, size_t len, size_t *at)
 			i = name_end(s, len, i + 1);
 			continue;
 		}
-		sh.quantified = sh.closed_empty = false;
+		sh.quantified = sh.closed_empty = sh.closed_quantified = false;
 		if (s[i] != '#' && name_start(s[i]) &&
 		    followed_by_colon(s, len, name_end(s, len, i)) &&
 		    shape_field(&sh)) {
@@ -278,6 +285,11 @@ static int check_shape(const char *s, size_t len, size_t *at)
 		if (!err && was && sh.quantified)
 			err = mmr_error_set(MMR_EINVAL,
 					    "a quantifier of a quantifier");
+		/* and loops on "[(x)* @a]*" */
+		if (!err && nested && sh.quantified)
+			err = mmr_error_set(MMR_EINVAL,
+					    "a quantifier of a group with a "
+					    "quantifier in it");
 		if (!err && empty && sh.quantified)
 			err = mmr_error_set(MMR_EINVAL,
 					    "a quantifier of a group without "

@@ -292,6 +292,11 @@ static void test_source_bounds(void **state)
 	assert_int_equal(compile_error("[(_)]+*", &line, &col), MMR_EINVAL);
 	assert_int_equal(compile_error("((_) @a)??", &line, &col), MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "a quantifier of a quantifier");
+	assert_int_equal(compile_error("(identifier [(identifier)* @n]*)",
+				       &line, &col),
+			 MMR_EINVAL);
+	assert_string_equal(mmr_error_last(),
+			    "a quantifier of a group with a quantifier in it");
 	/* and loops on these */
 	assert_int_equal(compile_error("((#eq? @a \"x\"))*", &line, &col),
 			 MMR_EINVAL);
