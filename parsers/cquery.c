@@ -231,6 +231,10 @@ static int shape_step(struct shape *sh, const char *s, size_t len, size_t i)
 	}
 	if (c == '?' || c == '*' || c == '+')
 		return shape_quantifier(sh);
+	/* tree-sitter 0.20.7 loops on "(x f: (._)@a*)" */
+	if (c == '.' && !sh->is_node[sh->depth])
+		return mmr_error_set(MMR_EINVAL,
+				     "an anchor (.) outside a node pattern");
 	return 0;
 }
 

@@ -310,6 +310,11 @@ static void test_source_bounds(void **state)
 			 MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "an alternative without a node");
 	assert_int_equal(col, 32);
+	assert_int_equal(compile_error("(field_expression argument:(._)@a*)",
+				       &line, &col),
+			 MMR_EINVAL);
+	assert_string_equal(mmr_error_last(),
+			    "an anchor (.) outside a node pattern");
 	assert_int_equal(compile_error("body:(._)", &line, &col), MMR_EINVAL);
 	assert_string_equal(mmr_error_last(), "a field outside a node pattern");
 	assert_int_equal(compile_error("((_) body: (_))", &line, &col),
