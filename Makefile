@@ -130,8 +130,9 @@ check-unit-asan: $(addprefix build/unit-asan/,$(UNIT_NAMES))
 
 # --- end-to-end tests (TAP, run by prove) --------------------------------------
 
-check-tap: mmreview kernel-sources
-	@MMREVIEW=$(CURDIR)/mmreview SRCDIR=$(CURDIR) \
+check-tap: mmreview build/mmreview-asan kernel-sources
+	@MMREVIEW=$(CURDIR)/mmreview MMREVIEW_ASAN=$(CURDIR)/build/mmreview-asan \
+	 SRCDIR=$(CURDIR) \
 	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f $(PROVE_FLAGS) \
 	 -e /bin/sh --ext .sh tests/tap/
 

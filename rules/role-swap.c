@@ -13,6 +13,12 @@
 #include "util.h"
 
 #define SWAP_MAX_TEXT ((size_t)16 << 10)
+/*
+ * Lines of a patch between a removed use and the added one that replaces
+ * it, when only the hunks are known: a block of one statement and its
+ * comment, not a rewritten function.
+ */
+#define SWAP_MAX_REPLACE_DISTANCE 16
 
 /* A pair of roles role_derived() was asked about, and its answer. */
 struct derived_memo {
@@ -118,15 +124,25 @@ static void swap_count_moved(struct swap *sw)
 }
 
 /*
- * From the hunks alone, lines of different functions can share a change;
- * a swap is then only believed within one hunk, where a replacement is.
+ * From the hunks alone, lines of different functions can share a change
+ * (a hunk that rewrites one function into another); a swap is then only
+ * believed where a replacement is: within one hunk, the added line near
+ * the removed one in the patch.
  */
-static bool same_hunk(const struct swap *sw, const struct role_atom *b,
-		      const struct role_atom *a)
+static bool replaces(const struct swap *sw, const struct role_atom *b,
+		     const struct role_atom *a)
 {
-	return !change_partial(sw->c) ||
-	       change_hunk_of(sw->c, CHANGE_OLD, b->line) ==
-		       change_hunk_of(sw->c, CHANGE_NEW, a->line);
+	unsigned pb, pa;
+
+	if (!change_partial(sw->c))
+		return true;
+	if (change_hunk_of(sw->c, CHANGE_OLD, b->line) !=
+	    change_hunk_of(sw->c, CHANGE_NEW, a->line))
+		return false;
+	pb = change_patch_line(sw->c, CHANGE_OLD, b->line);
+	pa = change_patch_line(sw->c, CHANGE_NEW, a->line);
+	return !pb || !pa ||
+	       (pa > pb ? pa - pb : pb - pa) <= SWAP_MAX_REPLACE_DISTANCE;
 }
 
 static void swap_add_removed(struct swap *sw, const struct role_atom *b)
@@ -137,7 +153,7 @@ static void swap_add_removed(struct swap *sw, const struct role_atom *b)
 	for (j = 0; j < sw->nadded; j++) {
 		const struct role_atom *a = sw->added[j];
 
-		if (!same_hunk(sw, b, a))
+		if (!replaces(sw, b, a))
 			continue;
 		for (i = 0; i < a->nprops && sw->nprops < ROLE_MAX_PROPS; i++) {
 			const char *p = a->props[i].name;
