@@ -3,6 +3,7 @@
  * role-swap: a property the old code tested on one role of a counterpart
  * pair (dst/src, old/new, ...) is tested on the other role by the new code.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,20 +130,45 @@ static void swap_count_moved(struct swap *sw)
  * believed where a replacement is: within one hunk, the added line near
  * the removed one in the patch.
  */
+/* The patch lines of the changed lines of an atom's test, first to last. */
+static void changed_span(const struct change *c, enum change_side side,
+			 const struct role_atom *x, unsigned *lo, unsigned *hi)
+{
+	const struct csrc *cs = change_src(c, side);
+	unsigned l = csrc_line_of(cs, csrc_node_start(x->expr));
+	unsigned last = csrc_line_of(cs, csrc_node_end(x->expr)), p;
+
+	*lo = UINT_MAX;
+	*hi = 0;
+	for (; l <= last; l++) {
+		if (!change_line_changed(c, side, l) ||
+		    !(p = change_patch_line(c, side, l)))
+			continue;
+		*lo = p < *lo ? p : *lo;
+		*hi = p > *hi ? p : *hi;
+	}
+}
+
 static bool replaces(const struct swap *sw, const struct role_atom *b,
 		     const struct role_atom *a)
 {
-	unsigned pb, pa;
+	unsigned blo, bhi, alo, ahi;
 
 	if (!change_partial(sw->c))
 		return true;
 	if (change_hunk_of(sw->c, CHANGE_OLD, b->line) !=
 	    change_hunk_of(sw->c, CHANGE_NEW, a->line))
 		return false;
-	pb = change_patch_line(sw->c, CHANGE_OLD, b->line);
-	pa = change_patch_line(sw->c, CHANGE_NEW, a->line);
-	return !pb || !pa ||
-	       (pa > pb ? pa - pb : pb - pa) <= SWAP_MAX_REPLACE_DISTANCE;
+	changed_span(sw->c, CHANGE_OLD, b, &blo, &bhi);
+	changed_span(sw->c, CHANGE_NEW, a, &alo, &ahi);
+	if (!bhi || !ahi)
+		return true;
+	/* The lines between them, none when they interleave. */
+	if (alo > bhi)
+		return alo - bhi <= SWAP_MAX_REPLACE_DISTANCE;
+	if (blo > ahi)
+		return blo - ahi <= SWAP_MAX_REPLACE_DISTANCE;
+	return true;
 }
 
 static void swap_add_removed(struct swap *sw, const struct role_atom *b)
