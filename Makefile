@@ -130,7 +130,8 @@ FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard parsers/*.c parsers/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
-		-o $@ $< parsers/util.c parsers/sbuf.c parsers/mail.c parsers/diff.c
+		-o $@ $< parsers/util.c parsers/sbuf.c parsers/mime.c parsers/mail.c \
+		parsers/mbox.c parsers/diff.c
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \

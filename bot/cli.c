@@ -59,7 +59,7 @@ struct cli_mbox {
 	FILE *f;
 	bool close;
 	size_t read;
-	struct mail_mbox *mb;
+	struct mbox *mb;
 	const char *path;
 };
 
@@ -98,11 +98,11 @@ struct cli_mbox *cli_mbox_open(const char *path)
 		}
 		cm->close = true;
 	}
-	cm->mb = mail_mbox_new(mbox_read, cm, false);
+	cm->mb = mbox_new(mbox_read, cm, false);
 	return cm;
 }
 
-struct mail_mbox *cli_mbox_reader(struct cli_mbox *cm)
+struct mbox *cli_mbox_reader(struct cli_mbox *cm)
 {
 	return cm->mb;
 }
@@ -111,7 +111,7 @@ void cli_mbox_close(struct cli_mbox *cm)
 {
 	if (!cm)
 		return;
-	mail_mbox_free(cm->mb);
+	mbox_free(cm->mb);
 	if (cm->close)
 		fclose(cm->f);
 	free(cm);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "mail.h"
+#include "mbox.h"
 #include "sbuf.h"
 
 /* Exit codes, like checkpatch: 0 clean, 1 findings, 2 usage/input error. */
@@ -61,7 +61,7 @@ bool cli_is_help(const char *arg);
  */
 struct cli_mbox;
 struct cli_mbox *cli_mbox_open(const char *path);
-struct mail_mbox *cli_mbox_reader(struct cli_mbox *cm);
+struct mbox *cli_mbox_reader(struct cli_mbox *cm);
 void cli_mbox_close(struct cli_mbox *cm);
 
 /*

@@ -272,8 +272,8 @@ static int show_mbox(struct show_state *st, const char *path)
 
 	if (!cm)
 		return CLI_ERROR;
-	while ((ret = mail_mbox_next(cli_mbox_reader(cm), &m)) != 0) {
-		size_t idx = mail_mbox_index(cli_mbox_reader(cm));
+	while ((ret = mbox_next(cli_mbox_reader(cm), &m)) != 0) {
+		size_t idx = mbox_index(cli_mbox_reader(cm));
 
 		if (ret < 0) {
 			cli_error("%s: %s", path, mmr_error_last());

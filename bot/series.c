@@ -202,7 +202,7 @@ int series_add_mbox(struct series *s, const char *path,
 
 	if (!cm)
 		return mmr_error_set(MMR_EIO, "cannot open '%s'", path);
-	while ((ret = mail_mbox_next(cli_mbox_reader(cm), &m)) != 0) {
+	while ((ret = mbox_next(cli_mbox_reader(cm), &m)) != 0) {
 		if (ret < 0) {
 			snprintf(line, sizeof(line), "%s: %s", path,
 				 mmr_error_last());

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mail: RFC 822 / MIME messages and mbox files, as they arrive from a
- * mailing list (hostile input: every size is bounded, nothing is trusted).
+ * mail: one RFC 822 / MIME message as it arrives from a mailing list, a
+ * public-inbox archive or a patch file: headers, addresses, the subject
+ * prefix, the text and patch parts of the body, trailers. Hostile input:
+ * every size is bounded, nothing is trusted. mbox.h splits an mbox into
+ * messages; mime.h is the codec underneath.
  *
  * A struct mail owns all the strings it hands out; they live until
  * mail_free(). Every string is NUL-terminated UTF-8 (invalid bytes are
@@ -12,7 +15,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 #include <time.h>
 
 /* Bounds on untrusted input, documented in mmreview(1). */
@@ -107,27 +109,10 @@ const char *mail_trailer(const struct mail *m, const char *key);
 size_t mail_warnings(const struct mail *m, const char *const **w);
 
 /*
- * Reading an mbox (mboxo or mboxrd) one message at a time, with memory
- * bounded by MAIL_MAX_MESSAGE whatever the size of the file. Input comes
- * from read_fn (fread-like: returns bytes read, 0 at the end, <0 on error).
+ * The Message-ID in the header of the raw message [buf, buf + len), found
+ * without parsing it, to name a message that mail_parse() refused; NULL
+ * when there is none (or it is longer than 200 bytes). Free it with free().
  */
-struct mail_mbox;
-typedef ssize_t (*mail_read_fn)(void *ctx, char *buf, size_t len);
-
-/* The new reader must be freed with mail_mbox_free(). */
-struct mail_mbox *mail_mbox_new(mail_read_fn read_fn, void *ctx, bool mboxrd);
-void mail_mbox_free(struct mail_mbox *mb);
-/*
- * Read the next message. Returns 1 and sets *out (caller frees with
- * mail_free()), 0 at the end, or a negative code when this message was
- * bad: the message is skipped, the error names it (its number in the file,
- * its first line and, when known, its Message-ID), and the next call goes
- * on with the following message. MMR_EIO from read_fn ends the reading.
- */
-int mail_mbox_next(struct mail_mbox *mb, struct mail **out);
-/* 1-based number of the message last returned or skipped. */
-size_t mail_mbox_index(const struct mail_mbox *mb);
-/* Line in the file where that message started (its "From " line). */
-size_t mail_mbox_line(const struct mail_mbox *mb);
+char *mail_peek_id(const char *buf, size_t len);
 
 #endif

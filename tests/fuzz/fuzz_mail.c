@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "mail.h"
+#include "mbox.h"
 #include "util.h"
 
 struct src {
@@ -125,7 +126,7 @@ static void check_mail(const struct mail *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mail_subject si;
-	struct mail_mbox *mb;
+	struct mbox *mb;
 	struct mail *m;
 	struct src s = { data, size, 0, 1 };
 	bool mboxrd = size && (data[0] & 1);
@@ -145,8 +146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size)
 		s.step = 1 +
 			 data[size - 1] % 64 * (data[size - 1] & 64 ? 1024 : 1);
-	mb = mail_mbox_new(src_read, &s, mboxrd);
-	while ((r = mail_mbox_next(mb, &m)) != 0) {
+	mb = mbox_new(src_read, &s, mboxrd);
+	while ((r = mbox_next(mb, &m)) != 0) {
 		if (r == 1) {
 			check_mail(m);
 			mail_free(m);
@@ -154,6 +155,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (++count > 100000)
 			abort();
 	}
-	mail_mbox_free(mb);
+	mbox_free(mb);
 	return 0;
 }

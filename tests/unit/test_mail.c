@@ -14,6 +14,7 @@
 #include "testlib.h"
 
 #include "mail.h"
+#include "mbox.h"
 #include "sbuf.h"
 #include "util.h"
 
@@ -52,69 +53,6 @@ static bool has_warning(const struct mail *m, const char *needle)
 		if (strstr(w[i], needle))
 			return true;
 	return false;
-}
-
-/* --- an mbox read from memory, or generated on the fly ------------------- */
-
-struct memsrc {
-	const char *buf;
-	size_t len, pos;
-	size_t step; /* bytes per read, 0 for as many as asked */
-	bool fail; /* return an error at the end instead of EOF */
-};
-
-static ssize_t mem_read(void *ctx, char *buf, size_t len)
-{
-	struct memsrc *s = ctx;
-	size_t n = s->len - s->pos;
-
-	if (!n && s->fail)
-		return -1;
-	if (n > len)
-		n = len;
-	if (s->step && n > s->step)
-		n = s->step;
-	memcpy(buf, s->buf + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
-
-/* A generator of "prefix + filler * count + suffix" without storing it. */
-struct gensrc {
-	const char *prefix, *fill, *suffix;
-	size_t count; /* repeats of fill */
-	size_t stage, off, done;
-};
-
-static ssize_t gen_read(void *ctx, char *buf, size_t len)
-{
-	struct gensrc *g = ctx;
-	size_t out = 0;
-
-	while (out < len && g->stage < 3) {
-		const char *s = g->stage == 0 ? g->prefix :
-				g->stage == 1 ? g->fill :
-						g->suffix;
-		size_t n = strlen(s) - g->off;
-
-		if (g->stage == 1 && g->done >= g->count) {
-			g->stage++;
-			continue;
-		}
-		if (n > len - out)
-			n = len - out;
-		memcpy(buf + out, s + g->off, n);
-		out += n;
-		g->off += n;
-		if (g->off == strlen(s)) {
-			g->off = 0;
-			if (g->stage == 1)
-				g->done++;
-			else
-				g->stage++;
-		}
-	}
-	return (ssize_t)out;
 }
 
 /* --- the seed case ------------------------------------------------------- */
@@ -181,20 +119,20 @@ static void test_seed_mbox_bytewise(void **state)
 {
 	size_t len;
 	char *buf = test_need_file(FIX "seed-patch.mbox", &len);
-	struct memsrc src = { buf, len, 0, 1, false };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, true);
+	struct test_memsrc src = { buf, len, 0, 1, false };
+	struct mbox *mb = mbox_new(test_mem_read, &src, true);
 	struct mail *m;
 
 	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	assert_int_equal(mbox_next(mb, &m), 1);
 	check_seed(m);
-	assert_int_equal(mail_mbox_index(mb), 1);
-	assert_int_equal(mail_mbox_line(mb), 1);
+	assert_int_equal(mbox_index(mb), 1);
+	assert_int_equal(mbox_line(mb), 1);
 	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	assert_int_equal(mbox_next(mb, &m), 0);
 	assert_null(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
+	assert_int_equal(mbox_next(mb, &m), 0);
+	mbox_free(mb);
 	free(buf);
 }
 
@@ -593,19 +531,19 @@ static void test_junk(void **state)
 	struct mail *m = NULL;
 	size_t len;
 	char *buf = test_need_file(FIX "junk.bin", &len);
-	struct memsrc src = { buf, len, 0, 7, false };
-	struct mail_mbox *mb;
+	struct test_memsrc src = { buf, len, 0, 7, false };
+	struct mbox *mb;
 	int r, count = 0;
 
 	(void)state;
 	assert_int_equal(mail_parse(&m, buf, len, true), MMR_EINVAL);
 	assert_null(m);
 	assert_string_equal(mmr_error_last(), "no header fields in message");
-	mb = mail_mbox_new(mem_read, &src, false);
-	while ((r = mail_mbox_next(mb, &m)) != 0 && count++ < 10)
+	mb = mbox_new(test_mem_read, &src, false);
+	while ((r = mbox_next(mb, &m)) != 0 && count++ < 10)
 		mail_free(m);
 	assert_int_equal(r, 0);
-	mail_mbox_free(mb);
+	mbox_free(mb);
 	free(buf);
 	assert_int_equal(mail_parse(&m, "", 0, false), MMR_EINVAL);
 }
@@ -794,231 +732,6 @@ static void test_parts_and_depth(void **state)
 	assert_string_equal(mail_body(m, NULL), "ok text\n");
 	mail_free(m);
 	sbuf_release(&sb);
-}
-
-/* --- mbox ------------------------------------------------------------------ */
-
-static void test_mboxrd_raw(void **state)
-{
-	size_t len;
-	char *buf = test_need_file(FIX "public-inbox-raw.mbox", &len);
-	struct memsrc src = { buf, len, 0, 0, false };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, true);
-	struct mail *m;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_message_id(m), "raw@example.org");
-	assert_string_equal(mail_body(m, NULL),
-			    "From the start\n>From two\n>>From three\n"
-			    "> From not unescaped\n>Fromage\n");
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-	/* mail_parse alone: the From_ line is dropped, quoting undone. */
-	assert_int_equal(mail_parse(&m, buf, len, true), 0);
-	assert_string_equal(mail_subject_text(m), "[PATCH] raw");
-	assert_true(strncmp(mail_body(m, NULL), "From the start\n>From", 20) ==
-		    0);
-	mail_free(m);
-	free(buf);
-}
-
-static void test_mboxo_three(void **state)
-{
-	static const char *const ids[] = { "one@example.org", "two@example.org",
-					   "three@example.org" };
-	static const size_t lines[] = { 1, 10, 17 };
-	size_t len, i;
-	char *buf = test_need_file(FIX "mboxo-three.mbox", &len);
-	struct memsrc src = { buf, len, 0, 3, false };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
-	struct mail *m;
-
-	(void)state;
-	for (i = 0; i < 3; i++) {
-		assert_int_equal(mail_mbox_next(mb, &m), 1);
-		assert_string_equal(mail_message_id(m), ids[i]);
-		assert_int_equal(mail_mbox_index(mb), i + 1);
-		assert_int_equal(mail_mbox_line(mb), lines[i]);
-		if (i == 0)
-			assert_string_equal(mail_body(m, NULL),
-					    "body one\nFrom here is not a "
-					    "separator (no blank line)\n"
-					    ">From quoted stays in mboxo\n");
-		if (i == 1)
-			assert_string_equal(mail_body(m, NULL), "body two\n");
-		mail_free(m);
-	}
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-	free(buf);
-}
-
-static void test_mbox_single_and_empty(void **state)
-{
-	static const char one[] = "Subject: lone\n\nline\n\nFrom x\n\nmore\n";
-	static const char junk[] = "\001\002junk\nmore junk\n\n"
-				   "From a@b Mon Jan  1 00:00:00 2024\n"
-				   "Subject: after junk\n\nbody\n";
-	struct memsrc src = { one, sizeof(one) - 1, 0, 0, false };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
-	struct mail *m;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_body(m, NULL), "line\n\nFrom x\n\nmore\n");
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-
-	src = (struct memsrc){ "", 0, 0, 0, false };
-	mb = mail_mbox_new(mem_read, &src, false);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-
-	/* Junk in front of an mbox does not swallow its messages. */
-	src = (struct memsrc){ junk, sizeof(junk) - 1, 0, 0, false };
-	mb = mail_mbox_new(mem_read, &src, false);
-	assert_true(mail_mbox_next(mb, &m) < 0);
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "after junk");
-	assert_int_equal(mail_mbox_line(mb), 4);
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-
-	src = (struct memsrc){ "\n\n", 2, 0, 0, false };
-	mb = mail_mbox_new(mem_read, &src, false);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-}
-
-static void test_mbox_read_error(void **state)
-{
-	static const char in[] = "From a\nSubject: x\n\nbody\n";
-	struct memsrc src = { in, sizeof(in) - 1, 0, 0, true };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
-	struct mail *m;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), MMR_EIO);
-	assert_null(m);
-	assert_non_null(strstr(mmr_error_last(), "cannot read mbox"));
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-}
-
-static void test_mbox_oversized(void **state)
-{
-	/* 20 MB message between two good ones, streamed, never stored. */
-	struct gensrc g = {
-		"From a\nSubject: one\nMessage-ID: <one@x>\n\nbody\n\n"
-		"From b\nSubject: big\nMessage-ID: <big@x>\n\n",
-		"0123456789012345678901234567890123456789012345678901234567890"
-		"12345678901234567890123456789012345678901234567890123456789\n",
-		"\nFrom c\nSubject: three\nMessage-ID: <three@x>\n\nend\n",
-		20 << 20 >> 7,
-		0,
-		0,
-		0
-	};
-	struct mail_mbox *mb = mail_mbox_new(gen_read, &g, false);
-	struct mail *m;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "one");
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), MMR_ELIMIT);
-	assert_null(m);
-	assert_string_equal(mmr_error_last(),
-			    "message 2 (line 7, <big@x>): message longer than "
-			    "16777216 bytes");
-	assert_int_equal(mail_mbox_index(mb), 2);
-	assert_int_equal(mail_mbox_line(mb), 7);
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "three");
-	assert_string_equal(mail_body(m, NULL), "end\n");
-	assert_int_equal(mail_mbox_index(mb), 3);
-	assert_int_equal(mail_mbox_line(mb), 7 + 4 + (20 << 20 >> 7) + 1);
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-}
-
-static void test_mbox_long_lines(void **state)
-{
-	/* A 3 MB body line is fine; a 1 MB header line fails that message. */
-	struct gensrc g = {
-		"From a\nSubject: one\n\n",
-		"xxxxxxxxxxxxxxxx",
-		"\n\nFrom b\nSubject: two\nMessage-ID: <two@x>\n\nok\n",
-		3 << 20 >> 4,
-		0,
-		0,
-		0
-	};
-	struct gensrc h = { "From a\nMessage-ID: <h@x>\nSubject: ",
-			    "yyyyyyyyyyyyyyyy",
-			    "\n\nbody\n\nFrom b\nSubject: two\n\nok\n",
-			    1 << 20 >> 4,
-			    0,
-			    0,
-			    0 };
-	struct mail_mbox *mb = mail_mbox_new(gen_read, &g, false);
-	struct mail *m;
-	size_t len;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	mail_body(m, &len);
-	assert_int_equal(len, (3 << 20) + 1);
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "two");
-	assert_int_equal(mail_mbox_line(mb), 6);
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-
-	mb = mail_mbox_new(gen_read, &h, false);
-	assert_int_equal(mail_mbox_next(mb, &m), MMR_ELIMIT);
-	assert_string_equal(mmr_error_last(),
-			    "message 1 (line 1, <h@x>): header 'Subject' "
-			    "longer than 262144 bytes");
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "two");
-	mail_free(m);
-	mail_mbox_free(mb);
-}
-
-static void test_mbox_50mb(void **state)
-{
-	/* 50 MB of 100 KB messages, streamed. */
-	struct sbuf one = SBUF_INIT;
-	struct gensrc g = { "", NULL, "", 500, 0, 0, 0 };
-	struct mail_mbox *mb;
-	struct mail *m;
-	size_t count = 0;
-	int i, r;
-
-	(void)state;
-	sbuf_addstr(&one, "From x\nSubject: [PATCH] m\nMessage-ID: <m@x>\n\n");
-	for (i = 0; i < 1600; i++)
-		sbuf_addstr(&one, "+\tline of a patch body, sixty-four bytes "
-				  "long or so.......\n");
-	sbuf_addstr(&one, "\n");
-	g.fill = one.buf;
-	mb = mail_mbox_new(gen_read, &g, true);
-	while ((r = mail_mbox_next(mb, &m)) == 1) {
-		count++;
-		mail_free(m);
-	}
-	assert_int_equal(r, 0);
-	assert_int_equal(count, 500);
-	mail_mbox_free(mb);
-	sbuf_release(&one);
 }
 
 /* --- linear time on hostile input ---------------------------------------- */
@@ -1219,13 +932,6 @@ int main(void)
 		cmocka_unit_test(test_header_too_long),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_parts_and_depth),
-		cmocka_unit_test(test_mboxrd_raw),
-		cmocka_unit_test(test_mboxo_three),
-		cmocka_unit_test(test_mbox_single_and_empty),
-		cmocka_unit_test(test_mbox_read_error),
-		cmocka_unit_test(test_mbox_oversized),
-		cmocka_unit_test(test_mbox_long_lines),
-		cmocka_unit_test(test_mbox_50mb),
 		cmocka_unit_test(test_linear),
 	};
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -43,4 +44,20 @@ bool test_have_kernel(void)
 	print_message("skip: " TEST_KERNEL_61 " not present (make "
 		      "kernel-sources)\n");
 	return false;
+}
+
+ssize_t test_mem_read(void *ctx, char *buf, size_t len)
+{
+	struct test_memsrc *s = ctx;
+	size_t n = s->len - s->pos;
+
+	if (!n && s->fail)
+		return -1;
+	if (n > len)
+		n = len;
+	if (s->step && n > s->step)
+		n = s->step;
+	memcpy(buf, s->buf + s->pos, n);
+	s->pos += n;
+	return (ssize_t)n;
 }
