@@ -15,6 +15,10 @@
 #include "mime.h"
 #include "util.h"
 
+#define MIME_WORD_MARKUP 12 /* "=?UTF-8?B?" and "?=" */
+/* Columns an encoded word of one character may need: 4 bytes in base64. */
+#define MIME_WORD_MIN (MIME_WORD_MARKUP + 8)
+
 struct mime {
 	mime_warn_fn warn;
 	void *payload;
@@ -723,4 +727,192 @@ void mime_ctype_release(struct mime_ctype *ct)
 	free(ct->name);
 	free(ct->cte);
 	memset(ct, 0, sizeof(*ct));
+}
+
+/* --- RFC 2047 encoded words, encoded ------------------------------------ */
+
+static const char mime_b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Control characters and 8-bit bytes cannot stand in a header as is. */
+static bool mime_raw_unsafe(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x7f || (c < 0x20 && c != '\t'))
+			return true;
+		if (c == '=' && i + 1 < n && s[i + 1] == '?')
+			return true; /* would be read as an encoded word */
+	}
+	return false;
+}
+
+/* "=?UTF-8?B?...?=" of [s, s + n). */
+static int mime_add_word(struct sbuf *out, const char *s, size_t n)
+{
+	size_t i;
+	int err = sbuf_addstr(out, "=?UTF-8?B?");
+
+	for (i = 0; i < n && !err; i += 3) {
+		unsigned v = (unsigned char)s[i] << 16;
+		char q[4];
+
+		if (i + 1 < n)
+			v |= (unsigned char)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)s[i + 2];
+		q[0] = mime_b64[(v >> 18) & 63];
+		q[1] = mime_b64[(v >> 12) & 63];
+		q[2] = i + 1 < n ? mime_b64[(v >> 6) & 63] : '=';
+		q[3] = i + 2 < n ? mime_b64[v & 63] : '=';
+		err = sbuf_add(out, q, 4);
+	}
+	return err ? err : sbuf_addstr(out, "?=");
+}
+
+/*
+ * Bytes of [s, s + n) for one encoded word of at most room columns (but
+ * MIME_WORD_MIN at least): whole UTF-8 characters where s is UTF-8.
+ */
+static size_t mime_word_chunk(const char *s, size_t n, size_t room)
+{
+	size_t cols = room < MIME_WORD_MAX ? room : MIME_WORD_MAX;
+	size_t max, k;
+
+	if (cols < MIME_WORD_MIN)
+		cols = MIME_WORD_MIN;
+	max = (cols - MIME_WORD_MARKUP) / 4 * 3;
+	k = n < max ? n : max;
+	while (k < n && k && ((unsigned char)s[k] & 0xc0) == 0x80)
+		k--;
+	return k ? k : (n < max ? n : max);
+}
+
+/* Where a header being folded stands. */
+struct mime_fold {
+	struct sbuf *out;
+	size_t col;
+	bool words; /* a word is on the current line */
+	int err;
+};
+
+/* Start the next word: a space, or a new line when len does not fit. */
+static void mime_fold_space(struct mime_fold *f, size_t len)
+{
+	int err;
+
+	if (f->words && f->col + 1 + len > MIME_LINE_MAX) {
+		err = sbuf_addstr(f->out, "\n ");
+		f->col = 1;
+		f->words = false;
+	} else {
+		err = sbuf_addch(f->out, ' ');
+		f->col++;
+	}
+	f->err = f->err ? f->err : err;
+}
+
+static void mime_fold_plain(struct mime_fold *f, const char *s, size_t n)
+{
+	int err;
+
+	mime_fold_space(f, n);
+	err = sbuf_add(f->out, s, n);
+	f->err = f->err ? f->err : err;
+	f->col += n;
+	f->words = true;
+}
+
+/* [s, s + n) as encoded words, each sized to what is left of its line. */
+static void mime_fold_encoded(struct mime_fold *f, const char *s, size_t n)
+{
+	size_t k, len0;
+	int err;
+
+	while (n && !f->err) {
+		mime_fold_space(f, MIME_WORD_MIN);
+		k = mime_word_chunk(
+			s, n,
+			f->col < MIME_LINE_MAX ? MIME_LINE_MAX - f->col : 0);
+		len0 = f->out->len;
+		err = mime_add_word(f->out, s, k);
+		f->err = f->err ? f->err : err;
+		f->col += f->out->len - len0;
+		f->words = true;
+		s += k;
+		n -= k;
+	}
+}
+
+/* The end of the word (up to a space) that starts at s[i]. */
+static size_t mime_word_end(const char *s, size_t i)
+{
+	return i + strcspn(s + i, " ");
+}
+
+static bool mime_word_unsafe(const char *s, size_t n)
+{
+	return mime_raw_unsafe(s, n) || 1 + n > MIME_LINE_MAX;
+}
+
+int mime_fold_header(struct sbuf *out, const char *name, const char *value)
+{
+	struct mime_fold f = { out, strlen(name) + 1, false, 0 };
+	size_t i = 0, e, run;
+
+	f.err = sbuf_addf(out, "%s:", name);
+	while (value[i]) {
+		i += strspn(value + i, " ");
+		if (!value[i])
+			break;
+		e = mime_word_end(value, i);
+		if (!mime_word_unsafe(value + i, e - i)) {
+			mime_fold_plain(&f, value + i, e - i);
+			i = e;
+			continue;
+		}
+		/* Join the unsafe words that follow: spaces between them stay. */
+		for (run = e; value[run];) {
+			size_t st = run + strspn(value + run, " ");
+			size_t en = mime_word_end(value, st);
+
+			if (st == en || !mime_word_unsafe(value + st, en - st))
+				break;
+			run = en;
+		}
+		mime_fold_encoded(&f, value + i, run - i);
+		i = run;
+	}
+	return f.err ? f.err : sbuf_addch(out, '\n');
+}
+
+int mime_encode_phrase(struct sbuf *out, const char *phrase)
+{
+	size_t n = strlen(phrase), k;
+	const char *p;
+	int err = 0;
+
+	if (mime_raw_unsafe(phrase, n)) {
+		for (p = phrase; n && !err; p += k, n -= k) {
+			k = mime_word_chunk(p, n, MIME_WORD_MAX);
+			if (p != phrase)
+				err = sbuf_addch(out, ' ');
+			if (!err)
+				err = mime_add_word(out, p, k);
+		}
+		return err;
+	}
+	if (!phrase[strcspn(phrase, "()<>[]:;@\\,.\"")])
+		return sbuf_addstr(out, phrase);
+	err = sbuf_addch(out, '"');
+	for (p = phrase; *p && !err; p++) {
+		if (*p == '"' || *p == '\\')
+			err = sbuf_addch(out, '\\');
+		if (!err)
+			err = sbuf_addch(out, *p);
+	}
+	return err ? err : sbuf_addch(out, '"');
 }

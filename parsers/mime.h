@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mime: the MIME and charset codec of mail. RFC 2047 encoded words,
- * quoted-printable and base64, charsets to UTF-8 (iconv for the
+ * mime: the MIME and charset codec of mail. RFC 2047 encoded words (both
+ * ways), quoted-printable and base64, charsets to UTF-8 (iconv for the
  * less common ones), Content-Type parameters with RFC 2231 values.
  *
  * Input is hostile: output goes to bounded sbufs, only listed charset
@@ -23,6 +23,10 @@
 #define MIME_MAX_WORDS 1000 /* encoded words decoded in one header */
 #define MIME_ICONV_CACHE 16 /* converters kept open by one context */
 #define MIME_MAX_ICONV_OPENS 64 /* iconv_open() calls of one context */
+
+/* What the encoders write (RFC 2047 section 2, RFC 5322 section 2.1.1). */
+#define MIME_WORD_MAX 75 /* characters of one encoded word */
+#define MIME_LINE_MAX 78 /* columns of a folded header line */
 
 /*
  * A decoding context: the charset converters it opened and where its
@@ -98,5 +102,25 @@ size_t mime_quoted_string(const char *s, size_t n, size_t i, struct sbuf *out);
  * message: letters, digits and "._:-+", at most MIME_MAX_CHARSET bytes.
  */
 bool mime_name_ok(const char *s, size_t n);
+
+/*
+ * Append the UTF-8 text phrase as the display name of an address: as is
+ * when it is an atom, a quoted-string when it holds specials, or
+ * "=?UTF-8?B?...?=" encoded words of whole characters, each at most
+ * MIME_WORD_MAX characters, when it is not printable ASCII.
+ * 0 or MMR_ELIMIT.
+ */
+int mime_encode_phrase(struct sbuf *out, const char *phrase);
+
+/*
+ * Append the header field "name: value\n" with an unstructured value
+ * (Subject) folded at spaces into lines of at most MIME_LINE_MAX columns
+ * where the words allow. Runs of words that are not printable ASCII (or
+ * would read as encoded words) become encoded words of whole characters
+ * sized to the line; so is a word too long for any folded line, so that
+ * no line grows without bound. Runs of spaces between plain words become
+ * one. 0 or MMR_ELIMIT.
+ */
+int mime_fold_header(struct sbuf *out, const char *name, const char *value);
 
 #endif

@@ -22,7 +22,8 @@ static void collect(const char *msg, void *payload)
 	struct sbuf *w = payload;
 
 	assert_null(strchr(msg, '\n'));
-	sbuf_addf(w, "%s\n", msg);
+	if (w)
+		sbuf_addf(w, "%s\n", msg);
 }
 
 static size_t count_lines(const char *s, const char *needle)
@@ -294,6 +295,194 @@ static void test_name_ok(void **state)
 				  65));
 }
 
+/* --- encoding ------------------------------------------------------------- */
+
+/*
+ * Check a folded header: every line at most MIME_LINE_MAX columns, every
+ * encoded word at most MIME_WORD_MAX, no line break but folding ones;
+ * return its value unfolded and decoded.
+ */
+static char *unfold_decode(const char *hdr, const char *name)
+{
+	struct sbuf unf = SBUF_INIT;
+	const char *p, *nl, *w;
+	char *out;
+
+	assert_true(strncmp(hdr, name, strlen(name)) == 0);
+	assert_int_equal(hdr[strlen(name)], ':');
+	assert_int_equal(hdr[strlen(hdr) - 1], '\n');
+	for (p = hdr; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl - p > MIME_LINE_MAX)
+			fail_msg("line of %zu columns: %.*s", (size_t)(nl - p),
+				 (int)(nl - p), p);
+		if (p != hdr && *p != ' ')
+			fail_msg("a line that does not fold: %s", p);
+		if (p != hdr)
+			sbuf_addch(&unf, ' ');
+		sbuf_add(&unf, p == hdr ? p + strlen(name) + 1 : p + 1,
+			 (size_t)(nl - p) - (p == hdr ? strlen(name) + 1 : 1));
+	}
+	for (p = unf.buf; (w = strstr(p, "=?UTF-8?B?")); p = w + 2) {
+		const char *end = strstr(w + 10, "?=");
+
+		assert_non_null(end);
+		if (end + 2 - w > MIME_WORD_MAX)
+			fail_msg("encoded word of %zu characters",
+				 (size_t)(end + 2 - w));
+		w = end;
+	}
+	/* the space after "Name:" is folding white space, not the value's */
+	out = decode(unf.buf[0] == ' ' ? unf.buf + 1 : unf.buf, NULL);
+	sbuf_release(&unf);
+	return out;
+}
+
+static void test_fold_header(void **state)
+{
+	static const char *const values[] = {
+		"Re: [PATCH] mm: short",
+		"Re: [PATCH v4 5/9] mm: a rather long subject line that goes on "
+		"and on past the seventy-eighth column of the line",
+		"Re: [PATCH] mm: tr\u00e8s long tr\u00e8s long tr\u00e8s long "
+		"tr\u00e8s long tr\u00e8s long tr\u00e8s long tr\u00e8s long "
+		"tr\u00e8s long tr\u00e8s long tr\u00e8s long",
+		"\u5185\u5b58\u7ba1\u7406\u5185\u5b58\u7ba1\u7406\u5185\u5b58"
+		"\u7ba1\u7406\u5185\u5b58\u7ba1\u7406\u5185\u5b58\u7ba1\u7406"
+		"\u5185\u5b58\u7ba1\u7406\u5185\u5b58\u7ba1\u7406 \U0001f600 x",
+		/* no header injection, no encoded word taken from the text */
+		"a\r\nBcc: victim@example.org\n x",
+		"Re: =?utf-8?q?not_a_word?= ok",
+		"\x01\x7f tab\there",
+		"https://lore.kernel.org/linux-mm/"
+		"0123456789012345678901234567890123456789012345678901234567890"
+		"123456789@example.org/ is long",
+	};
+	struct sbuf out = SBUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		char *got;
+
+		sbuf_reset(&out);
+		assert_int_equal(mime_fold_header(&out, "Subject", values[i]),
+				 0);
+		got = unfold_decode(out.buf, "Subject");
+		if (strcmp(got, values[i]))
+			fail_msg("'%s' came back as '%s' from\n%s", values[i],
+				 got, out.buf);
+		free(got);
+	}
+	/* ASCII stays readable; runs of spaces become one */
+	sbuf_reset(&out);
+	mime_fold_header(&out, "Subject", "  Re:  [PATCH]   x  ");
+	assert_string_equal(out.buf, "Subject: Re: [PATCH] x\n");
+	sbuf_reset(&out);
+	mime_fold_header(&out, "Subject", "Re: caf\u00e9 au lait");
+	assert_string_equal(out.buf, "Subject: Re: =?UTF-8?B?Y2Fmw6k=?= au "
+				     "lait\n");
+	sbuf_release(&out);
+}
+
+/* Random subjects of ASCII and UTF-8 words come back as they went in. */
+static void test_fold_header_random(void **state)
+{
+	static const char *const words[] = {
+		"mm:",	      "[PATCH",
+		"v2]",	      "\u00fcber",
+		"x",	      "\u00e9",
+		"\u4e2d",     "\u0416",
+		"\U0001f600", "=?",
+		"folio",      "a-very-long-identifier-of-a-function-in-mm-code",
+	};
+	struct sbuf in = SBUF_INIT, out = SBUF_INIT;
+	uint32_t seed = 12345;
+	size_t round, k, n;
+	char *got;
+
+	(void)state;
+	for (round = 0; round < 500; round++) {
+		sbuf_reset(&in);
+		sbuf_reset(&out);
+		seed = seed * 1103515245 + 12345;
+		n = 1 + (seed >> 16) % 40;
+		for (k = 0; k < n; k++) {
+			seed = seed * 1103515245 + 12345;
+			if (k)
+				sbuf_addch(&in, ' ');
+			sbuf_addstr(&in,
+				    words[(seed >> 16) %
+					  (sizeof(words) / sizeof(words[0]))]);
+		}
+		assert_int_equal(mime_fold_header(&out, "Subject", in.buf), 0);
+		got = unfold_decode(out.buf, "Subject");
+		if (strcmp(got, in.buf))
+			fail_msg("'%s' came back as '%s' from\n%s", in.buf, got,
+				 out.buf);
+		free(got);
+	}
+	sbuf_release(&in);
+	sbuf_release(&out);
+}
+
+static void test_encode_phrase(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "Jane Roe", "Jane Roe" },
+		{ "Doe, John", "\"Doe, John\"" },
+		{ "Quoted \"Q\" \\ Name.", "\"Quoted \\\"Q\\\" \\\\ Name.\"" },
+		{ "J\u00f6rg M\u00fcller", "=?UTF-8?B?SsO2cmcgTcO8bGxlcg==?=" },
+		{ "a\nb", "=?UTF-8?B?YQpi?=" },
+	};
+	struct sbuf out = SBUF_INIT, name = SBUF_INIT;
+	size_t i;
+	char *got;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sbuf_reset(&out);
+		assert_int_equal(mime_encode_phrase(&out, cases[i].in), 0);
+		assert_string_equal(out.buf, cases[i].want);
+	}
+	/* a long name: several words of whole characters, each short */
+	for (i = 0; i < 40; i++)
+		sbuf_addstr(&name, "\u00e9\u4e2d");
+	sbuf_reset(&out);
+	sbuf_addstr(&out, "X: ");
+	assert_int_equal(mime_encode_phrase(&out, name.buf), 0);
+	assert_true(strlen(out.buf) > 2 * MIME_WORD_MAX);
+	assert_null(strchr(out.buf, '\n'));
+	got = decode(out.buf + 3, NULL);
+	assert_string_equal(got, name.buf);
+	free(got);
+	sbuf_release(&out);
+	sbuf_release(&name);
+}
+
+static void test_encode_bounded(void **state)
+{
+	struct sbuf out;
+
+	(void)state;
+	sbuf_init(&out, 30);
+	assert_int_equal(mime_fold_header(&out, "Subject",
+					  "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+					  "\u00e9\u00e9\u00e9\u00e9"),
+			 MMR_ELIMIT);
+	sbuf_reset(&out);
+	assert_int_equal(mime_fold_header(&out, "Subject",
+					  "word word word word word word"),
+			 MMR_ELIMIT);
+	sbuf_reset(&out);
+	assert_int_equal(mime_encode_phrase(&out, "\u00e9\u00e9\u00e9\u00e9"
+						  "\u00e9\u00e9\u00e9\u00e9"),
+			 MMR_ELIMIT);
+	sbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +495,10 @@ int main(void)
 		cmocka_unit_test(test_ctype),
 		cmocka_unit_test(test_quoted_string),
 		cmocka_unit_test(test_name_ok),
+		cmocka_unit_test(test_fold_header),
+		cmocka_unit_test(test_fold_header_random),
+		cmocka_unit_test(test_encode_phrase),
+		cmocka_unit_test(test_encode_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
