@@ -351,6 +351,11 @@ size_t mime_base64_decode(struct sbuf *out, const char *s, size_t n)
 	return bad;
 }
 
+/*
+ * keep is the length of out that stays should the line end here:
+ * whitespace a line ends with was added in transport and goes (RFC 2045
+ * section 6.7, rule 3); whitespace before a soft line break stays.
+ */
 size_t mime_qp_decode(struct sbuf *out, const char *s, size_t n)
 {
 	size_t i = 0, bad = 0, keep = out->len;
@@ -372,7 +377,7 @@ size_t mime_qp_decode(struct sbuf *out, const char *s, size_t n)
 			while (k < n && mmr_is_wsp((unsigned char)s[k]))
 				k++;
 			if (k == n || s[k] == '\n') { /* soft line break */
-				sbuf_setlen(out, keep);
+				keep = out->len;
 				i = k < n ? k + 1 : n;
 				continue;
 			}

@@ -64,8 +64,9 @@ int mime_decode_words(struct mime *mc, struct sbuf *out, const char *s,
  * Undo a transfer encoding of [s, s + n) into out (raw bytes, not
  * converted). Both return how many bad characters or escapes they met:
  * base64 drops them and ignores whitespace; quoted-printable keeps them
- * as written and drops the whitespace a line ends with. Output stops at
- * out's bound.
+ * as written, drops the whitespace a line ends with and, at a soft line
+ * break, only the "=" and the line end (RFC 2045 section 6.7). Output
+ * stops at out's bound.
  */
 size_t mime_base64_decode(struct sbuf *out, const char *s, size_t n);
 size_t mime_qp_decode(struct sbuf *out, const char *s, size_t n);

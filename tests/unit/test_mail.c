@@ -423,6 +423,31 @@ static void test_qp_latin1(void **state)
 	mail_free(m);
 }
 
+/*
+ * A real patch, quoted-printable at 76 columns by Python's email package:
+ * the spaces before its soft line breaks stay, so the diff comes back
+ * byte for byte.
+ */
+static void test_qp_patch(void **state)
+{
+	struct mail *m = parse_fixture("qp-patch.eml", false);
+	size_t dlen, blen;
+	char *diff = test_need_file(FIX "qp-patch.diff", &dlen);
+	const char *body = mail_body(m, &blen), *d, *sig;
+	const char *const *w;
+
+	(void)state;
+	d = strstr(body, "diff --git ");
+	sig = strstr(body, "\n-- \n");
+	assert_non_null(d);
+	assert_non_null(sig);
+	assert_int_equal((size_t)(sig + 1 - d), dlen);
+	assert_memory_equal(d, diff, dlen);
+	assert_int_equal(mail_warnings(m, &w), 0);
+	free(diff);
+	mail_free(m);
+}
+
 static void test_base64_crlf(void **state)
 {
 	struct mail *m = parse_fixture("base64-crlf.eml", false);
@@ -916,6 +941,7 @@ int main(void)
 		cmocka_unit_test(test_subject_parse),
 		cmocka_unit_test(test_subject_tags_bounded),
 		cmocka_unit_test(test_qp_latin1),
+		cmocka_unit_test(test_qp_patch),
 		cmocka_unit_test(test_base64_crlf),
 		cmocka_unit_test(test_multipart_attach),
 		cmocka_unit_test(test_multipart_nested),

@@ -204,6 +204,9 @@ static void test_qp(void **state)
 		{ "a  \nb=20\t\nc=20\n", "a\nb \nc \n", 0 },
 		/* a soft line break, with transport whitespace after "=" */
 		{ "lo=\nng=  \t\nline\n", "longline\n", 0 },
+		/* whitespace before a soft line break is text (RFC 2045 6.7) */
+		{ "pmd_t =\n*old_pmd\n", "pmd_t *old_pmd\n", 0 },
+		{ "struct \t=  \nfolio =\n=\n\t=\nx", "struct \tfolio \tx", 0 },
 		{ "end=", "end", 0 },
 		/* malformed escapes are kept as written */
 		{ "=ZZ =4 =\xff=", "=ZZ =4 =\xff", 3 },
