@@ -1504,6 +1504,19 @@ char *mail_peek_id(const char *s, size_t n)
 	return NULL;
 }
 
+bool mail_field_line(const char *s, size_t n)
+{
+	size_t colon, i;
+
+	if (!mail_field_name(s, n, &colon))
+		return false;
+	for (i = colon; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && !mmr_is_space(s[i])) ||
+		    s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 /* --- accessors ----------------------------------------------------------- */
 
 const char *mail_header(const struct mail *m, const char *name)

@@ -114,5 +114,10 @@ size_t mail_warnings(const struct mail *m, const char *const **w);
  * when there is none (or it is longer than 200 bytes). Free it with free().
  */
 char *mail_peek_id(const char *buf, size_t len);
+/*
+ * Whether the line [s, s + n) is a header field, "Name: value" without
+ * control characters (binary junk seldom is).
+ */
+bool mail_field_line(const char *s, size_t n);
 
 #endif

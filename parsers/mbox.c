@@ -25,6 +25,7 @@ struct mbox {
 	bool done;
 	bool started;
 	bool single; /* no "From " line: the input is one message */
+	bool junk; /* nor a header field: an mbox may follow the junk */
 	bool at_from; /* the next message's "From " line has been read */
 	size_t lineno; /* complete lines consumed */
 	size_t index, line, next_line;
@@ -151,6 +152,7 @@ static int mbox_start(struct mbox *mb)
 		return r < 0 ? r : 1;
 	}
 	mb->single = true;
+	mb->junk = !mail_field_line(p, n);
 	sbuf_add(&mb->msg, p, n);
 	return 1;
 }
@@ -191,13 +193,15 @@ static int mbox_read(struct mbox *mb, bool *big)
 		if (!r)
 			return 0;
 		/*
-		 * A "From " line after a blank line starts a message even
-		 * when the file did not open with one: junk in front of an
-		 * mbox must not swallow the messages behind it.
+		 * A message that starts with a header field is one message,
+		 * whatever its body quotes (stable's "FAILED:" mails quote a
+		 * whole "git format-patch"). Junk in front of an mbox must
+		 * not swallow the messages behind it: there a "From " line
+		 * after a blank line starts a message.
 		 */
 		if (line_start && prev_blank &&
 		    mmr_starts_with(p, n, "From ") &&
-		    (!mb->single || mbox_separator(p, n))) {
+		    (!mb->single || (mb->junk && mbox_separator(p, n)))) {
 			mb->single = false;
 			mb->at_from = true;
 			mb->next_line = mb->lineno + (eol ? 0 : 1);

@@ -6,8 +6,10 @@
  *
  * Input comes from read_fn (fread-like: returns the bytes read, 0 at the
  * end, < 0 on error), so a file, a pipe, a gunzipped HTTP body or memory
- * all do. An input that does not start with a "From " line is one message,
- * up to a blank line followed by a "From " line with a sender and a year.
+ * all do. An input that starts with a header field rather than a "From "
+ * line is one message, even when its body quotes an mbox. One that starts
+ * with neither is junk up to a blank line and a "From " line with a sender
+ * and a year, where an mbox starts.
  */
 #ifndef MMR_MBOX_H
 #define MMR_MBOX_H

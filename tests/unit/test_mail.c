@@ -925,6 +925,29 @@ static void test_quoted_local_part(void **state)
 	mail_free(m);
 }
 
+static void test_field_line_and_peek(void **state)
+{
+	static const char raw[] = "From x Mon Jan  1 00:00:00 2024\n"
+				  "Subject: s\nMessage-Id:  <p@q> (c)\n"
+				  "\nMessage-ID: <body@x>\n";
+	char *id;
+
+	(void)state;
+	assert_true(mail_field_line("Subject: x\n", 11));
+	assert_true(mail_field_line("X-Old : x\r\n", 11));
+	assert_true(mail_field_line("Empty:", 6));
+	assert_false(mail_field_line("From x@y Mon", 12));
+	assert_false(mail_field_line(": x", 3));
+	assert_false(mail_field_line("Bin: a\001b", 8));
+	assert_false(mail_field_line("diff --git a/x b/x", 18));
+	id = mail_peek_id(raw, sizeof(raw) - 1);
+	assert_string_equal(id, "p@q");
+	free(id);
+	assert_null(mail_peek_id(raw, 40));
+	assert_null(mail_peek_id("Subject: s\n\nMessage-ID: <b@x>\n", 32));
+	assert_null(mail_peek_id("Message-ID: <a b@x>\n", 20));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -959,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_parts_and_depth),
 		cmocka_unit_test(test_linear),
+		cmocka_unit_test(test_field_line_and_peek),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

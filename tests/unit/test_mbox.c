@@ -280,6 +280,69 @@ static void test_mbox_50mb(void **state)
 	sbuf_release(&one);
 }
 
+/*
+ * A lone message (no "From " line first) is one message, even when its
+ * body quotes a whole "git format-patch" after a blank line.
+ */
+static void test_mbox_lone_message_quotes_mbox(void **state)
+{
+	static const size_t steps[] = { 0, 1, 7, 4096 };
+	size_t len, i;
+	char *buf = test_need_file(FIX "stable-failed.eml", &len);
+	const char *body;
+	struct mbox *mb;
+	struct mail *m;
+
+	(void)state;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct test_memsrc src = { buf, len, 0, steps[i], false };
+
+		mb = mbox_new(test_mem_read, &src, false);
+		assert_int_equal(mbox_next(mb, &m), 1);
+		assert_string_equal(mail_message_id(m),
+				    "2025030344-failed-apply@example.org");
+		assert_true(strncmp(mail_subject_text(m), "FAILED: patch",
+				    13) == 0);
+		body = mail_body(m, NULL);
+		assert_non_null(strstr(body,
+				       "\n\nFrom 4f0c2d1e9b8a7c6d5e4f3a2b1c0d"
+				       "9e8f7a6b5c4d Mon Sep 17 00:00:00 "
+				       "2001\nFrom: Ann Example"));
+		assert_non_null(strstr(body, "\n-\tex->count++;\n"));
+		mail_free(m);
+		assert_int_equal(mbox_next(mb, &m), 0);
+		assert_int_equal(mbox_index(mb), 1);
+		mbox_free(mb);
+	}
+	free(buf);
+}
+
+/* A file that starts with "From " is an mbox: the same quote splits it. */
+static void test_mbox_quoted_patch_in_mbox(void **state)
+{
+	static const char in[] =
+		"From bot@example.org Mon Mar  3 09:12:44 2025\n"
+		"Subject: FAILED: x\n\nthe patch below\n\n"
+		"From 4f0c2d1e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d Mon Sep 17 "
+		"00:00:00 2001\nFrom: Ann <ann@example.org>\n"
+		"Subject: [PATCH] mm: y\n\nbody\n";
+	struct test_memsrc src = { in, sizeof(in) - 1, 0, 0, false };
+	struct mbox *mb = mbox_new(test_mem_read, &src, false);
+	struct mail *m;
+
+	(void)state;
+	assert_int_equal(mbox_next(mb, &m), 1);
+	assert_string_equal(mail_subject_text(m), "FAILED: x");
+	assert_string_equal(mail_body(m, NULL), "the patch below\n");
+	mail_free(m);
+	assert_int_equal(mbox_next(mb, &m), 1);
+	assert_string_equal(mail_subject_text(m), "[PATCH] mm: y");
+	assert_int_equal(mbox_line(mb), 6);
+	mail_free(m);
+	assert_int_equal(mbox_next(mb, &m), 0);
+	mbox_free(mb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_mbox_oversized),
 		cmocka_unit_test(test_mbox_long_lines),
 		cmocka_unit_test(test_mbox_50mb),
+		cmocka_unit_test(test_mbox_lone_message_quotes_mbox),
+		cmocka_unit_test(test_mbox_quoted_patch_in_mbox),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
