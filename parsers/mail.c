@@ -26,6 +26,7 @@ struct mail_field {
 	char *name;
 	char *raw; /* unfolded, not decoded */
 	char *value; /* RFC 2047 decoded (top-level header only) */
+	size_t first; /* bytes of raw from its first line with text */
 };
 
 struct mail_fields {
@@ -46,6 +47,9 @@ struct mail {
 	size_t nrefs, arefs;
 	struct mail_addr from;
 	bool has_from;
+	struct mail_addr author; /* DEP-3 "Author:" */
+	bool has_author;
+	const char *patch_subject; /* Subject, else the Description's line */
 	struct mail_addr *to, *cc;
 	size_t nto, ato, ncc, acc;
 	size_t naddrs;
@@ -141,7 +145,7 @@ static void mail_fields_release(struct mail_fields *f)
 }
 
 static void mail_field_add(struct mail *m, struct mail_fields *f, char *name,
-			   struct sbuf *val)
+			   struct sbuf *val, size_t first)
 {
 	struct mail_field *fd;
 
@@ -160,6 +164,7 @@ static void mail_field_add(struct mail *m, struct mail_fields *f, char *name,
 	XGROW(f->v, f->alloc, f->n + 1);
 	fd = &f->v[f->n++];
 	fd->name = name;
+	fd->first = first < val->len ? first : val->len;
 	fd->raw = sbuf_detach(val, NULL);
 	fd->value = NULL;
 }
@@ -239,7 +244,7 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 {
 	struct sbuf val;
 	char *name = NULL;
-	size_t i = 0, e, next, colon, len, line = 0;
+	size_t i = 0, e, next, colon, len, line = 0, first = 0;
 	bool nul = false;
 	int err = 0;
 
@@ -266,6 +271,8 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 						     &nul);
 			if (err)
 				goto out;
+			if (!first)
+				first = val.len;
 			continue;
 		}
 		len = mail_field_name(s + i, e - i, &colon);
@@ -273,6 +280,8 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 			if (!m->hdr.n && !f->n && !name &&
 			    mmr_starts_with(s + i, e - i, "From "))
 				continue;
+			if (e - i == 3 && !memcmp(s + i, "---", 3))
+				break; /* DEP-3: "---" ends a patch's header */
 			mail_warn(
 				m,
 				"header line %zu is malformed, body starts there",
@@ -280,7 +289,7 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 			break;
 		}
 		if (name)
-			mail_field_add(m, f, name, &val);
+			mail_field_add(m, f, name, &val, first);
 		name = xstrndup(s + i, len);
 		v = s + i + colon + 1;
 		len = e - (i + colon + 1);
@@ -289,9 +298,10 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 		err = mail_value_add(m, &val, name, v, len, &nul);
 		if (err)
 			goto out;
+		first = val.len;
 	}
 	if (name)
-		mail_field_add(m, f, name, &val);
+		mail_field_add(m, f, name, &val, first);
 	name = NULL;
 	*body = i;
 out:
@@ -1343,6 +1353,38 @@ static char *mail_normalize(const char *buf, size_t len, bool mboxrd,
 	return out;
 }
 
+/* The first address of an address list; false when there is none. */
+static bool mail_first_addr(struct mail *m, const char *raw,
+			    struct mail_addr *out)
+{
+	struct mail_addr *v = NULL;
+	size_t nv = 0, av = 0;
+	struct mail_addrs one = { &v, &nv, &av, false };
+
+	mail_addr_list(m, raw, &one);
+	if (nv)
+		*out = v[0];
+	free(v);
+	return nv > 0;
+}
+
+/*
+ * DEP-3 "Author:" (the first one: a patch may name several): an address,
+ * or a name alone, which names the patch all the same.
+ */
+static void mail_dep3_author(struct mail *m, const struct mail_field *fd)
+{
+	if (strchr(fd->raw, '@')) {
+		m->has_author = mail_first_addr(m, fd->raw, &m->author);
+		return;
+	}
+	if (!*fd->value)
+		return;
+	m->author.name = fd->value;
+	m->author.addr = "";
+	m->has_author = true;
+}
+
 static void mail_std_field(struct mail *m, const struct mail_field *fd,
 			   bool *seen)
 {
@@ -1367,16 +1409,7 @@ static void mail_std_field(struct mail *m, const struct mail_field *fd,
 	if (k == 0) {
 		m->subject = fd->value;
 	} else if (k == 1) {
-		struct mail_addr *v = NULL;
-		size_t nv = 0, av = 0;
-		struct mail_addrs from = { &v, &nv, &av, false };
-
-		mail_addr_list(m, fd->raw, &from);
-		if (nv) {
-			m->from = v[0];
-			m->has_from = true;
-		}
-		free(v);
+		m->has_from = mail_first_addr(m, fd->raw, &m->from);
 	} else if (k == 2) {
 		m->msgid = mail_one_id(m, "Message-ID", fd->raw);
 	} else if (k == 3) {
@@ -1392,7 +1425,24 @@ static void mail_std_field(struct mail *m, const struct mail_field *fd,
 		mail_addr_list(m, fd->raw, &to);
 	} else if (!strcasecmp(fd->name, "cc")) {
 		mail_addr_list(m, fd->raw, &cc);
+	} else if (!strcasecmp(fd->name, "author") && !m->has_author) {
+		mail_dep3_author(m, fd);
 	}
+}
+
+/* DEP-3: without a Subject, the first line of "Description:" names it. */
+static void mail_dep3_subject(struct mail *m)
+{
+	const struct mail_field *d = mail_field_get(&m->hdr, "description");
+
+	if (!d) {
+		mail_warn(m, "no 'Subject' header");
+		m->patch_subject = "";
+		return;
+	}
+	m->patch_subject = mail_keep(m, mail_decode_str(m, d->raw, d->first));
+	mail_warn(m, "no 'Subject' header, the first line of 'Description' "
+		     "names the patch");
 }
 
 static void mail_std_headers(struct mail *m)
@@ -1406,8 +1456,9 @@ static void mail_std_headers(struct mail *m)
 		fd->value = mail_decode_str(m, fd->raw, strlen(fd->raw));
 		mail_std_field(m, fd, seen);
 	}
+	m->patch_subject = m->subject;
 	if (!m->subject) {
-		mail_warn(m, "no 'Subject' header");
+		mail_dep3_subject(m);
 		m->subject = "";
 	}
 	if (!m->has_from && !seen[1])
@@ -1416,7 +1467,7 @@ static void mail_std_headers(struct mail *m)
 		mail_warn(m, "no address in 'From' header");
 	if (!seen[2])
 		mail_warn(m, "no 'Message-ID' header");
-	mail_subject_parse(&m->subj, m->subject);
+	mail_subject_parse(&m->subj, m->patch_subject);
 }
 
 int mail_parse(struct mail **out, const char *buf, size_t len, bool mboxrd)
@@ -1579,6 +1630,16 @@ const char *mail_body(const struct mail *m, size_t *len)
 	if (len)
 		*len = m->body.len;
 	return m->body.buf;
+}
+
+const char *mail_patch_subject(const struct mail *m)
+{
+	return m->patch_subject;
+}
+
+const struct mail_addr *mail_patch_author(const struct mail *m)
+{
+	return m->has_author ? &m->author : mail_from(m);
 }
 
 const struct mail_subject *mail_subject_info(const struct mail *m)

@@ -30,7 +30,7 @@ struct mail;
 
 struct mail_addr {
 	const char *name; /* decoded display name, "" when absent */
-	const char *addr; /* "local@domain", never NULL */
+	const char *addr; /* "local@domain", never NULL; see mail_patch_author */
 };
 
 struct mail_trailer {
@@ -91,8 +91,21 @@ time_t mail_date(const struct mail *m);
  */
 const char *mail_body(const struct mail *m, size_t *len);
 
+/*
+ * What names the message as a patch: the Subject or, in a patch file with
+ * DEP-3 headers (Debian's debian/patches) and no Subject, the first line
+ * of "Description:"; "" when neither is there.
+ */
+const char *mail_patch_subject(const struct mail *m);
+/*
+ * The patch's author: the first DEP-3 "Author:" (its addr is "" when it
+ * gives a name alone), else From; NULL when neither is there.
+ */
+const struct mail_addr *mail_patch_author(const struct mail *m);
+
 /* Parse a subject line; never fails (no prefix gives patch == false). */
 void mail_subject_parse(struct mail_subject *out, const char *subject);
+/* The prefix of mail_patch_subject(), parsed. */
 const struct mail_subject *mail_subject_info(const struct mail *m);
 
 /*

@@ -948,6 +948,81 @@ static void test_field_line_and_peek(void **state)
 	assert_null(mail_peek_id("Message-ID: <a b@x>\n", 20));
 }
 
+/* A patch file with DEP-3 headers (Debian's debian/patches). */
+static void test_dep3(void **state)
+{
+	struct mail *m = parse_fixture("dep3.patch", false);
+	const struct mail_subject *si = mail_subject_info(m);
+	const char *body;
+
+	(void)state;
+	assert_string_equal(mail_patch_subject(m),
+			    "mm: say which zone ran out in the warning");
+	assert_string_equal(si->title,
+			    "mm: say which zone ran out in the warning");
+	assert_false(si->patch);
+	assert_string_equal(mail_subject_text(m), "");
+	assert_null(mail_header(m, "Subject"));
+	assert_string_equal(mail_patch_author(m)->name, "Ann Example");
+	assert_string_equal(mail_patch_author(m)->addr, "ann@example.org");
+	assert_null(mail_from(m));
+	assert_string_equal(mail_header(m, "origin"), "vendor");
+	assert_string_equal(mail_header(m, "Forwarded"), "not-needed");
+	assert_string_equal(mail_header(m, "Bug-Debian"),
+			    "https://bugs.example.org/1000001");
+	assert_non_null(strstr(mail_header(m, "Description"),
+			       "told apart. . Print the zone's name"));
+	body = mail_body(m, NULL);
+	assert_true(strncmp(body, "---\n mm/example.c | 2 +-\n", 25) == 0);
+	assert_non_null(strstr(body, "\n--- a/mm/example.c\n+++ b/mm/example.c"
+				     "\n@@ -20,7 +20,7 @@"));
+	assert_true(has_warning(m, "no 'Subject' header, the first line of "
+				   "'Description' names the patch"));
+	assert_true(has_warning(m, "no 'From' header"));
+	assert_true(has_warning(m, "no 'Message-ID' header"));
+	assert_false(has_warning(m, "malformed"));
+	mail_free(m);
+}
+
+static void test_dep3_variants(void **state)
+{
+	struct mail *m;
+
+	(void)state;
+	/* Subject and From (DEP-3 allows them) win; Author before From */
+	m = parse_str("From: Sender <s@x>\nSubject: [PATCH] mm: s\n"
+		      "Description: d\nAuthor: A <a@x>\nAuthor: B <b@x>\n\n"
+		      "--- a/x\n");
+	assert_string_equal(mail_patch_subject(m), "[PATCH] mm: s");
+	assert_true(mail_subject_info(m)->patch);
+	assert_string_equal(mail_patch_author(m)->addr, "a@x");
+	assert_string_equal(mail_from(m)->addr, "s@x");
+	assert_false(has_warning(m, "Subject"));
+	mail_free(m);
+	/* a name alone; a Description that starts on its second line */
+	m = parse_str("Description:\n  =?utf-8?q?caf=C3=A9?= fix\n more\n"
+		      "Author: Ann Example\n\n--- a/x\n");
+	assert_string_equal(mail_patch_subject(m), "caf\u00e9 fix");
+	assert_string_equal(mail_patch_author(m)->name, "Ann Example");
+	assert_string_equal(mail_patch_author(m)->addr, "");
+	mail_free(m);
+	/* a mail: the patch's name and author are its Subject and From */
+	m = parse_fixture("seed-patch.mbox", false);
+	assert_string_equal(mail_patch_subject(m), mail_subject_text(m));
+	assert_ptr_equal(mail_patch_author(m), mail_from(m));
+	mail_free(m);
+	/* neither */
+	m = parse_str("X-A: b\n\nbody\n");
+	assert_string_equal(mail_patch_subject(m), "");
+	assert_null(mail_patch_author(m));
+	mail_free(m);
+	/* "---" ends a DEP-3 header quietly; other lines still warn */
+	m = parse_str("Description: x\n--- a/x\n+++ b/x\n");
+	assert_true(has_warning(m, "header line 2 is malformed"));
+	assert_string_equal(mail_body(m, NULL), "--- a/x\n+++ b/x\n");
+	mail_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -983,6 +1058,8 @@ int main(void)
 		cmocka_unit_test(test_parts_and_depth),
 		cmocka_unit_test(test_linear),
 		cmocka_unit_test(test_field_line_and_peek),
+		cmocka_unit_test(test_dep3),
+		cmocka_unit_test(test_dep3_variants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
