@@ -127,7 +127,7 @@ FUZZ_RUNS ?= 1000000
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard parsers/*.c parsers/*.h)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard parsers/*.c parsers/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
 		-o $@ $< parsers/util.c parsers/sbuf.c parsers/mime.c parsers/mail.c \

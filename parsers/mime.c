@@ -858,14 +858,20 @@ static size_t mime_word_end(const char *s, size_t i)
 	return i + strcspn(s + i, " ");
 }
 
+/*
+ * A word that cannot stand as is: a tab alone would vanish between two
+ * encoded words, a long word would not fit on a line.
+ */
 static bool mime_word_unsafe(const char *s, size_t n)
 {
-	return mime_raw_unsafe(s, n) || 1 + n > MIME_LINE_MAX;
+	return mime_raw_unsafe(s, n) || mmr_blank(s, n) ||
+	       1 + n > MIME_LINE_MAX;
 }
 
 int mime_fold_header(struct sbuf *out, const char *name, const char *value)
 {
-	struct mime_fold f = { out, strlen(name) + 1, false, 0 };
+	/* The name is a word: a first word too long for its line folds. */
+	struct mime_fold f = { out, strlen(name) + 1, true, 0 };
 	size_t i = 0, e, run;
 
 	f.err = sbuf_addf(out, "%s:", name);

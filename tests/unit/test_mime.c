@@ -356,6 +356,8 @@ static void test_fold_header(void **state)
 		/* no header injection, no encoded word taken from the text */
 		"a\r\nBcc: victim@example.org\n x",
 		"Re: =?utf-8?q?not_a_word?= ok",
+		/* a tab between two encoded words would vanish if left bare */
+		"\u00e9 \t \u00e9",
 		"\x01\x7f tab\there",
 		"https://lore.kernel.org/linux-mm/"
 		"0123456789012345678901234567890123456789012345678901234567890"
@@ -381,6 +383,14 @@ static void test_fold_header(void **state)
 	sbuf_reset(&out);
 	mime_fold_header(&out, "Subject", "  Re:  [PATCH]   x  ");
 	assert_string_equal(out.buf, "Subject: Re: [PATCH] x\n");
+	sbuf_reset(&out);
+	mime_fold_header(
+		&out, "Subject",
+		"an_identifier_of_many_characters___that_does_not_fit_"
+		"after_the_name_really x");
+	assert_string_equal(out.buf, "Subject:\n an_identifier_of_many_"
+				     "characters___that_does_not_fit_after_"
+				     "the_name_really x\n");
 	sbuf_reset(&out);
 	mime_fold_header(&out, "Subject", "Re: caf\u00e9 au lait");
 	assert_string_equal(out.buf, "Subject: Re: =?UTF-8?B?Y2Fmw6k=?= au "
