@@ -1,5 +1,8 @@
 # mmreview: see README.md. "make demo" and "make test" set up everything.
 # SPDX-License-Identifier: GPL-2.0
+#
+# V=1 shows every command and the whole test log; DEVELOPER=1 turns
+# warnings into errors ("make test" sets it, so CI does too).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -14,13 +17,29 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 GRAMMAR_DIR = build/grammar
 GRAMMAR = $(GRAMMAR_DIR)/package/src
-WARN = -Wall -Wextra -Werror -Wno-missing-field-initializers
+# git's developer warnings. -Werror for developers and CI (DEVELOPER=1,
+# which "make test" sets), not for users building a release.
+WARN = -Wall -Wextra -Wno-missing-field-initializers -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
 BASE_CFLAGS = -std=gnu11 -g $(WARN) -D_GNU_SOURCE -DMMR_VERSION='"$(VERSION)"'
 CFLAGS ?= -O2
 INCLUDES = -Iparsers -Irules -Iconfig -Ibot -Itests/unit
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+# Quiet unless V=1: compiler errors and test verdicts are what is shown.
+ifeq ($(V),1)
+Q =
+PROVE_FLAGS = -v
+else
+Q = @
+PROVE_FLAGS =
+endif
+SUBMAKE = $(MAKE) --no-print-directory
 
 LIB_SRCS = $(wildcard parsers/*.c rules/*.c config/*.c) \
 	   $(filter-out bot/main.c,$(wildcard bot/*.c))
@@ -31,8 +50,11 @@ OBJ = build/obj
 ASAN = build/asan
 
 .PHONY: all deps grammar demo test check-unit check-unit-asan check-tap \
-	unit fuzz install uninstall clean format kernel-sources bench
+	check-style unit fuzz install uninstall clean format kernel-sources \
+	bench
 .DEFAULT_GOAL := all
+# Objects of the test programs are kept: no rebuild on every run.
+.SECONDARY:
 
 all: mmreview
 
@@ -54,71 +76,79 @@ kernel-sources:
 
 $(OBJ)/grammar/parser.o: $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O2 -fPIC -I$(GRAMMAR) -c $< -o $@
+	$(Q)$(CC) -std=gnu11 -O2 -fPIC -I$(GRAMMAR) -c $< -o $@
 
 $(OBJ)/%.o: %.c | $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OBJ)/libmmr.a: $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS)) $(OBJ)/grammar/parser.o
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 mmreview: $(OBJ)/bot/main.o $(OBJ)/libmmr.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The sanitizer build: the same sources, their own objects.
 $(ASAN)/grammar/parser.o: $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O1 -fPIC $(SAN) -I$(GRAMMAR) -c $< -o $@
+	$(Q)$(CC) -std=gnu11 -O1 -fPIC $(SAN) -I$(GRAMMAR) -c $< -o $@
 
 $(ASAN)/%.o: %.c | $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(ASAN)/libmmr.a: $(patsubst %.c,$(ASAN)/%.o,$(LIB_SRCS)) $(ASAN)/grammar/parser.o
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 build/mmreview-asan: $(ASAN)/bot/main.o $(ASAN)/libmmr.a
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 # --- unit tests (cmocka), plain and under ASan + UBSan -------------------------
 
 build/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/tests/unit/testlib.o $(OBJ)/libmmr.a
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(PKG_LIBS) -lcmocka
+	$(Q)$(CC) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 build/unit-asan/%: $(ASAN)/tests/unit/%.o $(ASAN)/tests/unit/testlib.o $(ASAN)/libmmr.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcmocka
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 unit: $(addprefix build/unit/,$(UNIT_NAMES))
 
 check-unit: $(addprefix build/unit/,$(UNIT_NAMES))
-	@sh tests/run-unit.sh "plain" $^
+	@V=$(V) sh tests/run-unit.sh "plain" $^
 
 check-unit-asan: $(addprefix build/unit-asan/,$(UNIT_NAMES))
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	 sh tests/run-unit.sh "ASan+UBSan" $^
+	 V=$(V) sh tests/run-unit.sh "ASan+UBSan" $^
 
 # --- end-to-end tests (TAP, run by prove) --------------------------------------
 
 check-tap: mmreview kernel-sources
-	MMREVIEW=$(CURDIR)/mmreview SRCDIR=$(CURDIR) \
-	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f -e /bin/sh --ext .sh tests/tap/
+	@MMREVIEW=$(CURDIR)/mmreview SRCDIR=$(CURDIR) \
+	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f $(PROVE_FLAGS) \
+	 -e /bin/sh --ext .sh tests/tap/
+
+# Formatting, the one-way include rule and banned functions.
+check-style:
+	@sh tests/check-style.sh
 
 # Kernel sources first: unit tests on real kernel code skip without them.
+test: export DEVELOPER = 1
 test: deps
-	$(MAKE) kernel-sources
-	$(MAKE) mmreview
-	$(MAKE) check-unit
-	$(MAKE) check-unit-asan
-	$(MAKE) check-tap
+	@$(SUBMAKE) check-style
+	@$(SUBMAKE) kernel-sources
+	@$(SUBMAKE) mmreview
+	@$(SUBMAKE) check-unit
+	@$(SUBMAKE) check-unit-asan
+	@$(SUBMAKE) check-tap
+	@echo "make test: all passed"
 
 demo: deps
-	$(MAKE) mmreview
+	@$(SUBMAKE) mmreview
 	@sh mk/demo.sh ./mmreview
 
 # --- fuzzing (libFuzzer, clang) -------------------------------------------------
@@ -126,12 +156,19 @@ demo: deps
 FUZZ_RUNS ?= 1000000
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+# Every target links all of parsers/ and the grammar (uninstrumented).
+FUZZ_LIB_SRCS = $(wildcard parsers/*.c)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard parsers/*.c parsers/*.h tests/fuzz/*.h)
+build/fuzz/grammar.o: $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
-	clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
-		-o $@ $< parsers/util.c parsers/sbuf.c parsers/mime.c parsers/mail.c \
-		parsers/mbox.c parsers/diff.c
+	$(Q)clang -std=gnu11 -O1 -fsanitize=address -I$(GRAMMAR) -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) \
+		$(wildcard parsers/*.h tests/fuzz/*.h) build/fuzz/grammar.o
+	@mkdir -p $(dir $@)
+	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
+		-o $@ $< $(FUZZ_LIB_SRCS) build/fuzz/grammar.o \
+		$$($(PKG_CONFIG) --libs tree-sitter)
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
@@ -153,13 +190,15 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mmreview $(DESTDIR)$(MANDIR)/mmreview.1 \
 		$(DESTDIR)$(DATADIR)/mmreview.conf.example
 
+# Our sources only: the fixtures are inputs and stay byte for byte.
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^tests/fixtures/')
 
 bench: mmreview kernel-sources
 	@sh bench/run.sh
 
 clean:
-	rm -rf $(OBJ) $(ASAN) build/unit build/unit-asan build/fuzz build/mmreview-asan mmreview
+	rm -rf $(OBJ) $(ASAN) build/unit build/unit-asan build/fuzz build/mmreview-asan \
+		build/test-logs mmreview
 
 -include $(shell find build/obj build/asan -name '*.d' 2>/dev/null)

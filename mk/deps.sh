@@ -1,9 +1,11 @@
 #!/bin/sh
 # Install the Debian packages mmreview builds and tests with; idempotent.
-# As root it runs apt-get; otherwise it prints the command and fails.
+# As root it runs apt-get and says what it installs and how big; otherwise
+# it prints the command and fails.
 set -eu
 
 PKGS="gcc make pkg-config ca-certificates git xz-utils perl man-db bc
+clang-format
 libgit2-dev libcurl4-openssl-dev libxml2-dev libtree-sitter-dev
 libsqlite3-dev zlib1g-dev libjansson-dev libcmocka-dev
 clang libclang-rt-14-dev npm
@@ -34,9 +36,26 @@ if [ "$(id -u)" != 0 ]; then
 	echo "deps: run as root: apt-get update && $cmd" >&2
 	exit 1
 fi
-echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+echo "deps: missing:$missing"
+echo "deps: apt-get update"
 apt-get update -qq
+# What apt will fetch, with the dependencies it pulls in: count and size.
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get install -y --no-install-recommends --print-uris -qq $missing |
+	awk '/^'"'"'/ { n++; b += $3 }
+	     END { printf "deps: downloading %d packages, %.0f MB\n", n, b / 1048576 }'
+# One line a package as it is set up, so a long install is seen moving.
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing 2>&1 |
+	grep --line-buffered -E '^(Setting up|E:)' | sed 's/^/deps: /'
+# The pipe hides apt-get's status: ask dpkg whether everything is there.
+for p in $missing; do
+	[ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*" installed") ;;
+	*) echo "deps: $p did not install" >&2; exit 1 ;;
+	esac
+done
 echo "deps: done"
