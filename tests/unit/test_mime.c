@@ -384,10 +384,9 @@ static void test_fold_header(void **state)
 	mime_fold_header(&out, "Subject", "  Re:  [PATCH]   x  ");
 	assert_string_equal(out.buf, "Subject: Re: [PATCH] x\n");
 	sbuf_reset(&out);
-	mime_fold_header(
-		&out, "Subject",
-		"an_identifier_of_many_characters___that_does_not_fit_"
-		"after_the_name_really x");
+	mime_fold_header(&out, "Subject",
+			 "an_identifier_of_many_characters___that_does_not_fit_"
+			 "after_the_name_really x");
 	assert_string_equal(out.buf, "Subject:\n an_identifier_of_many_"
 				     "characters___that_does_not_fit_after_"
 				     "the_name_really x\n");
