@@ -58,8 +58,10 @@ struct mail_subject {
 
 /*
  * Parse one message from buf (RFC 822 text, an mbox entry with or without
- * its "From " line, or public-inbox /raw output which is mboxrd). mboxrd
- * says whether ">From " quoting is undone in the body.
+ * its "From " line, public-inbox /raw output which is mboxrd, the blob of
+ * a public-inbox git epoch, a patch file with DEP-3 headers). mboxrd says
+ * whether ">From " quoting is undone in the body. buf need not be
+ * NUL-terminated and is not kept.
  * On success *out must be freed with mail_free(). On error returns
  * MMR_EINVAL or MMR_ELIMIT with a message; *out is NULL.
  * Recoverable oddities (a bad encoded word, an unknown charset, a missing
