@@ -41,8 +41,11 @@ PROVE_FLAGS =
 endif
 SUBMAKE = $(MAKE) --no-print-directory
 
+# The command line: only these print, parse options or exit. Everything
+# else is the library the unit tests link, without them.
+CLI_SRCS = bot/cli.c $(wildcard bot/cmd-*.c) bot/main.c
 LIB_SRCS = $(wildcard parsers/*.c rules/*.c config/*.c) \
-	   $(filter-out bot/main.c,$(wildcard bot/*.c))
+	   $(filter-out $(CLI_SRCS),$(wildcard bot/*.c))
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_NAMES = $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 
@@ -86,7 +89,7 @@ $(OBJ)/libmmr.a: $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS)) $(OBJ)/grammar/parser.o
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-mmreview: $(OBJ)/bot/main.o $(OBJ)/libmmr.a
+mmreview: $(patsubst %.c,$(OBJ)/%.o,$(CLI_SRCS)) $(OBJ)/libmmr.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The sanitizer build: the same sources, their own objects.
@@ -102,7 +105,7 @@ $(ASAN)/libmmr.a: $(patsubst %.c,$(ASAN)/%.o,$(LIB_SRCS)) $(ASAN)/grammar/parser
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-build/mmreview-asan: $(ASAN)/bot/main.o $(ASAN)/libmmr.a
+build/mmreview-asan: $(patsubst %.c,$(ASAN)/%.o,$(CLI_SRCS)) $(ASAN)/libmmr.a
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 # --- unit tests (cmocka), plain and under ASan + UBSan -------------------------

@@ -4,3 +4,4 @@ set -eu
 sh bench/corpus.sh ./mmreview build/bench
 sh bench/speed.sh ./mmreview build/bench
 /usr/bin/python3 bench/mutants.py "$PWD/mmreview" "$PWD/build/kernel/6.1" "$PWD/build/bench" 150
+sh bench/bigcommit.sh ./mmreview build/kernel/6.1 build/bench

@@ -10,9 +10,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "mbox.h"
-#include "sbuf.h"
-
 /* Exit codes, like checkpatch: 0 clean, 1 findings, 2 usage/input error. */
 enum {
 	CLI_OK = 0,
@@ -21,7 +18,6 @@ enum {
 };
 
 #define CLI_MAX_OVERRIDES 64
-#define CLI_MAX_INPUT ((size_t)1 << 30) /* an mbox read from a file or - */
 
 struct config;
 
@@ -56,27 +52,14 @@ void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cli_is_help(const char *arg);
 
 /*
- * Open an mbox or single message ("-" is stdin) as a streaming reader.
- * Returns NULL with the error logged. Close with cli_mbox_close().
- */
-struct cli_mbox;
-struct cli_mbox *cli_mbox_open(const char *path);
-struct mbox *cli_mbox_reader(struct cli_mbox *cm);
-void cli_mbox_close(struct cli_mbox *cm);
-
-/*
  * Load the configuration in the usual order (system, user, the .mmreview
  * at the top of the current git tree, --config, -c) and log warnings.
  * Returns NULL with the error logged.
  */
 struct config *cli_config_load(const struct cli_global *g);
 
-/*
- * The rule set with the config's rule.<id>.enabled and rule.<id>.severity
- * applied. Returns NULL with the error logged on a bad value.
- */
-struct rule_set;
-struct rule_set *cli_rules_load(const struct config *cfg);
+/* A review_warn_fn and config_warn_cb that logs a warning. */
+void cli_warn_cb(const char *msg, void *payload);
 
 /* Progress on a TTY: a line on stderr, redrawn, only after a second. */
 struct cli_progress {

@@ -4,7 +4,9 @@
 
 #include "cli.h"
 #include "config.h"
+#include "review.h"
 #include "rule.h"
+#include "util.h"
 
 static const char rules_usage[] =
 	"usage: mmreview rules list\n"
@@ -54,17 +56,21 @@ int cmd_rules(int argc, char **argv, const struct cli_global *g)
 		fputs(rules_usage, stdout);
 		return CLI_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "list") && strcmp(argv[1], "show")) {
+		cli_error("'%s' is not a rules command (list, show)", argv[1]);
+		fputs(rules_usage, stderr);
+		return CLI_ERROR;
+	}
 	if (argc < 2 || (!strcmp(argv[1], "list") && argc != 2) ||
-	    (!strcmp(argv[1], "show") && argc != 3) ||
-	    (strcmp(argv[1], "list") && strcmp(argv[1], "show"))) {
+	    (!strcmp(argv[1], "show") && argc != 3)) {
 		fputs(rules_usage, stderr);
 		return CLI_ERROR;
 	}
 	cfg = cli_config_load(g);
 	if (!cfg)
 		return CLI_ERROR;
-	rs = cli_rules_load(cfg);
-	if (!rs) {
+	if (review_rules_load(&rs, cfg, cli_warn_cb, NULL) < 0) {
+		cli_error("%s", mmr_error_last());
 		config_free(cfg);
 		return CLI_ERROR;
 	}

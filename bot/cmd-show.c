@@ -10,7 +10,9 @@
 #include "cli.h"
 #include "diff.h"
 #include "mail.h"
+#include "mbox.h"
 #include "report.h"
+#include "review.h"
 #include "util.h"
 
 static const char show_usage[] =
@@ -266,14 +268,16 @@ static void show_one(struct show_state *st, size_t idx, struct mail *m)
 
 static int show_mbox(struct show_state *st, const char *path)
 {
-	struct cli_mbox *cm = cli_mbox_open(path);
+	struct review_file *rf;
 	struct mail *m;
 	int ret;
 
-	if (!cm)
+	if (review_file_open(&rf, path) < 0) {
+		cli_error("%s", mmr_error_last());
 		return CLI_ERROR;
-	while ((ret = mbox_next(cli_mbox_reader(cm), &m)) != 0) {
-		size_t idx = mbox_index(cli_mbox_reader(cm));
+	}
+	while ((ret = mbox_next(review_file_mbox(rf), &m)) != 0) {
+		size_t idx = mbox_index(review_file_mbox(rf));
 
 		if (ret < 0) {
 			cli_error("%s: %s", path, mmr_error_last());
@@ -285,7 +289,7 @@ static int show_mbox(struct show_state *st, const char *path)
 		show_one(st, idx, m);
 		mail_free(m);
 	}
-	cli_mbox_close(cm);
+	review_file_close(rf);
 	return st->nerrors ? CLI_ERROR : CLI_OK;
 }
 

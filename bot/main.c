@@ -3,6 +3,7 @@
  * mmreview: review Linux mm patches the way an mm reviewer would.
  * The command table; each command lives in bot/cmd-<name>.c.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 static const struct cli_command commands[] = {
 	{ "check", cmd_check, "review commits, an mbox or a series" },
 	{ "show", cmd_show, "print what mmreview parsed from an mbox" },
-	{ "rules", cmd_rules, "list, show and test rules" },
+	{ "rules", cmd_rules, "list the rules and show what each finds" },
 	{ "config", cmd_config, "print the effective configuration" },
 };
 
@@ -30,6 +31,53 @@ static void usage(FILE *f)
 		   "more.\n");
 }
 
+/* --config FILE or -c key=value, before or after the command. */
+static int take_config_option(struct cli_global *g, const char *opt,
+			      const char *value)
+{
+	bool is_c = !strcmp(opt, "-c");
+
+	if (!value) {
+		cli_error("'%s' needs a value (%s)", opt,
+			  is_c ? "-c key=value" : "--config FILE");
+		return -1;
+	}
+	if (!is_c) {
+		g->config_file = value;
+		return 0;
+	}
+	if (g->noverrides == CLI_MAX_OVERRIDES) {
+		cli_error("too many -c options (at most %d)",
+			  CLI_MAX_OVERRIDES);
+		return -1;
+	}
+	g->overrides[g->noverrides++] = value;
+	return 0;
+}
+
+/*
+ * Take -c and --config out of the command's arguments, so that
+ * "mmreview check -c k=v" works as "mmreview -c k=v check" does.
+ */
+static int take_command_config(int *argc, char **argv, struct cli_global *g)
+{
+	int i, n = 1;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "-c") && strcmp(argv[i], "--config")) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (take_config_option(g, argv[i],
+				       i + 1 < *argc ? argv[i + 1] : NULL))
+			return -1;
+		i++;
+	}
+	*argc = n;
+	argv[n] = NULL;
+	return 0;
+}
+
 static int parse_global(int *argc, char ***argv, struct cli_global *g)
 {
 	while (*argc > 0 && (*argv)[0][0] == '-') {
@@ -43,16 +91,10 @@ static int parse_global(int *argc, char ***argv, struct cli_global *g)
 			exit(CLI_OK);
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			g->verbose++;
-		} else if (!strcmp(a, "--config") && *argc > 1) {
-			g->config_file = (*argv)[1];
-			(*argc)--, (*argv)++;
-		} else if (!strcmp(a, "-c") && *argc > 1) {
-			if (g->noverrides == CLI_MAX_OVERRIDES) {
-				cli_error("too many -c options (at most %d)",
-					  CLI_MAX_OVERRIDES);
+		} else if (!strcmp(a, "--config") || !strcmp(a, "-c")) {
+			if (take_config_option(g, a,
+					       *argc > 1 ? (*argv)[1] : NULL))
 				return -1;
-			}
-			g->overrides[g->noverrides++] = (*argv)[1];
 			(*argc)--, (*argv)++;
 		} else {
 			cli_error("unknown option '%s'", a);
@@ -77,9 +119,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CLI_ERROR;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[0], commands[i].name))
-			return commands[i].fn(argc, argv, &g);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[0], commands[i].name))
+			continue;
+		if (take_command_config(&argc, argv, &g))
+			return CLI_ERROR;
+		return commands[i].fn(argc, argv, &g);
+	}
 	cli_error("'%s' is not a command; see 'mmreview --help'", argv[0]);
 	return CLI_ERROR;
 }

@@ -4,14 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mime.h"
+#include "reply.h"
 #include "report.h"
 #include "sbuf.h"
 #include "util.h"
-
-#define REPORT_WRAP 72
-#define QUOTE_BEFORE 20 /* hunk lines quoted above a finding */
-#define QUOTE_AFTER 6 /* and below it */
 
 static const char *const format_names[] = {
 	[REPORT_TEXT] = "text",
@@ -35,14 +31,6 @@ int report_format_parse(const char *s, enum report_format *out)
 			     s);
 }
 
-/* The first line of a message, for one-line diagnostics. */
-static void first_line(struct sbuf *sb, const char *msg)
-{
-	const char *nl = strchr(msg, '\n');
-
-	sbuf_add(sb, msg, nl ? (size_t)(nl - msg) : strlen(msg));
-}
-
 /* --- text ------------------------------------------------------------------ */
 
 static void indent_lines(FILE *f, const char *text, const char *indent)
@@ -58,12 +46,9 @@ static void indent_lines(FILE *f, const char *text, const char *indent)
 
 static void text_finding(FILE *f, const struct rule_finding *fd, int verbose)
 {
-	struct sbuf sb = SBUF_INIT;
-
-	first_line(&sb, fd->message);
-	fprintf(f, "%s:%u:%u: %s: %s [%s]\n", fd->path, fd->line, fd->column,
-		rule_severity_name(fd->severity), sb.buf, fd->rule);
-	sbuf_release(&sb);
+	fprintf(f, "%s:%u:%u: %s: %.*s [%s]\n", fd->path, fd->line, fd->column,
+		rule_severity_name(fd->severity),
+		(int)strcspn(fd->message, "\n"), fd->message, fd->rule);
 	if (!verbose)
 		return;
 	if (strchr(fd->message, '\n'))
@@ -91,20 +76,52 @@ static void text_patch_header(FILE *f, const struct series_patch *p)
 
 static void text_origins(FILE *f, const struct series_patch *p)
 {
-	size_t i, n = p->changes ? change_set_count(p->changes) : 0;
-	const char *last = NULL;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const struct change *c = change_set_at(p->changes, i);
+	for (i = 0; i < p->nfiles; i++) {
+		const struct series_file *sf = &p->files[i];
 
-		if (last && !strcmp(last, change_path(c)))
-			continue;
-		last = change_path(c);
-		fprintf(f, "  %s: images from %s%s%s\n", last,
-			change_origin_name(change_origin(c)),
-			change_partial(c) ? ": " : "",
-			change_partial(c) ? change_partial_reason(c) : "");
+		if (!sf->reviewed)
+			fprintf(f, "  %s: not reviewed: %s\n", sf->path,
+				series_why_name(sf->why));
+		else
+			fprintf(f, "  %s: images from %s%s%s\n", sf->path,
+				change_origin_name(sf->origin),
+				sf->partial ? ": " : "",
+				sf->partial ? sf->reason : "");
 	}
+}
+
+/*
+ * "2 files reviewed from the hunks alone: 1 no kernel tree, 1 did not
+ * apply": a partial review must not read as a clean one.
+ */
+static void text_partial_summary(FILE *f, const struct series *s)
+{
+	size_t n[SERIES_NOT_C + 1] = { 0 }, i, j, total = 0;
+	const char *sep = "";
+
+	for (i = 0; i < series_count(s); i++) {
+		const struct series_patch *p = series_at(s, i);
+
+		for (j = 0; j < p->nfiles; j++)
+			if (p->files[j].reviewed && p->files[j].partial) {
+				n[p->files[j].why]++;
+				total++;
+			}
+	}
+	if (!total)
+		return;
+	fprintf(f, "%zu file%s reviewed from the hunks alone (", total,
+		total == 1 ? "" : "s");
+	for (i = 0; i <= SERIES_NOT_C; i++) {
+		if (!n[i])
+			continue;
+		fprintf(f, "%s%s: %zu", sep,
+			series_why_name((enum series_why)i), n[i]);
+		sep = ", ";
+	}
+	fprintf(f, ")%s\n", "; -v says which");
 }
 
 static void write_text(FILE *f, const struct series *s,
@@ -141,6 +158,14 @@ static void write_text(FILE *f, const struct series *s,
 		count[RULE_WARNING], count[RULE_WARNING] == 1 ? "" : "s",
 		count[RULE_INFO], patches, series_count(s),
 		series_count(s) == 1 ? "" : "es");
+	text_partial_summary(f, s);
+	if (series_skip_count(s))
+		fprintf(f,
+			"skipped: %zu message%s or commit%s (%zu in error)\n",
+			series_skip_count(s),
+			series_skip_count(s) == 1 ? "" : "s",
+			series_skip_count(s) == 1 ? "" : "s",
+			series_skip_errors(s));
 }
 
 /* --- JSON ------------------------------------------------------------------ */
@@ -157,6 +182,10 @@ json_t *report_json_text(const char *s)
 
 	if (!s)
 		return json_null();
+	/*
+	 * Cannot fail: every string here comes from a bounded parser (16 MiB
+	 * a message), under SBUF_DEFAULT_MAX even with each byte replaced.
+	 */
 	sbuf_add_utf8(&sb, s, strlen(s));
 	j = json_stringn(sb.buf, sb.len);
 	sbuf_release(&sb);
@@ -174,6 +203,39 @@ static void append(json_t *arr, json_t *o)
 	json_array_append_new(arr, o);
 }
 
+/*
+ * The explanation under a finding's question (the message's lines after
+ * the first) and its note, as one text; NULL when there is neither.
+ */
+static json_t *json_note(const struct rule_finding *fd)
+{
+	const char *nl = strchr(fd->message, '\n');
+	struct sbuf sb = SBUF_INIT;
+	json_t *j;
+
+	while (nl && nl[1] == '\n')
+		nl++;
+	if (nl)
+		sbuf_addstr(&sb, nl + 1);
+	if (nl && fd->note)
+		sbuf_addstr(&sb, "\n\n");
+	if (fd->note)
+		sbuf_addstr(&sb, fd->note);
+	j = nl || fd->note ? report_json_text(sb.buf) : json_null();
+	sbuf_release(&sb);
+	return j;
+}
+
+/* The first line of a finding's message: the question. */
+static json_t *json_question(const struct rule_finding *fd)
+{
+	char *q = xstrndup(fd->message, strcspn(fd->message, "\n"));
+	json_t *j = report_json_text(q);
+
+	free(q);
+	return j;
+}
+
 static json_t *json_finding(const struct rule_finding *fd,
 			    const struct series_patch *p)
 {
@@ -184,11 +246,9 @@ static json_t *json_finding(const struct rule_finding *fd,
 		"file", report_json_text(fd->path), "line",
 		(json_int_t)fd->line, "column", (json_int_t)fd->column,
 		"end_column", (json_int_t)fd->end_column, "function",
-		report_json_text(fd->function), "message",
-		report_json_text(fd->message), "old_code",
-		report_json_text(fd->old_code), "note",
-		report_json_text(fd->note), "partial", fd->partial,
-		"partial_reason",
+		report_json_text(fd->function), "message", json_question(fd),
+		"old_code", report_json_text(fd->old_code), "note",
+		json_note(fd), "partial", fd->partial, "partial_reason",
 		report_json_text(fd->partial ? fd->partial_reason : NULL),
 		"patch", "subject", report_json_text(p->subject), "message_id",
 		report_json_text(p->message_id), "commit",
@@ -213,6 +273,64 @@ static json_t *findings_array(const struct series *s,
 	return arr;
 }
 
+/* How each file of a patch was read, reviewed or not. */
+static json_t *json_files(const struct series_patch *p)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++) {
+		const struct series_file *sf = &p->files[i];
+
+		append(arr,
+		       json_pack("{s:o, s:o, s:b, s:o}", "path",
+				 report_json_text(sf->path), "origin",
+				 sf->reviewed ? json_string(change_origin_name(
+							sf->origin)) :
+						json_null(),
+				 "partial", sf->partial, "reason",
+				 sf->reviewed ?
+					 report_json_text(sf->reason) :
+					 report_json_text(
+						 series_why_name(sf->why))));
+	}
+	return arr;
+}
+
+/*
+ * One entry per patch, even without findings, with where its files'
+ * images came from; then one per message or commit left out, with why.
+ */
+static json_t *json_patches(const struct series *s)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < series_count(s); i++) {
+		const struct series_patch *p = series_at(s, i);
+
+		append(arr,
+		       json_pack("{s:o, s:o, s:o, s:o}", "subject",
+				 report_json_text(p->subject), "message_id",
+				 report_json_text(p->message_id), "commit",
+				 report_json_text(p->commit), "files",
+				 json_files(p)));
+	}
+	for (i = 0; i < series_skip_count(s); i++) {
+		const struct series_skip *k = series_skip_at(s, i);
+
+		append(arr,
+		       json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "subject",
+				 report_json_text(k->subject), "message_id",
+				 report_json_text(k->message_id), "commit",
+				 report_json_text(k->commit), "input",
+				 report_json_text(k->input), "skipped",
+				 report_json_text(k->reason), "error",
+				 k->error));
+	}
+	return arr;
+}
+
 static void write_json(FILE *f, const struct series *s)
 {
 	json_t *arr = findings_array(s, json_finding), *errors = json_array();
@@ -230,7 +348,8 @@ static void write_json(FILE *f, const struct series *s)
 					 report_json_text(p->message_id),
 					 "error", report_json_text(p->error)));
 	}
-	root = json_pack("{s:o, s:o}", "findings", arr, "errors", errors);
+	root = json_pack("{s:o, s:o, s:o}", "patches", json_patches(s),
+			 "findings", arr, "errors", errors);
 	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);
 	json_decref(root);
@@ -284,545 +403,74 @@ static json_t *sarif_result(const struct rule_finding *fd,
 		fd->partial);
 }
 
+/*
+ * The run's invocation: the patches and how their files were read in
+ * its properties (as JSON's "patches"), each file read from the hunks
+ * alone and each message or commit left out as a notification.
+ */
+static json_t *sarif_invocation(const struct series *s)
+{
+	json_t *notes = json_array();
+	size_t i, j;
+
+	for (i = 0; i < series_count(s); i++) {
+		const struct series_patch *p = series_at(s, i);
+
+		for (j = 0; j < p->nfiles; j++) {
+			const struct series_file *sf = &p->files[j];
+
+			if (!sf->reviewed || !sf->partial)
+				continue;
+			append(notes,
+			       json_pack("{s:s, s:{s:o}, s:[{s:{s:{s:o}}}]}",
+					 "level", "note", "message", "text",
+					 report_json_text(sf->reason),
+					 "locations", "physicalLocation",
+					 "artifactLocation", "uri",
+					 report_json_text(sf->path)));
+		}
+	}
+	for (i = 0; i < series_skip_count(s); i++) {
+		const struct series_skip *k = series_skip_at(s, i);
+
+		append(notes, json_pack("{s:s, s:{s:o}}", "level",
+					k->error ? "error" : "note", "message",
+					"text", report_json_text(k->reason)));
+	}
+	return json_pack("{s:b, s:o, s:{s:o}}", "executionSuccessful",
+			 !series_skip_errors(s), "toolExecutionNotifications",
+			 notes, "properties", "patches", json_patches(s));
+}
+
 static void write_sarif(FILE *f, const struct series *s,
 			const struct rule_set *rules)
 {
 	json_t *results = findings_array(s, sarif_result), *root;
 
-	root = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o}]}",
-			 "$schema",
-			 "https://json.schemastore.org/sarif-2.1.0.json",
-			 "version", "2.1.0", "runs", "tool", "driver", "name",
-			 "mmreview", "version", MMR_VERSION, "informationUri",
-			 "https://lore.kernel.org/linux-mm/", "rules",
-			 sarif_rules(rules), "results", results);
+	root = json_pack(
+		"{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o, s:[o]}]}",
+		"$schema", "https://json.schemastore.org/sarif-2.1.0.json",
+		"version", "2.1.0", "runs", "tool", "driver", "name",
+		"mmreview", "version", MMR_VERSION, "informationUri",
+		"https://lore.kernel.org/linux-mm/", "rules",
+		sarif_rules(rules), "results", results, "invocations",
+		sarif_invocation(s));
 	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);
 	json_decref(root);
 }
 
-/* --- the reply email ----------------------------------------------------------- */
-
-static void add_address(struct sbuf *sb, const char *name, const char *addr)
-{
-	if (name && *name) {
-		mime_encode_phrase(sb, name);
-		sbuf_addch(sb, ' ');
-	}
-	sbuf_addf(sb, "<%s>", addr);
-}
-
-struct addr_list {
-	const struct mail_addr *a[MAIL_MAX_ADDRS];
-	size_t n;
-};
-
-static void addr_list_add(struct addr_list *l, const struct mail_addr *a,
-			  const char *skip)
-{
-	size_t i;
-
-	if (!a->addr || !*a->addr || (skip && !strcasecmp(a->addr, skip)) ||
-	    l->n == MAIL_MAX_ADDRS)
-		return;
-	for (i = 0; i < l->n; i++)
-		if (!strcasecmp(l->a[i]->addr, a->addr))
-			return;
-	l->a[l->n++] = a;
-}
-
-/* "Cc: a, b,\n c": one header, folded between addresses. */
-static void add_address_header(struct sbuf *sb, const char *field,
-			       const struct addr_list *l)
-{
-	size_t i, col;
-
-	if (!l->n)
-		return;
-	sbuf_addf(sb, "%s: ", field);
-	col = strlen(field) + 2;
-	for (i = 0; i < l->n; i++) {
-		struct sbuf one = SBUF_INIT;
-
-		add_address(&one, l->a[i]->name, l->a[i]->addr);
-		if (i && col + one.len + 2 > 78) {
-			sbuf_addstr(sb, ",\n ");
-			col = 1;
-		} else if (i) {
-			sbuf_addstr(sb, ", ");
-			col += 2;
-		}
-		sbuf_add(sb, one.buf, one.len);
-		col += one.len;
-		sbuf_release(&one);
-	}
-	sbuf_addch(sb, '\n');
-}
-
-/* "Subject: Re: ..." folded, RFC 2047 encoded where it is not ASCII. */
-static void add_subject(struct sbuf *sb, const char *subject)
-{
-	struct sbuf re = SBUF_INIT;
-
-	sbuf_addf(&re, "Re: %s", subject);
-	mime_fold_header(sb, "Subject", re.buf);
-	sbuf_release(&re);
-}
-
-static const char *strip_re(const char *subject)
-{
-	while (!strncasecmp(subject, "re:", 3)) {
-		subject += 3;
-		while (*subject == ' ')
-			subject++;
-	}
-	return subject;
-}
-
-/* The same patch and findings give the same Message-ID. */
-static void add_message_id(struct sbuf *sb, const struct series_patch *p,
-			   const struct report_opts *o)
-{
-	struct sbuf key = SBUF_INIT;
-	const char *at = o->from ? strrchr(o->from, '@') : NULL;
-	char hex[GIT_OID_HEXSZ + 1], domain[256];
-	git_oid oid;
-	size_t i, n = rule_findings_count(p->findings);
-
-	/* A mail without a Message-ID still gets a stable one. */
-	sbuf_addf(&key, "%s\n",
-		  p->message_id ? p->message_id :
-		  p->commit	? p->commit :
-				  p->subject);
-	for (i = 0; i < n; i++) {
-		const struct rule_finding *fd =
-			rule_findings_at(p->findings, i);
-
-		sbuf_addf(&key, "%s %s %u %u\n", fd->rule, fd->path, fd->line,
-			  fd->column);
-	}
-	git_odb_hash(&oid, key.buf, key.len, GIT_OBJECT_BLOB);
-	git_oid_tostr(hex, sizeof(hex), &oid);
-	snprintf(domain, sizeof(domain), "%s",
-		 at ? at + 1 : "mmreview.invalid");
-	domain[strcspn(domain, ">")] = '\0';
-	sbuf_addf(sb, "Message-ID: <mmreview-%.20s@%s>\n", hex, domain);
-	sbuf_release(&key);
-}
-
-static void add_headers(struct sbuf *sb, const struct series_patch *p,
-			const struct report_opts *o)
-{
-	struct addr_list to = { .n = 0 }, cc = { .n = 0 };
-	struct mail_addr author = { p->author_name, p->author_addr };
-	const struct mail_addr *addrs;
-	const char *const *refs;
-	size_t n, i;
-
-	sbuf_addf(sb, "From: %s\n",
-		  o->from ? o->from : "mmreview <mmreview@mmreview.invalid>");
-	addr_list_add(&to, &author, NULL);
-	add_address_header(sb, "To", &to);
-	if (p->mail) {
-		n = mail_to(p->mail, &addrs);
-		for (i = 0; i < n; i++)
-			addr_list_add(&cc, &addrs[i], p->author_addr);
-		n = mail_cc(p->mail, &addrs);
-		for (i = 0; i < n; i++)
-			addr_list_add(&cc, &addrs[i], p->author_addr);
-	}
-	add_address_header(sb, "Cc", &cc);
-	add_subject(sb, strip_re(p->subject));
-	add_message_id(sb, p, o);
-	if (p->message_id) {
-		sbuf_addf(sb, "In-Reply-To: <%s>\nReferences:", p->message_id);
-		n = p->mail ? mail_references(p->mail, &refs) : 0;
-		for (i = 0; i < n; i++)
-			sbuf_addf(sb, " <%s>\n", refs[i]);
-		sbuf_addf(sb, " <%s>\n", p->message_id);
-	}
-	sbuf_addstr(sb, "MIME-Version: 1.0\n"
-			"Content-Type: text/plain; charset=UTF-8\n"
-			"Content-Transfer-Encoding: 8bit\n"
-			"X-Mailer: mmreview " MMR_VERSION "\n\n");
-}
-
-/* Wrap a paragraph-structured message at REPORT_WRAP columns. */
-static void add_wrapped(struct sbuf *sb, const char *text)
-{
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t n = nl ? (size_t)(nl - text) : strlen(text), col = 0;
-		const char *w = text, *end = text + n;
-
-		if (n && (text[0] == '\t' || text[0] == ' ')) {
-			sbuf_add(sb, text, n); /* code: as it is */
-		} else {
-			while (w < end) {
-				const char *sp = memchr(w, ' ', end - w);
-				size_t wl = sp ? (size_t)(sp - w) :
-						 (size_t)(end - w);
-
-				if (col && col + 1 + wl > REPORT_WRAP) {
-					sbuf_addch(sb, '\n');
-					col = 0;
-				} else if (col) {
-					sbuf_addch(sb, ' ');
-					col++;
-				}
-				sbuf_add(sb, w, wl);
-				col += wl;
-				w += wl + (sp != NULL);
-			}
-		}
-		sbuf_addch(sb, '\n');
-		text += n + (nl != NULL);
-	}
-}
-
-/* Display width up to byte n of s: UTF-8 continuation bytes add nothing. */
-static void add_caret_line(struct sbuf *sb, const struct diff_line *dl,
-			   const struct rule_finding *fd)
-{
-	size_t start = fd->column ? fd->column - 1 : 0, i, width = 0;
-	size_t end = fd->end_column > fd->column ? fd->end_column - 1 :
-						   start + 1;
-
-	if (start > dl->len)
-		start = dl->len;
-	if (end > dl->len)
-		end = dl->len;
-	sbuf_addstr(sb, "   ");
-	for (i = 0; i < start; i++) {
-		unsigned char c = (unsigned char)dl->text[i];
-
-		if (c == '\t')
-			sbuf_addch(sb, '\t');
-		else if ((c & 0xC0) != 0x80)
-			sbuf_addch(sb, ' ');
-	}
-	for (i = start; i < end; i++)
-		if (((unsigned char)dl->text[i] & 0xC0) != 0x80)
-			width++;
-	while (width--)
-		sbuf_addch(sb, '^');
-	sbuf_addch(sb, '\n');
-}
-
-/* Where a finding stands in the diff: hunk and line, or nowhere. */
-struct placed {
-	const struct rule_finding *fd;
-	size_t hunk; /* SIZE_MAX: not on a line of the patch */
-	size_t line;
-};
-
-/* The hunk whose side holds file line ln, by binary search; or NULL. */
-static const struct diff_hunk *hunk_for(const struct diff_file *f,
-					enum change_side side, unsigned ln,
-					size_t *idx)
-{
-	size_t lo = 0, hi = f->nhunks;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct diff_hunk *h = &f->hunks[mid];
-		unsigned start = side == CHANGE_NEW ? h->new_start :
-						      h->old_start;
-		unsigned count = side == CHANGE_NEW ? h->new_count :
-						      h->old_count;
-
-		if (ln < start) {
-			hi = mid;
-		} else if (ln >= start + count) {
-			lo = mid + 1;
-		} else {
-			*idx = mid;
-			return h;
-		}
-	}
-	return NULL;
-}
-
-/*
- * The index of the hunk line holding file line ln of a side: the lines
- * of a side are in order, so a binary search over them does.
- */
-static bool line_in_hunk(const struct diff_hunk *h, enum change_side side,
-			 unsigned ln, size_t *line)
-{
-	size_t lo = 0, hi = h->nlines;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2, k = mid;
-		const struct diff_line *dl;
-		unsigned at;
-
-		/* Step to a line of this side at or after mid. */
-		while (k < hi &&
-		       h->lines[k].origin == (side == CHANGE_NEW ? '-' : '+'))
-			k++;
-		if (k == hi) {
-			hi = mid;
-			continue;
-		}
-		dl = &h->lines[k];
-		at = side == CHANGE_NEW ? dl->new_lineno : dl->old_lineno;
-		if (at == ln) {
-			*line = k;
-			return true;
-		}
-		if (at < ln)
-			lo = k + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
-/* Place each finding of the file on its hunk line, once. */
-static size_t place_findings(const struct diff_file *f,
-			     const struct rule_findings *fs,
-			     struct placed **out)
-{
-	const char *path = diff_file_path(f);
-	struct placed *pl = NULL;
-	size_t n = 0, alloc = 0, i;
-
-	for (i = 0; i < rule_findings_count(fs); i++) {
-		const struct rule_finding *fd = rule_findings_at(fs, i);
-		const struct diff_hunk *h;
-		struct placed *p;
-
-		if (strcmp(fd->path, path))
-			continue;
-		XGROW(pl, alloc, n + 1);
-		p = &pl[n++];
-		p->fd = fd;
-		p->hunk = SIZE_MAX;
-		h = hunk_for(f, fd->side, fd->line, &p->hunk);
-		if (!h || !line_in_hunk(h, fd->side, fd->line, &p->line))
-			p->hunk = SIZE_MAX;
-	}
-	*out = pl;
-	return n;
-}
-
-static void add_explanation(struct sbuf *sb, const struct rule_finding *fd)
-{
-	add_wrapped(sb, fd->message);
-	if (fd->old_code) {
-		sbuf_addstr(sb, "\nThe old code was:\n\n");
-		sbuf_addstr(sb, fd->old_code);
-		if (fd->old_code[0] &&
-		    fd->old_code[strlen(fd->old_code) - 1] != '\n')
-			sbuf_addch(sb, '\n');
-	}
-	if (fd->note) {
-		sbuf_addch(sb, '\n');
-		add_wrapped(sb, fd->note);
-	}
-	sbuf_addch(sb, '\n');
-}
-
-/* "[ ... ]" once where quoted text was left out. */
-static void flush_elision(struct sbuf *sb, bool *elided)
-{
-	if (!*elided)
-		return;
-	sbuf_addstr(sb, "\n[ ... ]\n\n");
-	*elided = false;
-}
-
-/* By hunk, then line; findings outside the hunks last; stable. */
-static int cmp_placed(const void *a, const void *b)
-{
-	const struct placed *x = a, *y = b;
-
-	if (x->hunk != y->hunk)
-		return x->hunk < y->hunk ? -1 : 1;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return x->fd < y->fd ? -1 : x->fd > y->fd;
-}
-
-/*
- * Quote a window of lines around each finding of one hunk: pl[0..n) are
- * that hunk's findings, in line order.
- */
-static void quote_hunk(struct sbuf *sb, const struct diff_hunk *h,
-		       const struct placed *pl, size_t n, bool *elided)
-{
-	bool *keep = xcalloc(h->nlines + 1, sizeof(*keep));
-	size_t i, j, a, b;
-
-	for (j = 0; j < n; j++) {
-		a = pl[j].line > QUOTE_BEFORE ? pl[j].line - QUOTE_BEFORE : 0;
-		b = pl[j].line + QUOTE_AFTER < h->nlines ?
-			    pl[j].line + QUOTE_AFTER :
-			    h->nlines - 1;
-		while (a <= b)
-			keep[a++] = true;
-	}
-	flush_elision(sb, elided);
-	sbuf_addf(sb, "> @@ -%u,%u +%u,%u @@%s%s\n", h->old_start, h->old_count,
-		  h->new_start, h->new_count, *h->section ? " " : "",
-		  h->section);
-	for (i = 0, j = 0; i < h->nlines; i++) {
-		const struct diff_line *dl = &h->lines[i];
-
-		if (!keep[i]) {
-			*elided = true;
-			continue;
-		}
-		flush_elision(sb, elided);
-		sbuf_addf(sb, "> %c%.*s\n", dl->origin, (int)dl->len, dl->text);
-		for (; j < n && pl[j].line == i; j++) {
-			add_caret_line(sb, dl, pl[j].fd);
-			add_explanation(sb, pl[j].fd);
-		}
-	}
-	*elided = true; /* the rest of the file is not quoted */
-	free(keep);
-}
-
-/*
- * A finding on a line the patch does not show (a comment above a changed
- * macro): quote that line from the file as the review saw it.
- */
-static void quote_outside(struct sbuf *sb, const struct rule_finding *fd,
-			  bool *elided)
-{
-	const struct csrc *cs = change_src(fd->change, fd->side);
-	size_t len;
-	const char *text = csrc_text(cs, &len);
-	unsigned il = csrc_line_of(cs, fd->start);
-	uint32_t b = csrc_line_start(cs, il), e = csrc_line_start(cs, il + 1);
-	struct diff_line dl = { .origin = ' ', .text = text + b };
-
-	if (e > b && text[e - 1] == '\n')
-		e--;
-	dl.len = e > b ? e - b : 0;
-	flush_elision(sb, elided);
-	sbuf_addf(sb, "In %s, line %u, which the patch does not change:\n\n",
-		  fd->path, fd->line);
-	sbuf_addf(sb, "> %c%.*s\n", dl.origin, (int)dl.len, dl.text);
-	add_caret_line(sb, &dl, fd);
-	add_explanation(sb, fd);
-	*elided = true;
-}
-
-static bool file_has_findings(const struct rule_findings *fs, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < rule_findings_count(fs); i++)
-		if (!strcmp(rule_findings_at(fs, i)->path, path))
-			return true;
-	return false;
-}
-
-static void quote_file(struct sbuf *sb, const struct diff_file *f,
-		       const struct rule_findings *fs, bool *elided)
-{
-	const char *path = diff_file_path(f);
-	struct placed *pl;
-	size_t i, j, n = place_findings(f, fs, &pl);
-
-	flush_elision(sb, elided);
-	sbuf_addf(sb, "> diff --git a/%s b/%s\n",
-		  f->old_path ? f->old_path : path,
-		  f->new_path ? f->new_path : path);
-	if (f->old_id && f->new_id && f->old_mode == f->new_mode && f->new_mode)
-		sbuf_addf(sb, "> index %s..%s %o\n", f->old_id, f->new_id,
-			  f->new_mode);
-	else if (f->old_id && f->new_id)
-		sbuf_addf(sb, "> index %s..%s\n", f->old_id, f->new_id);
-	sbuf_addf(sb, "> --- %s%s\n> +++ %s%s\n", f->old_path ? "a/" : "",
-		  f->old_path ? f->old_path : "/dev/null",
-		  f->new_path ? "b/" : "",
-		  f->new_path ? f->new_path : "/dev/null");
-	qsort(pl, n, sizeof(*pl), cmp_placed);
-	for (i = 0; i < n && pl[i].hunk != SIZE_MAX; i = j) {
-		for (j = i; j < n && pl[j].hunk == pl[i].hunk; j++)
-			;
-		quote_hunk(sb, &f->hunks[pl[i].hunk], pl + i, j - i, elided);
-	}
-	for (; i < n; i++)
-		quote_outside(sb, pl[i].fd, elided);
-	free(pl);
-}
-
-/* Said once: the review saw only the patch, and why. */
-static void add_partial_note(struct sbuf *sb, const struct rule_findings *fs)
-{
-	size_t i;
-
-	for (i = 0; i < rule_findings_count(fs); i++) {
-		const struct rule_finding *fd = rule_findings_at(fs, i);
-		struct sbuf note = SBUF_INIT;
-
-		if (!fd->partial)
-			continue;
-		sbuf_addf(&note,
-			  "mmreview read only the lines of the patch, not the "
-			  "whole files (%s).",
-			  fd->partial_reason ? fd->partial_reason : "");
-		sbuf_addstr(sb, "\n\n");
-		add_wrapped(sb, note.buf);
-		sbuf_rtrim(sb);
-		sbuf_release(&note);
-		return;
-	}
-}
-
-static const char *first_name(const char *name, char *buf, size_t len)
-{
-	size_t n = strcspn(name, " ");
-
-	if (!n)
-		return "";
-	snprintf(buf, len, " %.*s", (int)n, name);
-	return buf;
-}
-
-char *report_email(const struct series_patch *p, const struct report_opts *o)
-{
-	struct sbuf sb = SBUF_INIT;
-	char name[128];
-	size_t i;
-	bool elided = false;
-
-	if (!p->findings || !rule_findings_count(p->findings) || !p->diff)
-		return NULL;
-	add_headers(&sb, p, o);
-	sbuf_addf(&sb, "Hi%s,\n\n",
-		  first_name(p->author_name ? p->author_name : "", name,
-			     sizeof(name)));
-	sbuf_addstr(&sb, "mmreview, an automated reviewer of mm patches, "
-			 "has questions about this patch:\n\n");
-	for (i = 0; i < diff_nfiles(p->diff); i++) {
-		const struct diff_file *f = diff_file(p->diff, i);
-
-		if (file_has_findings(p->findings, diff_file_path(f)))
-			quote_file(&sb, f, p->findings, &elided);
-	}
-	sbuf_rtrim(&sb);
-	add_partial_note(&sb, p->findings);
-	sbuf_addstr(&sb, "\n\n-- \nmmreview " MMR_VERSION
-			 ": each question comes from a rule; "
-			 "'mmreview rules show <id>' explains it.\n");
-	return sbuf_detach(&sb, NULL);
-}
-
-static void write_email(FILE *f, const struct series *s,
-			const struct report_opts *o)
+static int write_email(FILE *f, const struct series *s,
+		       const struct report_opts *o)
 {
 	size_t i;
 
 	for (i = 0; i < series_count(s); i++) {
 		const struct series_patch *p = series_at(s, i);
-		char *mail = report_email(p, o);
+		char *mail;
 
+		if (reply_email(&mail, p, o->from) < 0)
+			return -1;
 		if (!mail)
 			continue;
 		/* An mbox, so several replies can be saved and sent. */
@@ -830,11 +478,14 @@ static void write_email(FILE *f, const struct series *s,
 			mail);
 		free(mail);
 	}
+	return 0;
 }
 
 int report_write(FILE *f, const struct series *s, const struct rule_set *rules,
 		 const struct report_opts *opts)
 {
+	int error = 0;
+
 	switch (opts->format) {
 	case REPORT_TEXT:
 		write_text(f, s, opts);
@@ -846,9 +497,11 @@ int report_write(FILE *f, const struct series *s, const struct rule_set *rules,
 		write_sarif(f, s, rules);
 		break;
 	case REPORT_EMAIL:
-		write_email(f, s, opts);
+		error = write_email(f, s, opts);
 		break;
 	}
+	if (error)
+		return error;
 	return ferror(f) ? mmr_error_set(MMR_EIO, "cannot write the report") :
 			   0;
 }

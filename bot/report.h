@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * report: the findings of a reviewed series as compiler-style text, JSON,
- * SARIF 2.1.0, or reply emails in the form mm reviewers use. Output is
- * deterministic: the same series and rules give the same bytes.
+ * SARIF 2.1.0, or an mbox of reply emails (reply.h writes each). Output
+ * is deterministic: the same series and rules give the same bytes.
  */
 #ifndef MMR_REPORT_H
 #define MMR_REPORT_H
@@ -38,11 +38,5 @@ int report_format_parse(const char *s, enum report_format *out);
 /* Write the report of every patch of s to f. */
 int report_write(FILE *f, const struct series *s, const struct rule_set *rules,
 		 const struct report_opts *opts);
-
-/*
- * The reply email to one patch (only when it has findings): a new
- * NUL-terminated string the caller frees, or NULL.
- */
-char *report_email(const struct series_patch *p, const struct report_opts *o);
 
 #endif

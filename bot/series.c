@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "apply.h"
-#include "cli.h"
 #include "series.h"
 #include "source.h"
 #include "util.h"
@@ -18,6 +17,15 @@
  * it, files are reviewed from their hunks alone.
  */
 #define SERIES_MAX_IMAGE_BYTES ((size_t)16 << 20)
+/* Messages and commits left out of one run, each said with its reason. */
+#define SERIES_MAX_SKIPS 100000
+/*
+ * One commit (the initial commit of a whole tree is the usual one):
+ * refused from its tree entries and object headers before anything is
+ * read, past this many files or bytes of pre- and post-image objects.
+ */
+#define SERIES_MAX_COMMIT_FILES DIFF_MAX_FILES
+#define SERIES_MAX_COMMIT_BYTES ((size_t)256 << 20)
 #define STATE_HASH_BITS 12
 
 /* The exact images of one file, when known (git commits). */
@@ -25,22 +33,35 @@ struct image_pair {
 	char *old_text, *new_text;
 	size_t old_len, new_len;
 	bool has_old, has_new;
+	bool read; /* false: past the images one run may parse */
 };
 
 struct patch {
 	struct series_patch pub; /* first: series_at() hands it out */
 	unsigned version, part, total;
 	size_t seq;
+	size_t input; /* index of the input it came from */
+	bool reply; /* a "Re:" carrying a diff, see series_end_input() */
 	struct image_pair *images; /* per diff file, git only */
+	struct series_file *files; /* per diff file, after the review */
 	char *strs[8]; /* owned strings behind pub */
 	size_t nstrs;
+};
+
+struct skip {
+	struct series_skip pub;
+	char *strs[5];
 };
 
 struct series {
 	struct patch **patches;
 	size_t n, alloc;
 	size_t bytes; /* of the patch bodies kept */
-	size_t skipped; /* unreadable messages */
+	struct skip *skips;
+	size_t nskips, askips;
+	char **inputs; /* names of the inputs, in order */
+	size_t ninputs, ainputs;
+	size_t input_first; /* first patch of the current input */
 	char *repo_dir; /* workdir of the repository of a git range */
 };
 
@@ -80,6 +101,7 @@ static void patch_free(struct patch *p)
 		}
 	}
 	free(p->images);
+	free(p->files);
 	rule_findings_free(p->pub.findings);
 	change_set_free(p->pub.changes);
 	diff_free(p->pub.diff);
@@ -87,6 +109,14 @@ static void patch_free(struct patch *p)
 	for (i = 0; i < p->nstrs; i++)
 		free(p->strs[i]);
 	free(p);
+}
+
+static void skip_release(struct skip *k)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(k->strs) / sizeof(k->strs[0]); i++)
+		free(k->strs[i]);
 }
 
 void series_free(struct series *s)
@@ -97,6 +127,12 @@ void series_free(struct series *s)
 		return;
 	for (i = 0; i < s->n; i++)
 		patch_free(s->patches[i]);
+	for (i = 0; i < s->nskips; i++)
+		skip_release(&s->skips[i]);
+	for (i = 0; i < s->ninputs; i++)
+		free(s->inputs[i]);
+	free(s->inputs);
+	free(s->skips);
 	free(s->patches);
 	free(s->repo_dir);
 	free(s);
@@ -112,6 +148,50 @@ struct series_patch *series_at(const struct series *s, size_t i)
 	return &s->patches[i]->pub;
 }
 
+static const char *current_input(const struct series *s)
+{
+	return s->ninputs ? s->inputs[s->ninputs - 1] : NULL;
+}
+
+/* Record what was left out, and why; strings are copied. */
+static void add_skip(struct series *s, const char *subject, const char *msgid,
+		     const char *commit, const char *reason, bool error)
+{
+	struct skip *k;
+
+	if (s->nskips == SERIES_MAX_SKIPS)
+		return;
+	XGROW(s->skips, s->askips, s->nskips + 1);
+	k = &s->skips[s->nskips++];
+	memset(k, 0, sizeof(*k));
+	k->pub.input = k->strs[0] =
+		current_input(s) ? xstrdup(current_input(s)) : NULL;
+	k->pub.subject = k->strs[1] = xstrdup(subject ? subject : "");
+	k->pub.message_id = k->strs[2] = msgid ? xstrdup(msgid) : NULL;
+	k->pub.commit = k->strs[3] = commit ? xstrdup(commit) : NULL;
+	k->pub.reason = k->strs[4] = xstrdup(reason);
+	k->pub.error = error;
+}
+
+size_t series_skip_count(const struct series *s)
+{
+	return s->nskips;
+}
+
+const struct series_skip *series_skip_at(const struct series *s, size_t i)
+{
+	return &s->skips[i].pub;
+}
+
+size_t series_skip_errors(const struct series *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nskips; i++)
+		n += s->skips[i].pub.error;
+	return n;
+}
+
 static int series_push(struct series *s, struct patch *p)
 {
 	if (s->n == SERIES_MAX_PATCHES) {
@@ -120,8 +200,21 @@ static int series_push(struct series *s, struct patch *p)
 				     SERIES_MAX_PATCHES);
 	}
 	p->seq = s->n;
+	p->input = s->ninputs ? s->ninputs - 1 : 0;
 	XGROW(s->patches, s->alloc, s->n + 1);
 	s->patches[s->n++] = p;
+	return 0;
+}
+
+/* Keep len more bytes of patch text, within SERIES_MAX_BYTES. */
+static int take_bytes(struct series *s, size_t len, const char *what)
+{
+	if (len > SERIES_MAX_BYTES - s->bytes)
+		return mmr_error_set(MMR_ELIMIT,
+				     "%s: the patches pass %zu bytes in all; "
+				     "review the series in parts",
+				     what, SERIES_MAX_BYTES);
+	s->bytes += len;
 	return 0;
 }
 
@@ -133,51 +226,206 @@ static void patch_parse_diff(struct patch *p, const char *body, size_t len)
 	}
 }
 
+/* The first line of a header, for a subject ("Description:" of DEP-3). */
+static const char *first_line_of(struct patch *p, const char *text)
+{
+	char line[1024];
+
+	if (!text)
+		return NULL;
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(text, "\n"), text);
+	return own(p, line);
+}
+
+/* "Name <addr>" of a DEP-3 "Author:" header, split. */
+static void dep3_author(struct patch *p, const char *text)
+{
+	const char *lt = strchr(text, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	char buf[1024];
+
+	if (!lt || !gt) {
+		p->pub.author_name = own(p, text);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.*s", (int)(gt - lt - 1), lt + 1);
+	p->pub.author_addr = own(p, buf);
+	while (lt > text && lt[-1] == ' ')
+		lt--;
+	snprintf(buf, sizeof(buf), "%.*s", (int)(lt - text), text);
+	p->pub.author_name = own(p, buf);
+}
+
 int series_add_mail(struct series *s, struct mail *m)
 {
 	struct patch *p = xcalloc(1, sizeof(*p));
 	const struct mail_subject *si = mail_subject_info(m);
 	const struct mail_addr *from = mail_from(m);
-	const char *body;
+	const char *body, *id = mail_message_id(m);
+	char what[1024];
 	size_t len;
+	int error;
 
 	p->pub.mail = m;
 	p->pub.subject = mail_subject_text(m);
-	p->pub.message_id = mail_message_id(m);
+	/* A DEP-3 patch (Debian, Ubuntu) has a Description, not a Subject. */
+	if (!*p->pub.subject && mail_header(m, "Description"))
+		p->pub.subject =
+			first_line_of(p, mail_header(m, "Description"));
+	p->pub.message_id = id;
 	p->pub.author_name = from ? from->name : "";
 	p->pub.author_addr = from ? from->addr : "";
+	if (!from && mail_header(m, "Author"))
+		dep3_author(p, mail_header(m, "Author"));
 	p->pub.date = mail_date_text(m);
 	p->pub.base_commit = mail_trailer(m, "base-commit");
 	p->version = si->version;
 	p->part = si->part;
 	p->total = si->total;
 	body = mail_body(m, &len);
-	if (len > SERIES_MAX_BYTES - s->bytes) {
+	snprintf(what, sizeof(what), "<%s>", id ? id : "?");
+	error = take_bytes(s, len, what);
+	if (error) {
 		patch_free(p);
-		return mmr_error_set(MMR_ELIMIT,
-				     "<%s>: the patches pass %zu bytes in all; "
-				     "review the series in parts",
-				     mail_message_id(m) ? mail_message_id(m) :
-							  "?",
-				     SERIES_MAX_BYTES);
+		return error;
 	}
-	s->bytes += len;
 	patch_parse_diff(p, body, len);
 	return series_push(s, p);
 }
 
-/* A patch is a non-reply, non-cover-letter message carrying a diff. */
-static bool mail_is_patch(const struct mail *m)
+/* A line of the text that starts a diff: "diff --git", or "---" and "+++". */
+static bool has_diff(const char *body)
+{
+	const char *l;
+
+	for (l = body; l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (!strncmp(l, "diff --git ", 11))
+			return true;
+		if (!strncmp(l, "--- ", 4)) {
+			const char *nl = strchr(l, '\n');
+
+			if (nl && !strncmp(nl + 1, "+++ ", 4))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Why a message is not a patch of the series, or NULL when it is. */
+static const char *not_a_patch(const struct mail *m, bool *reply)
 {
 	const struct mail_subject *si = mail_subject_info(m);
-	const char *body;
 	size_t len;
+	bool diff = has_diff(mail_body(m, &len));
 
-	if (si->reply || (si->total && !si->part))
-		return false;
-	body = mail_body(m, &len);
-	return strstr(body, "\n--- ") || strstr(body, "\ndiff --git ") ||
-	       !strncmp(body, "diff --git ", 11);
+	*reply = si->reply;
+	if (si->total && !si->part)
+		return "cover letter";
+	if (!diff)
+		return si->reply ? "reply without a diff" :
+				   "message without a diff";
+	return NULL;
+}
+
+int series_add_message(struct series *s, struct mail *m)
+{
+	const char *why;
+	bool reply;
+	int error;
+
+	why = not_a_patch(m, &reply);
+	if (why) {
+		add_skip(s, mail_subject_text(m), mail_message_id(m), NULL, why,
+			 false);
+		mail_free(m);
+		return 0;
+	}
+	error = series_add_mail(s, m);
+	if (!error && reply)
+		s->patches[s->n - 1]->reply = true;
+	return error;
+}
+
+void series_begin_input(struct series *s, const char *name)
+{
+	XGROW(s->inputs, s->ainputs, s->ninputs + 1);
+	s->inputs[s->ninputs++] = xstrdup(name ? name : "");
+	s->input_first = s->n;
+}
+
+void series_add_unreadable(struct series *s, const char *why)
+{
+	add_skip(s, NULL, NULL, NULL, why, true);
+}
+
+/* "commit <hex>" of git show or git log -p output, else NULL. */
+static const char *shown_commit(struct patch *p, const char *text)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t n;
+
+	if (strncmp(text, "commit ", 7))
+		return NULL;
+	n = strspn(text + 7, "0123456789abcdef");
+	if (n < 7 || n > GIT_OID_HEXSZ)
+		return NULL;
+	snprintf(hex, sizeof(hex), "%.*s", (int)n, text + 7);
+	return own(p, hex);
+}
+
+/*
+ * The header of git show output: "Author:" and "Date:" lines, then the
+ * message indented by four spaces, whose first line is the subject.
+ */
+static void shown_header(struct patch *p, const char *text, size_t len)
+{
+	const char *l = text, *end = text + len;
+
+	while (l < end && strncmp(l, "diff ", 5)) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		size_t n = nl ? (size_t)(nl - l) : (size_t)(end - l);
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, l);
+		if (!strncmp(line, "Author: ", 8) && !p->pub.author_name)
+			dep3_author(p, line + 8);
+		else if (!strncmp(line, "Date:   ", 8) && !p->pub.date)
+			p->pub.date = own(p, line + 8);
+		else if (!strncmp(line, "    ", 4) && line[4] &&
+			 !*p->pub.subject)
+			p->pub.subject = own(p, line + 4);
+		if (!nl)
+			break;
+		l = nl + 1;
+	}
+}
+
+int series_add_diff(struct series *s, const char *text, size_t len)
+{
+	struct patch *p = xcalloc(1, sizeof(*p));
+	const char *name = current_input(s);
+	char *copy = xstrndup(text, len);
+	int error;
+
+	p->pub.subject = "";
+	p->pub.commit = shown_commit(p, copy);
+	shown_header(p, copy, len);
+	if (!*p->pub.subject)
+		p->pub.subject = own(p, name ? name : "diff");
+	if (!p->pub.author_name)
+		p->pub.author_name = "";
+	if (!p->pub.author_addr)
+		p->pub.author_addr = "";
+	p->version = 1;
+	error = take_bytes(s, len, name ? name : "diff");
+	if (!error)
+		patch_parse_diff(p, copy, len);
+	free(copy);
+	/* Text with no diff in it is no patch: the caller says so. */
+	if (error || (p->pub.diff && !diff_nfiles(p->pub.diff))) {
+		patch_free(p);
+		return error;
+	}
+	return series_push(s, p);
 }
 
 static int cmp_patch(const void *a, const void *b)
@@ -192,45 +440,44 @@ static int cmp_patch(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int series_add_mbox(struct series *s, const char *path,
-		    void (*warn)(const char *msg))
+/*
+ * Replies of the input that carry a diff: reviewed when the input holds
+ * no other patch, else said and dropped (a reviewer's "something like
+ * this?" in a thread is not part of the series).
+ */
+static void settle_replies(struct series *s)
 {
-	struct cli_mbox *cm = cli_mbox_open(path);
-	struct mail *m;
-	char line[1200];
-	int ret, error = 0;
+	size_t i, k = s->input_first, real = 0;
 
-	if (!cm)
-		return mmr_error_set(MMR_EIO, "cannot open '%s'", path);
-	while ((ret = mbox_next(cli_mbox_reader(cm), &m)) != 0) {
-		if (ret < 0) {
-			snprintf(line, sizeof(line), "%s: %s", path,
-				 mmr_error_last());
-			warn(line);
-			s->skipped++;
-			if (ret == MMR_EIO) {
-				error = ret;
-				break;
-			}
+	for (i = s->input_first; i < s->n; i++)
+		real += !s->patches[i]->reply;
+	if (!real)
+		return;
+	for (i = s->input_first; i < s->n; i++) {
+		struct patch *p = s->patches[i];
+
+		if (!p->reply) {
+			s->patches[k++] = p;
 			continue;
 		}
-		if (!mail_is_patch(m)) {
-			mail_free(m);
-			continue;
-		}
-		error = series_add_mail(s, m);
-		if (error)
-			break;
+		add_skip(s, p->pub.subject, p->pub.message_id, NULL,
+			 "reply next to the patches of its thread", false);
+		patch_free(p);
 	}
-	cli_mbox_close(cm);
-	if (s->n)
-		qsort(s->patches, s->n, sizeof(*s->patches), cmp_patch);
-	return error;
+	s->n = k;
 }
 
-size_t series_skipped(const struct series *s)
+size_t series_end_input(struct series *s)
 {
-	return s->skipped;
+	size_t n;
+
+	settle_replies(s);
+	n = s->n - s->input_first;
+	if (n)
+		qsort(s->patches + s->input_first, n, sizeof(*s->patches),
+		      cmp_patch);
+	s->input_first = s->n;
+	return n;
 }
 
 size_t series_findings(const struct series *s)
@@ -278,49 +525,159 @@ out:
 	return error;
 }
 
+/* Only C is parsed; other files (docs, Kconfig, scripts) are skipped. */
+static bool is_c_file(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	return n > 2 && path[n - 2] == '.' &&
+	       (path[n - 1] == 'c' || path[n - 1] == 'h');
+}
+
+/*
+ * The blobs of the C files a commit touches, while they fit in what one
+ * run may parse in full: past it, the review reads hunks anyway.
+ */
 static void commit_images(struct patch *p, git_repository *repo,
 			  git_tree *old_tree, git_tree *new_tree)
 {
-	size_t i, n = diff_nfiles(p->pub.diff);
+	size_t i, n = diff_nfiles(p->pub.diff), bytes = 0;
 
 	p->images = xcalloc(n ? n : 1, sizeof(*p->images));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && bytes <= SERIES_MAX_IMAGE_BYTES; i++) {
 		const struct diff_file *f = diff_file(p->pub.diff, i);
 		struct image_pair *ip = &p->images[i];
 
+		if (f->binary || !is_c_file(diff_file_path(f)))
+			continue;
 		ip->has_old = !blob_text(repo, old_tree, f->old_path,
 					 &ip->old_text, &ip->old_len);
 		ip->has_new = !blob_text(repo, new_tree, f->new_path,
 					 &ip->new_text, &ip->new_len);
+		ip->read = true;
+		bytes += ip->old_len + ip->new_len;
 	}
 }
 
-static int commit_patch_text(git_buf *out, git_repository *repo,
-			     git_tree *old_tree, git_tree *new_tree)
+/* The size of an object from its header, without reading it. */
+static size_t object_size(git_odb *odb, const git_oid *id)
+{
+	git_object_t type;
+	size_t size = 0;
+
+	if (git_oid_is_zero(id) || git_odb_read_header(&size, &type, odb, id))
+		return 0;
+	return size;
+}
+
+/*
+ * Refuse a commit too large to review (the initial commit of a kernel
+ * tree) from its tree entries and object headers, before any blob is
+ * read: why says what is too large.
+ */
+static bool commit_too_large(git_repository *repo, git_diff *diff, char *why,
+			     size_t whylen)
+{
+	size_t i, n = git_diff_num_deltas(diff), added = 0, all = 0;
+	git_odb *odb = NULL;
+	bool refuse = false;
+
+	if (n > SERIES_MAX_COMMIT_FILES) {
+		snprintf(why, whylen,
+			 "it changes %zu files, more than the %d one patch "
+			 "may have",
+			 n, SERIES_MAX_COMMIT_FILES);
+		return true;
+	}
+	if (git_repository_odb(&odb, repo) < 0)
+		return false; /* the diff itself will say what is wrong */
+	for (i = 0; i < n && !refuse; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		size_t o = object_size(odb, &d->old_file.id);
+		size_t w = object_size(odb, &d->new_file.id);
+
+		all += o + w;
+		if (d->status == GIT_DELTA_ADDED ||
+		    d->status == GIT_DELTA_DELETED)
+			added += o + w;
+		if (added > DIFF_MAX_INPUT) {
+			snprintf(why, whylen,
+				 "its added and deleted files alone pass the "
+				 "%zu bytes one patch may have",
+				 DIFF_MAX_INPUT);
+			refuse = true;
+		} else if (all > SERIES_MAX_COMMIT_BYTES) {
+			snprintf(why, whylen,
+				 "the files it changes pass %zu bytes",
+				 SERIES_MAX_COMMIT_BYTES);
+			refuse = true;
+		}
+	}
+	git_odb_free(odb);
+	return refuse;
+}
+
+static int commit_diff(git_diff **out, git_repository *repo, git_tree *old_tree,
+		       git_tree *new_tree)
 {
 	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-	git_diff_find_options fopts = GIT_DIFF_FIND_OPTIONS_INIT;
-	git_diff *diff = NULL;
-	int error;
 
 	opts.context_lines = 3;
-	error = git_diff_tree_to_tree(&diff, repo, old_tree, new_tree, &opts);
-	if (!error)
-		error = git_diff_find_similar(diff, &fopts);
-	if (!error)
-		error = git_diff_to_buf(out, diff, GIT_DIFF_FORMAT_PATCH);
-	git_diff_free(diff);
-	return error < 0 ? git_fail("cannot diff commit") : 0;
+	if (git_diff_tree_to_tree(out, repo, old_tree, new_tree, &opts) < 0)
+		return git_fail("cannot diff commit");
+	return 0;
+}
+
+static int commit_patch_text(git_buf *out, git_diff *diff)
+{
+	git_diff_find_options fopts = GIT_DIFF_FIND_OPTIONS_INIT;
+
+	if (git_diff_find_similar(diff, &fopts) < 0 ||
+	    git_diff_to_buf(out, diff, GIT_DIFF_FORMAT_PATCH) < 0)
+		return git_fail("cannot diff commit");
+	return 0;
+}
+
+static struct patch *commit_patch(git_commit *commit, git_commit *parent)
+{
+	struct patch *p = xcalloc(1, sizeof(*p));
+	const git_signature *author = git_commit_author(commit);
+	char hex[GIT_OID_HEXSZ + 1], subject[1024];
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	p->pub.commit = own(p, hex);
+	snprintf(subject, sizeof(subject), "%s",
+		 git_commit_summary(commit) ? git_commit_summary(commit) : "");
+	p->pub.subject = own(p, subject);
+	p->pub.author_name = own(p, author->name);
+	p->pub.author_addr = own(p, author->email);
+	if (parent) {
+		git_oid_tostr(hex, sizeof(hex), git_commit_id(parent));
+		p->pub.base_commit = own(p, hex);
+	}
+	p->version = 1;
+	return p;
+}
+
+static void refuse_commit(struct series *s, struct patch *p, const char *why)
+{
+	char msg[1400];
+
+	snprintf(msg, sizeof(msg),
+		 "commit %.12s is too large to review: %s (review it in parts, "
+		 "or give a range that leaves it out)",
+		 p->pub.commit, why);
+	add_skip(s, p->pub.subject, NULL, p->pub.commit, msg, true);
 }
 
 static int add_commit(struct series *s, git_repository *repo, const git_oid *id)
 {
 	git_commit *commit = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
 	git_buf buf = { 0 };
 	struct patch *p = NULL;
-	const git_signature *author;
-	char hex[GIT_OID_HEXSZ + 1], subject[1024];
+	char why[512], what[64];
 	int error = 0;
 
 	if (git_commit_lookup(&commit, repo, id) < 0)
@@ -337,28 +694,29 @@ static int add_commit(struct series *s, git_repository *repo, const git_oid *id)
 		error = git_fail("cannot read tree");
 		goto out;
 	}
-	error = commit_patch_text(&buf, repo, ptree, tree);
+	error = commit_diff(&diff, repo, ptree, tree);
 	if (error)
 		goto out;
-	p = xcalloc(1, sizeof(*p));
-	git_oid_tostr(hex, sizeof(hex), id);
-	p->pub.commit = own(p, hex);
-	snprintf(subject, sizeof(subject), "%s",
-		 git_commit_summary(commit) ? git_commit_summary(commit) : "");
-	p->pub.subject = own(p, subject);
-	author = git_commit_author(commit);
-	p->pub.author_name = own(p, author->name);
-	p->pub.author_addr = own(p, author->email);
-	if (parent) {
-		git_oid_tostr(hex, sizeof(hex), git_commit_id(parent));
-		p->pub.base_commit = own(p, hex);
+	p = commit_patch(commit, parent);
+	if (commit_too_large(repo, diff, why, sizeof(why))) {
+		refuse_commit(s, p, why);
+		goto out;
 	}
+	error = commit_patch_text(&buf, diff);
+	snprintf(what, sizeof(what), "commit %.12s", p->pub.commit);
+	if (!error)
+		error = take_bytes(s, buf.size, what);
+	if (error)
+		goto out;
 	patch_parse_diff(p, buf.ptr, buf.size);
 	if (p->pub.diff)
 		commit_images(p, repo, ptree, tree);
 	error = series_push(s, p);
+	p = NULL; /* the series has it, or freed it */
 out:
+	patch_free(p);
 	git_buf_dispose(&buf);
+	git_diff_free(diff);
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	git_commit_free(parent);
@@ -366,16 +724,32 @@ out:
 	return error;
 }
 
-/* The current branch's commits not in its upstream, or HEAD alone. */
-static int default_range(git_repository *repo, char *out, size_t len)
+/*
+ * The current branch's commits not in its upstream, or HEAD alone, said
+ * through warn (a branch without an upstream is common, and reviewing
+ * one commit of it silently would look like a clean branch).
+ */
+static int default_range(git_repository *repo, char *out, size_t len,
+			 series_warn_fn warn, void *payload)
 {
 	git_reference *head = NULL, *up = NULL;
+	char msg[512];
 
 	snprintf(out, len, "HEAD^!");
 	if (git_repository_head(&head, repo) < 0)
 		return git_fail("cannot read HEAD");
-	if (git_reference_is_branch(head) && !git_branch_upstream(&up, head))
+	if (git_reference_is_branch(head) && !git_branch_upstream(&up, head)) {
 		snprintf(out, len, "%s..HEAD", git_reference_name(up));
+	} else if (warn) {
+		snprintf(msg, sizeof(msg),
+			 "%s has no upstream: only HEAD is reviewed; give a "
+			 "range (mmreview check origin/master..HEAD) or set "
+			 "one (git branch --set-upstream-to=origin/master)",
+			 git_reference_is_branch(head) ?
+				 git_reference_shorthand(head) :
+				 "HEAD (detached)");
+		warn(msg, payload);
+	}
 	git_reference_free(up);
 	git_reference_free(head);
 	return 0;
@@ -411,7 +785,8 @@ out_free:
 	return error;
 }
 
-int series_add_git_range(struct series *s, const char *range)
+int series_add_git_range(struct series *s, const char *range,
+			 series_warn_fn warn, void *payload)
 {
 	git_repository *repo = NULL;
 	char def[512], single[512];
@@ -426,7 +801,7 @@ int series_add_git_range(struct series *s, const char *range)
 	if (git_repository_workdir(repo))
 		s->repo_dir = xstrdup(git_repository_workdir(repo));
 	if (!range) {
-		error = default_range(repo, def, sizeof(def));
+		error = default_range(repo, def, sizeof(def), warn, payload);
 		if (error)
 			goto out;
 		range = def;
@@ -454,7 +829,8 @@ struct review_state {
 	size_t nslots;
 	/* Files reviewed and to review, for the progress line. */
 	size_t done, total;
-	void (*progress)(size_t done, size_t total);
+	series_progress_fn progress;
+	void *payload;
 	size_t image_bytes; /* full images parsed so far */
 	struct source *tree;
 	const char *repo_dir;
@@ -534,19 +910,11 @@ static void state_release(struct review_state *st)
 	st->n = st->alloc = st->nslots = 0;
 }
 
-/* Only C is parsed; other files (docs, Kconfig, scripts) are skipped. */
-static bool is_c_file(const char *path)
-{
-	size_t n = path ? strlen(path) : 0;
-
-	return n > 2 && path[n - 2] == '.' &&
-	       (path[n - 1] == 'c' || path[n - 1] == 'h');
-}
-
 /* The pre-image: an earlier patch's result, else the tree. */
 static int base_image(struct review_state *st, const struct series_patch *p,
 		      const struct diff_file *f, char **text, size_t *len,
-		      enum change_origin *origin, char *why, size_t whylen)
+		      enum change_origin *origin, enum series_why *kind,
+		      char *why, size_t whylen)
 {
 	struct state_file *sf = state_find(st, f->old_path);
 
@@ -569,11 +937,13 @@ static int base_image(struct review_state *st, const struct series_patch *p,
 			 "no kernel tree to read '%s' from (give --tree DIR "
 			 "or set review.kernel-tree)",
 			 f->old_path);
+		*kind = SERIES_NO_TREE;
 		return MMR_ENOTFOUND;
 	}
 	if (source_read_base(st->tree, f->old_path, f->old_id, p->base_commit,
 			     text, len, origin) < 0) {
 		snprintf(why, whylen, "%s", mmr_error_last());
+		*kind = SERIES_NOT_FOUND;
 		return MMR_ENOTFOUND;
 	}
 	return 0;
@@ -583,6 +953,14 @@ static int base_image(struct review_state *st, const struct series_patch *p,
  * Whether full images of len bytes may still be parsed in this run; when
  * not, why says so for the report.
  */
+static void budget_spent(char *why, size_t whylen)
+{
+	snprintf(why, whylen,
+		 "the full files of this run pass %zu bytes, so the rest "
+		 "is read from the hunks",
+		 SERIES_MAX_IMAGE_BYTES);
+}
+
 static bool image_budget(struct review_state *st, size_t len, char *why,
 			 size_t whylen)
 {
@@ -590,29 +968,31 @@ static bool image_budget(struct review_state *st, size_t len, char *why,
 		st->image_bytes += len;
 		return true;
 	}
-	snprintf(why, whylen,
-		 "the full files of this run pass %zu bytes, so the rest "
-		 "is read from the hunks",
-		 SERIES_MAX_IMAGE_BYTES);
+	budget_spent(why, whylen);
 	return false;
 }
 
 static int add_file_from_tree(struct review_state *st,
 			      const struct series_patch *p,
-			      const struct diff_file *f, struct change_set *cs)
+			      const struct diff_file *f, struct change_set *cs,
+			      enum series_why *kind)
 {
 	char why[1024] = "", *old = NULL, *new = NULL;
 	size_t old_len = 0, new_len = 0;
 	enum change_origin origin;
 	int error;
 
-	error = base_image(st, p, f, &old, &old_len, &origin, why, sizeof(why));
+	error = base_image(st, p, f, &old, &old_len, &origin, kind, why,
+			   sizeof(why));
 	if (!error && apply_file(&new, &new_len, old, old_len, f) < 0) {
 		snprintf(why, sizeof(why), "%s", mmr_error_last());
+		*kind = SERIES_NOT_APPLIED;
 		error = MMR_EAPPLY;
 	}
-	if (!error && !image_budget(st, old_len + new_len, why, sizeof(why)))
+	if (!error && !image_budget(st, old_len + new_len, why, sizeof(why))) {
+		*kind = SERIES_BUDGET;
 		error = MMR_ELIMIT;
+	}
 	if (error) {
 		free(old);
 		free(new);
@@ -631,19 +1011,40 @@ static int add_file_from_tree(struct review_state *st,
 }
 
 static int add_file_from_git(struct review_state *st, struct patch *p, size_t i,
-			     struct change_set *cs)
+			     struct change_set *cs, enum series_why *kind)
 {
 	const struct diff_file *f = diff_file(p->pub.diff, i);
 	const struct image_pair *ip = &p->images[i];
 	char why[256];
 
-	if (!image_budget(st, ip->old_len + ip->new_len, why, sizeof(why)))
+	if (!ip->read ||
+	    !image_budget(st, ip->old_len + ip->new_len, why, sizeof(why))) {
+		if (!ip->read)
+			budget_spent(why, sizeof(why));
+		*kind = SERIES_BUDGET;
 		return change_set_add_file(cs, f, NULL, 0, NULL, 0,
 					   CHANGE_FROM_HUNKS, why);
+	}
 	return change_set_add_file(cs, f, ip->has_old ? ip->old_text : NULL,
 				   ip->old_len,
 				   ip->has_new ? ip->new_text : NULL,
 				   ip->new_len, CHANGE_FROM_GIT, NULL);
+}
+
+/*
+ * How file k of the change set (the one just added) was read: the set
+ * may have fallen back to the hunks when one was not found in the file.
+ */
+static void note_file(struct series_file *sf, const struct change_set *cs,
+		      size_t k, enum series_why kind)
+{
+	sf->reviewed = true;
+	sf->origin = change_set_file_origin(cs, k);
+	sf->partial = change_set_file_partial(cs, k);
+	sf->reason = change_set_file_reason(cs, k);
+	sf->why = !sf->partial	      ? SERIES_FULL :
+		  kind == SERIES_FULL ? SERIES_NOT_APPLIED :
+					kind;
 }
 
 static int review_patch(struct review_state *st, struct patch *p,
@@ -651,45 +1052,82 @@ static int review_patch(struct review_state *st, struct patch *p,
 			const struct change_set *prev)
 {
 	struct change_set *cs = change_set_new();
-	size_t i;
+	size_t i, n = diff_nfiles(p->pub.diff);
 	int error = 0;
 
 	p->pub.changes = cs;
+	p->files = xcalloc(n ? n : 1, sizeof(*p->files));
+	p->pub.files = p->files;
+	p->pub.nfiles = n;
 	change_set_link(cs, prev);
 	if (st->tree)
 		change_set_set_lookup(cs, source_lookup, st->tree);
-	for (i = 0; i < diff_nfiles(p->pub.diff); i++) {
+	for (i = 0; i < n; i++) {
+		p->files[i].path = diff_file_path(diff_file(p->pub.diff, i));
+		p->files[i].why = SERIES_NOT_C;
+	}
+	for (i = 0; i < n; i++) {
 		const struct diff_file *f = diff_file(p->pub.diff, i);
+		enum series_why kind = SERIES_FULL;
 
 		if (f->binary || !is_c_file(diff_file_path(f)))
 			continue;
 		if (p->images)
-			error = add_file_from_git(st, p, i, cs);
+			error = add_file_from_git(st, p, i, cs, &kind);
 		else
-			error = add_file_from_tree(st, &p->pub, f, cs);
+			error = add_file_from_tree(st, &p->pub, f, cs, &kind);
 		if (error)
 			return error;
+		note_file(&p->files[i], cs, change_set_nfiles(cs) - 1, kind);
 		if (st->progress)
-			st->progress(++st->done, st->total);
+			st->progress(++st->done, st->total, st->payload);
 	}
 	return rule_set_run(rules, cs, &p->pub.findings);
 }
 
+const char *series_why_name(enum series_why why)
+{
+	static const char *const names[] = {
+		[SERIES_FULL] = "full files",
+		[SERIES_NO_TREE] = "no kernel tree",
+		[SERIES_NOT_FOUND] = "not in the tree",
+		[SERIES_NOT_APPLIED] = "did not apply",
+		[SERIES_BUDGET] = "over the run's budget of full files",
+		[SERIES_NOT_C] = "not C source",
+	};
+
+	if ((unsigned)why >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[why];
+}
+
+/* The files of a diff that are reviewed: C source, not binary. */
+static size_t reviewed_files(const struct diff *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; d && i < diff_nfiles(d); i++)
+		n += !diff_file(d, i)->binary &&
+		     is_c_file(diff_file_path(diff_file(d, i)));
+	return n;
+}
+
 /*
  * Another version, or another series, in the same mbox: its patches are
- * not applied on top of the previous ones. Commits are one sequence.
+ * not applied on top of the previous ones. Commits are one sequence, and
+ * so are the files named together on a command line.
  */
 static bool starts_series(const struct patch *prev, const struct patch *p)
 {
-	if (!p->pub.mail || !prev->pub.mail)
+	if (!p->pub.mail || !prev->pub.mail || p->input != prev->input)
 		return false;
 	return p->version != prev->version || p->total != prev->total ||
 	       p->part <= prev->part;
 }
 
 int series_review(struct series *s, const struct rule_set *rules,
-		  struct source *tree,
-		  void (*progress)(size_t done, size_t total))
+		  struct source *tree, series_progress_fn progress,
+		  void *payload)
 {
 	struct review_state st = { 0 };
 	struct source *own_tree = NULL;
@@ -702,10 +1140,9 @@ int series_review(struct series *s, const struct rule_set *rules,
 		tree = own_tree;
 	st.tree = tree;
 	st.progress = progress;
+	st.payload = payload;
 	for (i = 0; i < s->n; i++)
-		st.total += s->patches[i]->pub.diff ?
-				    diff_nfiles(s->patches[i]->pub.diff) :
-				    0;
+		st.total += reviewed_files(s->patches[i]->pub.diff);
 	for (i = 0; i < s->n; i++) {
 		struct patch *p = s->patches[i];
 

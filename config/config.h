@@ -157,8 +157,9 @@ int config_foreach(const struct config *cfg, config_foreach_cb cb, void *ctx);
 /*
  * Report, through cb, each key ignored from an untrusted tree file ("ignoring
  * 'smtp.url' from untrusted /t/.mmreview: only rule settings are read from a
- * tree") and each effective key mmreview does not know ("unknown key 'x.y'
- * in file:/path"). Warnings are not errors; text is valid during the call.
+ * tree"), each effective key mmreview does not know ("unknown key 'x.y'
+ * in file:/path") and each it knows but does not act on yet ("key
+ * 'daemon.interval' in file:/path is not yet supported: it does nothing"). Warnings are not errors; text is valid during the call.
  * Returns the number of warnings.
  */
 typedef void (*config_warn_cb)(const char *text, void *ctx);
@@ -166,6 +167,8 @@ size_t config_check(const struct config *cfg, config_warn_cb cb, void *ctx);
 
 /* True for a key mmreview reads (rule.<id>.enabled matches any id). */
 bool config_key_is_known(const char *key);
+/* True for a known key that does something already. */
+bool config_key_is_supported(const char *key);
 
 /* True for a key whose value is never shown: *.pass, *.password, *token*. */
 bool config_key_is_secret(const char *key);

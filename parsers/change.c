@@ -1033,6 +1033,32 @@ out_free_file:
 
 /* --- accessors ----------------------------------------------------------- */
 
+size_t change_set_nfiles(const struct change_set *set)
+{
+	return set->nfiles;
+}
+
+const char *change_set_file_path(const struct change_set *set, size_t i)
+{
+	return set->files[i]->path;
+}
+
+enum change_origin change_set_file_origin(const struct change_set *set,
+					  size_t i)
+{
+	return set->files[i]->origin;
+}
+
+bool change_set_file_partial(const struct change_set *set, size_t i)
+{
+	return set->files[i]->partial;
+}
+
+const char *change_set_file_reason(const struct change_set *set, size_t i)
+{
+	return set->files[i]->partial ? set->files[i]->why : NULL;
+}
+
 const struct change_set *change_owner(const struct change *c)
 {
 	return c->file->set;

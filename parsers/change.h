@@ -97,6 +97,19 @@ void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,
 size_t change_set_count(const struct change_set *set);
 const struct change *change_set_at(const struct change_set *set, size_t i);
 
+/*
+ * The files added to the set, in the order added (with or without a
+ * changed definition), and how each was read: its origin, whether it is
+ * partial (the hunks alone) and why, NULL when not partial. i must be
+ * below change_set_nfiles().
+ */
+size_t change_set_nfiles(const struct change_set *set);
+const char *change_set_file_path(const struct change_set *set, size_t i);
+enum change_origin change_set_file_origin(const struct change_set *set,
+					  size_t i);
+bool change_set_file_partial(const struct change_set *set, size_t i);
+const char *change_set_file_reason(const struct change_set *set, size_t i);
+
 const struct change_set *change_owner(const struct change *c);
 const char *change_path(const struct change *c);
 const char *change_name(const struct change *c);

@@ -15,6 +15,7 @@ void sbuf_init(struct sbuf *sb, size_t max)
 	sb->len = 0;
 	sb->alloc = 0;
 	sb->max = max;
+	sb->failed = false;
 }
 
 void sbuf_release(struct sbuf *sb)
@@ -39,6 +40,19 @@ char *sbuf_detach(struct sbuf *sb, size_t *len)
 void sbuf_reset(struct sbuf *sb)
 {
 	sbuf_setlen(sb, 0);
+	sb->failed = false;
+}
+
+bool sbuf_failed(const struct sbuf *sb)
+{
+	return sb->failed;
+}
+
+/* Mark the buffer failed and return code: every later append fails. */
+static int sbuf_fail(struct sbuf *sb, int code)
+{
+	sb->failed = true;
+	return code;
 }
 
 void sbuf_setlen(struct sbuf *sb, size_t len)
@@ -55,8 +69,10 @@ static int sbuf_grow(struct sbuf *sb, size_t extra)
 	size_t max = sb->max ? sb->max : SBUF_DEFAULT_MAX;
 	size_t want;
 
-	if (extra > max || sb->len > max - extra)
+	if (sb->failed)
 		return MMR_ELIMIT;
+	if (extra > max || sb->len > max - extra)
+		return sbuf_fail(sb, MMR_ELIMIT);
 	want = sb->len + extra + 1;
 	if (want <= sb->alloc)
 		return 0;
@@ -90,6 +106,13 @@ int sbuf_addstr(struct sbuf *sb, const char *s)
 	return sbuf_add(sb, s, strlen(s));
 }
 
+int sbuf_addbuf(struct sbuf *sb, const struct sbuf *src)
+{
+	if (src->failed)
+		return sbuf_fail(sb, MMR_ELIMIT);
+	return sbuf_add(sb, src->buf, src->len);
+}
+
 int sbuf_addch(struct sbuf *sb, int c)
 {
 	char ch = (char)c;
@@ -106,7 +129,7 @@ int sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
-		return MMR_EINVAL;
+		return sbuf_fail(sb, MMR_EINVAL);
 	if (sbuf_grow(sb, (size_t)n))
 		return MMR_ELIMIT;
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);

@@ -34,6 +34,55 @@ run "$MMREVIEW" check --format nope "$SRCDIR/tests/fixtures/seed-case/patch.mbox
 is "$rc" 2 "an unknown format exits 2"
 contains "$T/err" "unknown format 'nope'" "naming the format"
 
+run "$MMREVIEW" --help
+lacks "$T/out" "test" "--help lists no 'rules test' that is not there"
+run "$MMREVIEW" rules --help
+lacks "$T/out" "rules test" "nor does 'rules --help'"
+
+run "$MMREVIEW" -c
+is "$rc" 2 "-c without a value exits 2"
+contains "$T/err" "'-c' needs a value (-c key=value)" "and says a value is missing"
+lacks "$T/err" "unknown option" "not an unknown option"
+run "$MMREVIEW" --config
+contains "$T/err" "'--config' needs a value" "--config without a value says so"
+run "$MMREVIEW" check -c
+is "$rc" 2 "check -c without a value exits 2"
+
+SEED="$SRCDIR/tests/fixtures/seed-case/patch.mbox"
+run "$MMREVIEW" check -c rule.role-swap.severity=error "$SEED"
+is "$rc" 1 "check -c key=value is taken after the command"
+contains "$T/out" "mm/memory.c:1253:6: error:" "and applied"
+run "$MMREVIEW" check "$SEED" -c rule.role-swap.enabled=false
+lacks "$T/out" "[role-swap]" "also after the input"
+
+run "$MMREVIEW" -c rule.nope.enabled=false rules list
+contains "$T/err" "no rule 'nope' (set in command line" "an unknown rule names where it was set"
+lacks "$T/err" "::" "without a double colon"
+
+run "$MMREVIEW" -c daemon.interval=5 rules list
+contains "$T/err" "key 'daemon.interval' in command line is not yet supported: it does nothing" \
+	"a key that does nothing yet says so"
+run "$MMREVIEW" -c post.from=a@example.org rules list
+lacks "$T/err" "post.from" "a key that works does not"
+
+run "$MMREVIEW" rules frob
+is "$rc" 2 "rules frob exits 2"
+contains "$T/err" "'frob' is not a rules command" "naming the bad word"
+
+mkdir -p "$T/adir"
+run "$MMREVIEW" check "$T/adir"
+is "$rc" 2 "a directory given as a file exits 2"
+contains "$T/err" "'$T/adir' is a directory" "and says it is a directory"
+lacks "$T/err" "No such file" "not that it is missing"
+run "$MMREVIEW" show "$T/adir"
+contains "$T/err" "is a directory" "show says so too"
+
+# The example config names real rules and documents every key it sets.
+grep '^\[rule "' "$SRCDIR/config/mmreview.conf.example" | sed 's/.*"\(.*\)".*/\1/' >"$T/ids"
+"$MMREVIEW" rules list | awk '{ print $1 }' >"$T/real"
+[ -s "$T/ids" ] && ! grep -vxFf "$T/real" "$T/ids" >/dev/null
+ok $? "the example config's rules exist"
+
 run man -l "$SRCDIR/mmreview.1"
 is "$rc" 0 "the man page renders"
 
