@@ -159,15 +159,16 @@ demo: deps
 FUZZ_RUNS ?= 1000000
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-# Every target links all of parsers/ and the grammar (uninstrumented).
-FUZZ_LIB_SRCS = $(wildcard parsers/*.c)
+# Every target links all of parsers/ and rules/ (which needs nothing
+# else) and the grammar (uninstrumented).
+FUZZ_LIB_SRCS = $(wildcard parsers/*.c rules/*.c)
 
 build/fuzz/grammar.o: $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=gnu11 -O1 -fsanitize=address -I$(GRAMMAR) -c $< -o $@
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) \
-		$(wildcard parsers/*.h tests/fuzz/*.h) build/fuzz/grammar.o
+		$(wildcard parsers/*.h rules/*.h tests/fuzz/*.h) build/fuzz/grammar.o
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
 		-o $@ $< $(FUZZ_LIB_SRCS) build/fuzz/grammar.o \

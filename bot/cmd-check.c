@@ -43,6 +43,7 @@ struct check_opts {
 	const char *tree;
 	bool tree_given; /* --tree or review.kernel-tree, not found around */
 	const char *from;
+	enum rule_severity min; /* post.min-severity */
 	const char *output;
 	int verbose;
 };
@@ -261,7 +262,7 @@ static int report_errors(const struct series *s)
 static int write_report(const struct check_opts *o, const struct series *s,
 			const struct rule_set *rules)
 {
-	struct report_opts ro = { REPORT_TEXT, o->verbose, o->from };
+	struct report_opts ro = { REPORT_TEXT, o->verbose, o->from, o->min };
 	FILE *out = stdout;
 	int ret = 0;
 
@@ -314,7 +315,10 @@ static int run_check(struct check_opts *o, const struct rule_set *rules)
 	errors = report_errors(s) + (int)series_skip_errors(s);
 	if (write_report(o, s, rules))
 		goto out;
-	ret = errors ? CLI_ERROR : series_findings(s) ? CLI_FINDINGS : CLI_OK;
+	/* As checkpatch: only warnings and errors fail the run. */
+	ret = errors			       ? CLI_ERROR :
+	      series_findings(s, RULE_WARNING) ? CLI_FINDINGS :
+						 CLI_OK;
 out:
 	source_free(tree);
 	free(found);
@@ -342,7 +346,9 @@ int cmd_check(int argc, char **argv, const struct cli_global *g)
 		return CLI_ERROR;
 	}
 	apply_config(&o, cfg, &tree);
-	if (review_rules_load(&rules, cfg, cli_warn_cb, NULL) < 0)
+	if (review_min_severity(cfg, &o.min) < 0)
+		cli_error("%s", mmr_error_last());
+	else if (review_rules_load(&rules, cfg, cli_warn_cb, NULL) < 0)
 		cli_error("%s", mmr_error_last());
 	else
 		ret = run_check(&o, rules);

@@ -15,6 +15,9 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, "print what mmreview parsed from an mbox" },
 	{ "rules", cmd_rules, "list the rules and show what each finds" },
 	{ "config", cmd_config, "print the effective configuration" },
+	{ "am", cmd_am,
+	  "fetch a series from a public-inbox archive, review it" },
+	{ "lore", cmd_lore, "follow public-inbox archives: one round" },
 };
 
 static void usage(FILE *f)

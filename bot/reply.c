@@ -89,9 +89,12 @@ static const char *strip_re(const char *subject)
 	return subject;
 }
 
+struct same;
+static bool same_posted(const struct same *sm, size_t i);
+
 /* The same patch and findings give the same Message-ID. */
 static void add_message_id(struct sbuf *sb, const struct series_patch *p,
-			   const char *from)
+			   const struct same *sm, const char *from)
 {
 	struct sbuf key = SBUF_INIT;
 	const char *at = from ? strrchr(from, '@') : NULL;
@@ -108,8 +111,9 @@ static void add_message_id(struct sbuf *sb, const struct series_patch *p,
 		const struct rule_finding *fd =
 			rule_findings_at(p->findings, i);
 
-		sbuf_addf(&key, "%s %s %u %u\n", fd->rule, fd->path, fd->line,
-			  fd->column);
+		if (same_posted(sm, i))
+			sbuf_addf(&key, "%s %s %u %u\n", fd->rule, fd->path,
+				  fd->line, fd->column);
 	}
 	if (sbuf_failed(&key))
 		sbuf_addbuf(sb, &key); /* fails the reply: no id from a part */
@@ -123,7 +127,7 @@ static void add_message_id(struct sbuf *sb, const struct series_patch *p,
 }
 
 static void add_headers(struct sbuf *sb, const struct series_patch *p,
-			const char *from)
+			const struct same *sm, const char *from)
 {
 	struct addr_list to = { .n = 0 }, cc = { .n = 0 };
 	struct mail_addr author = { p->author_name, p->author_addr };
@@ -145,7 +149,7 @@ static void add_headers(struct sbuf *sb, const struct series_patch *p,
 	}
 	add_address_header(sb, "Cc", &cc);
 	add_subject(sb, strip_re(p->subject));
-	add_message_id(sb, p, from);
+	add_message_id(sb, p, sm, from);
 	if (p->message_id) {
 		sbuf_addf(sb, "In-Reply-To: <%s>\nReferences:", p->message_id);
 		n = p->mail ? mail_references(p->mail, &refs) : 0;
@@ -242,7 +246,14 @@ static void add_caret_line(struct sbuf *sb, const struct diff_line *dl,
 struct same {
 	const struct rule_findings *fs;
 	size_t *first;
+	enum rule_severity min; /* findings below it are not posted */
 };
+
+/* Whether finding i goes into the reply at all. */
+static bool same_posted(const struct same *sm, size_t i)
+{
+	return rule_findings_at(sm->fs, i)->severity >= sm->min;
+}
 
 struct keyed {
 	const struct rule_finding *fd;
@@ -270,12 +281,14 @@ static int cmp_keyed(const void *a, const void *b)
 	return c;
 }
 
-static void same_init(struct same *sm, const struct rule_findings *fs)
+static void same_init(struct same *sm, const struct rule_findings *fs,
+		      enum rule_severity min)
 {
 	size_t i, n = rule_findings_count(fs);
 	struct keyed *k = xcalloc(n ? n : 1, sizeof(*k));
 
 	sm->fs = fs;
+	sm->min = min;
 	sm->first = xcalloc(n ? n : 1, sizeof(*sm->first));
 	for (i = 0; i < n; i++)
 		k[i] = (struct keyed){ rule_findings_at(fs, i), i };
@@ -294,7 +307,18 @@ static void same_init(struct same *sm, const struct rule_findings *fs)
 
 static bool same_speaks(const struct same *sm, size_t i)
 {
-	return sm->first[i] == i;
+	return sm->first[i] == i && same_posted(sm, i);
+}
+
+/* Whether the reply has anything to say. */
+static bool same_any(const struct same *sm)
+{
+	size_t i;
+
+	for (i = 0; i < rule_findings_count(sm->fs); i++)
+		if (same_speaks(sm, i))
+			return true;
+	return false;
 }
 
 /* "The same question applies to PATH, line N." for the others. */
@@ -515,16 +539,10 @@ static void quote_outside(struct sbuf *sb, const struct same *sm, size_t idx,
 			  bool *elided)
 {
 	const struct rule_finding *fd = rule_findings_at(sm->fs, idx);
-	const struct csrc *cs = change_src(fd->change, fd->side);
-	size_t len;
-	const char *text = csrc_text(cs, &len);
-	unsigned il = csrc_line_of(cs, fd->start);
-	uint32_t b = csrc_line_start(cs, il), e = csrc_line_start(cs, il + 1);
-	struct diff_line dl = { .origin = ' ', .text = text + b };
+	struct diff_line dl = { .origin = ' ',
+				.text = fd->line_text,
+				.len = strlen(fd->line_text) };
 
-	if (e > b && text[e - 1] == '\n')
-		e--;
-	dl.len = e > b ? e - b : 0;
 	flush_elision(sb, elided);
 	sbuf_addf(sb, "In %s, line %u, which the patch does not change:\n\n",
 		  fd->path, fd->line);
@@ -579,15 +597,15 @@ static void quote_file(struct sbuf *sb, const struct diff_file *f,
 }
 
 /* Said once: the review saw only the patch, and why. */
-static void add_partial_note(struct sbuf *sb, const struct rule_findings *fs)
+static void add_partial_note(struct sbuf *sb, const struct same *sm)
 {
 	size_t i;
 
-	for (i = 0; i < rule_findings_count(fs); i++) {
-		const struct rule_finding *fd = rule_findings_at(fs, i);
+	for (i = 0; i < rule_findings_count(sm->fs); i++) {
+		const struct rule_finding *fd = rule_findings_at(sm->fs, i);
 		struct sbuf note = SBUF_INIT;
 
-		if (!fd->partial)
+		if (!fd->partial || !same_posted(sm, i))
 			continue;
 		sbuf_addf(&note,
 			  "mmreview read only the lines of the patch, not the "
@@ -611,7 +629,8 @@ static const char *first_name(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-int reply_email(char **out, const struct series_patch *p, const char *from)
+int reply_email(char **out, const struct series_patch *p, const char *from,
+		enum rule_severity min)
 {
 	struct sbuf sb;
 	struct same sm;
@@ -622,9 +641,13 @@ int reply_email(char **out, const struct series_patch *p, const char *from)
 	*out = NULL;
 	if (!p->findings || !rule_findings_count(p->findings) || !p->diff)
 		return 0;
-	same_init(&sm, p->findings);
+	same_init(&sm, p->findings, min);
+	if (!same_any(&sm)) {
+		free(sm.first);
+		return 0;
+	}
 	sbuf_init(&sb, REPLY_MAX_BYTES);
-	add_headers(&sb, p, from);
+	add_headers(&sb, p, &sm, from);
 	sbuf_addf(&sb, "Hi%s,\n\n",
 		  first_name(p->author_name ? p->author_name : "", name,
 			     sizeof(name)));
@@ -637,7 +660,7 @@ int reply_email(char **out, const struct series_patch *p, const char *from)
 			quote_file(&sb, f, &sm, &elided);
 	}
 	sbuf_rtrim(&sb);
-	add_partial_note(&sb, p->findings);
+	add_partial_note(&sb, &sm);
 	sbuf_addstr(&sb, "\n\n-- \nmmreview " MMR_VERSION
 			 ": each question comes from a rule; "
 			 "'mmreview rules show <id>' explains it.\n");

@@ -20,11 +20,15 @@
 #define REPLY_MAX_BYTES ((size_t)4 << 20)
 
 /*
- * The reply to p from "from" ("Name <addr>"; NULL: mmreview's own).
- * Returns 0 and *out, a new NUL-terminated string the caller frees, or
- * NULL when p has no findings; or MMR_ELIMIT (past REPLY_MAX_BYTES) with
- * *out NULL: a reply is written whole or not at all.
+ * The reply to p from "from" ("Name <addr>"; NULL: mmreview's own),
+ * with p's findings of severity min and above (post.min-severity: by
+ * default warning, so that a finding the patch explains, info, is not
+ * posted). Returns 0 and *out, a new NUL-terminated string the caller
+ * frees, or NULL when no finding is posted; or MMR_ELIMIT (past
+ * REPLY_MAX_BYTES) with *out NULL: a reply is written whole or not at
+ * all.
  */
-int reply_email(char **out, const struct series_patch *p, const char *from);
+int reply_email(char **out, const struct series_patch *p, const char *from,
+		enum rule_severity min);
 
 #endif

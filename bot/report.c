@@ -469,7 +469,7 @@ static int write_email(FILE *f, const struct series *s,
 		const struct series_patch *p = series_at(s, i);
 		char *mail;
 
-		if (reply_email(&mail, p, o->from) < 0)
+		if (reply_email(&mail, p, o->from, o->min) < 0)
 			return -1;
 		if (!mail)
 			continue;

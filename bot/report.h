@@ -24,6 +24,7 @@ struct report_opts {
 	enum report_format format;
 	int verbose;
 	const char *from; /* From: of replies, "Name <addr>" */
+	enum rule_severity min; /* of the findings a reply carries */
 };
 
 /*

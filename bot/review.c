@@ -160,6 +160,20 @@ static bool is_dir(const char *dir, const char *sub)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+int review_min_severity(const struct config *cfg, enum rule_severity *out)
+{
+	/* In the order of enum rule_severity. */
+	static const char *const names[] = { "info", "warning", "error", NULL };
+	int v, err;
+
+	err = config_get_enum(cfg, "post.min-severity", names, RULE_WARNING,
+			      &v);
+	if (err < 0)
+		return err;
+	*out = (enum rule_severity)v;
+	return 0;
+}
+
 bool review_is_kernel_tree(const char *dir)
 {
 	return is_dir(dir, "mm") && is_dir(dir, "include/linux");

@@ -46,6 +46,13 @@ struct review_hooks {
 int review_rules_load(struct rule_set **out, const struct config *cfg,
 		      review_warn_fn warn, void *payload);
 
+/*
+ * post.min-severity: the least severity a reply carries (default
+ * warning, so that what a patch explains, info, is not posted). Returns
+ * 0, or MMR_EINVAL naming the key and its choices.
+ */
+int review_min_severity(const struct config *cfg, enum rule_severity *out);
+
 /* A kernel tree is a directory holding mm/ and include/linux/. */
 bool review_is_kernel_tree(const char *dir);
 /*

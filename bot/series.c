@@ -12,9 +12,10 @@
 /* Bytes of patch mail bodies kept for one run. */
 #define SERIES_MAX_BYTES ((size_t)64 << 20)
 /*
- * Bytes of full pre- and post-images parsed in one run: each costs
- * tree-sitter some 60 times its size and is kept for the report. Past
- * it, files are reviewed from their hunks alone.
+ * Bytes of full pre- and post-images parsed for one patch: each costs
+ * tree-sitter some 20 to 60 times its size while the patch is reviewed
+ * (a reviewed patch keeps its texts, not its trees). Past it, files are
+ * reviewed from their hunks alone.
  */
 #define SERIES_MAX_IMAGE_BYTES ((size_t)16 << 20)
 /* Messages and commits left out of one run, each said with its reason. */
@@ -43,7 +44,11 @@ struct patch {
 	size_t input; /* index of the input it came from */
 	bool reply; /* a "Re:" carrying a diff, see series_end_input() */
 	struct image_pair *images; /* per diff file, git only */
+	/* A commit's trees: its blobs are read when it is reviewed. */
+	bool commit_trees;
+	git_oid trees[2]; /* the parent's (all zero: none) and its own */
 	struct series_file *files; /* per diff file, after the review */
+	const char *changelog; /* a commit's message; mail: the diff's */
 	char *strs[8]; /* owned strings behind pub */
 	size_t nstrs;
 };
@@ -63,6 +68,7 @@ struct series {
 	size_t ninputs, ainputs;
 	size_t input_first; /* first patch of the current input */
 	char *repo_dir; /* workdir of the repository of a git range */
+	char *repo_path; /* its git directory, to read blobs from */
 };
 
 /* A post-image left by an earlier patch of the series. */
@@ -135,6 +141,7 @@ void series_free(struct series *s)
 	free(s->skips);
 	free(s->patches);
 	free(s->repo_dir);
+	free(s->repo_path);
 	free(s);
 }
 
@@ -480,13 +487,16 @@ size_t series_end_input(struct series *s)
 	return n;
 }
 
-size_t series_findings(const struct series *s)
+size_t series_findings(const struct series *s, enum rule_severity min)
 {
-	size_t i, n = 0;
+	const struct rule_findings *fs;
+	size_t i, j, n = 0;
 
-	for (i = 0; i < s->n; i++)
-		if (s->patches[i]->pub.findings)
-			n += rule_findings_count(s->patches[i]->pub.findings);
+	for (i = 0; i < s->n; i++) {
+		fs = s->patches[i]->pub.findings;
+		for (j = 0; fs && j < rule_findings_count(fs); j++)
+			n += rule_findings_at(fs, j)->severity >= min;
+	}
 	return n;
 }
 
@@ -651,6 +661,7 @@ static struct patch *commit_patch(git_commit *commit, git_commit *parent)
 	p->pub.subject = own(p, subject);
 	p->pub.author_name = own(p, author->name);
 	p->pub.author_addr = own(p, author->email);
+	p->changelog = own(p, git_commit_message(commit));
 	if (parent) {
 		git_oid_tostr(hex, sizeof(hex), git_commit_id(parent));
 		p->pub.base_commit = own(p, hex);
@@ -709,8 +720,12 @@ static int add_commit(struct series *s, git_repository *repo, const git_oid *id)
 	if (error)
 		goto out;
 	patch_parse_diff(p, buf.ptr, buf.size);
-	if (p->pub.diff)
-		commit_images(p, repo, ptree, tree);
+	/* Blobs are read when the commit is reviewed: a long range costs
+	 * one commit's files at a time. */
+	p->commit_trees = p->pub.diff != NULL;
+	if (ptree)
+		git_oid_cpy(&p->trees[0], git_tree_id(ptree));
+	git_oid_cpy(&p->trees[1], git_tree_id(tree));
 	error = series_push(s, p);
 	p = NULL; /* the series has it, or freed it */
 out:
@@ -800,6 +815,8 @@ int series_add_git_range(struct series *s, const char *range,
 	}
 	if (git_repository_workdir(repo))
 		s->repo_dir = xstrdup(git_repository_workdir(repo));
+	free(s->repo_path);
+	s->repo_path = xstrdup(git_repository_path(repo));
 	if (!range) {
 		error = default_range(repo, def, sizeof(def), warn, payload);
 		if (error)
@@ -834,7 +851,30 @@ struct review_state {
 	size_t image_bytes; /* full images parsed so far */
 	struct source *tree;
 	const char *repo_dir;
+	const char *repo_path; /* where a commit's blobs are read */
+	git_repository *repo; /* opened on the first commit reviewed */
 };
+
+/* The blobs of a commit, read now that it is reviewed. */
+static int read_commit_images(struct review_state *st, struct patch *p)
+{
+	git_tree *trees[2] = { NULL, NULL };
+	int error = 0, i;
+
+	if (!p->commit_trees)
+		return 0;
+	if (!st->repo && git_repository_open(&st->repo, st->repo_path) < 0)
+		return git_fail("cannot open the repository again");
+	for (i = 0; i < 2 && !error; i++)
+		if (!git_oid_is_zero(&p->trees[i]) &&
+		    git_tree_lookup(&trees[i], st->repo, &p->trees[i]) < 0)
+			error = git_fail("cannot read a tree of the commit");
+	if (!error)
+		commit_images(p, st->repo, trees[0], trees[1]);
+	git_tree_free(trees[0]);
+	git_tree_free(trees[1]);
+	return error;
+}
 
 static size_t path_hash(const char *s)
 {
@@ -956,7 +996,7 @@ static int base_image(struct review_state *st, const struct series_patch *p,
 static void budget_spent(char *why, size_t whylen)
 {
 	snprintf(why, whylen,
-		 "the full files of this run pass %zu bytes, so the rest "
+		 "the full files of this patch pass %zu bytes, so the rest "
 		 "is read from the hunks",
 		 SERIES_MAX_IMAGE_BYTES);
 }
@@ -1047,6 +1087,36 @@ static void note_file(struct series_file *sf, const struct change_set *cs,
 					kind;
 }
 
+/* What the rules read of the patch itself: subject and changelog. */
+static void patch_changelog(struct change_set *cs, const struct patch *p)
+{
+	const char *msg = p->changelog;
+	size_t len = msg ? strlen(msg) : 0;
+
+	if (!msg && p->pub.diff)
+		msg = diff_message(p->pub.diff, &len);
+	/* Named by its title: "mm: foo", not "[PATCH v2 3/5] mm: foo". */
+	change_set_set_patch(cs,
+			     p->pub.mail ?
+				     mail_subject_info(p->pub.mail)->title :
+				     p->pub.subject,
+			     msg, len);
+}
+
+/* A commit's blobs are in its change set now. */
+static void free_images(struct patch *p)
+{
+	size_t i;
+
+	if (!p->images)
+		return;
+	for (i = 0; i < diff_nfiles(p->pub.diff); i++) {
+		free(p->images[i].old_text);
+		free(p->images[i].new_text);
+		p->images[i].old_text = p->images[i].new_text = NULL;
+	}
+}
+
 static int review_patch(struct review_state *st, struct patch *p,
 			const struct rule_set *rules,
 			const struct change_set *prev)
@@ -1055,13 +1125,20 @@ static int review_patch(struct review_state *st, struct patch *p,
 	size_t i, n = diff_nfiles(p->pub.diff);
 	int error = 0;
 
+	st->image_bytes = 0; /* a budget per patch: the last one sleeps */
 	p->pub.changes = cs;
+	error = read_commit_images(st, p);
+	if (error)
+		return error;
 	p->files = xcalloc(n ? n : 1, sizeof(*p->files));
 	p->pub.files = p->files;
 	p->pub.nfiles = n;
 	change_set_link(cs, prev);
-	if (st->tree)
+	patch_changelog(cs, p);
+	if (st->tree) {
 		change_set_set_lookup(cs, source_lookup, st->tree);
+		change_set_set_history(cs, source_commit, st->tree);
+	}
 	for (i = 0; i < n; i++) {
 		p->files[i].path = diff_file_path(diff_file(p->pub.diff, i));
 		p->files[i].why = SERIES_NOT_C;
@@ -1082,7 +1159,11 @@ static int review_patch(struct review_state *st, struct patch *p,
 		if (st->progress)
 			st->progress(++st->done, st->total, st->payload);
 	}
-	return rule_set_run(rules, cs, &p->pub.findings);
+	error = rule_set_run(rules, cs, &p->pub.findings);
+	/* Reviewed: keep the texts for the next patches, not the trees. */
+	change_set_sleep(cs);
+	free_images(p);
+	return error;
 }
 
 const char *series_why_name(enum series_why why)
@@ -1139,6 +1220,7 @@ int series_review(struct series *s, const struct rule_set *rules,
 	if (!tree && s->repo_dir && !source_open(&own_tree, s->repo_dir))
 		tree = own_tree;
 	st.tree = tree;
+	st.repo_path = s->repo_path;
 	st.progress = progress;
 	st.payload = payload;
 	for (i = 0; i < s->n; i++)
@@ -1160,6 +1242,7 @@ int series_review(struct series *s, const struct rule_set *rules,
 		prev = p->pub.changes;
 	}
 	state_release(&st);
+	git_repository_free(st.repo);
 	source_free(own_tree);
 	return error;
 }

@@ -139,8 +139,11 @@ size_t series_skip_count(const struct series *s);
 const struct series_skip *series_skip_at(const struct series *s, size_t i);
 /* Those of them that make the run fail. */
 size_t series_skip_errors(const struct series *s);
-/* Findings in all patches. */
-size_t series_findings(const struct series *s);
+/*
+ * Findings in all patches of severity min and above. A finding the
+ * patch explains is info, so RULE_WARNING counts what makes a run fail.
+ */
+size_t series_findings(const struct series *s, enum rule_severity min);
 /* "no kernel tree", "not in the tree", "did not apply", ... */
 const char *series_why_name(enum series_why why);
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diff.h"
 #include "sbuf.h"
 #include "source.h"
 #include "util.h"
@@ -508,4 +509,57 @@ char *source_lookup(void *ctx, const char *name, char **where)
 		*where = xstrdup(buf);
 	}
 	return def;
+}
+
+/* --- history -------------------------------------------------------------- */
+
+/* The diff of a commit against its first parent (none: the empty tree). */
+static int commit_patch_buf(git_buf *buf, git_repository *repo,
+			    git_commit *commit)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	int error;
+
+	error = git_commit_tree(&tree, commit);
+	if (!error && git_commit_parentcount(commit) > 0) {
+		error = git_commit_parent(&parent, commit, 0);
+		if (!error)
+			error = git_commit_tree(&ptree, parent);
+	}
+	if (!error)
+		error = git_diff_tree_to_tree(&diff, repo, ptree, tree, &opts);
+	if (!error)
+		error = git_diff_to_buf(buf, diff, GIT_DIFF_FORMAT_PATCH);
+	git_diff_free(diff);
+	git_tree_free(ptree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	return error;
+}
+
+char *source_commit(void *ctx, const char *commit, char **subject)
+{
+	struct source *src = ctx;
+	git_object *obj = NULL;
+	git_commit *c = NULL;
+	git_buf buf = { 0 };
+	char *text = NULL;
+
+	*subject = NULL;
+	if (!src->repo || git_revparse_single(&obj, src->repo, commit) < 0 ||
+	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0)
+		goto out;
+	if (commit_patch_buf(&buf, src->repo, c) < 0 ||
+	    buf.size > DIFF_MAX_INPUT)
+		goto out;
+	text = xstrndup(buf.ptr, buf.size);
+	*subject = xstrdup(git_commit_summary(c) ? git_commit_summary(c) : "");
+out:
+	git_buf_dispose(&buf);
+	git_commit_free(c);
+	git_object_free(obj);
+	return text;
 }

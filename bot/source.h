@@ -42,4 +42,12 @@ bool source_blob_matches(const char *text, size_t len, const char *id);
  */
 char *source_lookup(void *ctx, const char *name, char **where);
 
+/*
+ * The change_commit_fn of a tree: the patch text of commit (an id or a
+ * prefix of one) against its first parent, and its subject, when the
+ * tree is a git repository that has it; NULL otherwise or past
+ * DIFF_MAX_INPUT. ctx is the struct source.
+ */
+char *source_commit(void *ctx, const char *commit, char **subject);
+
 #endif

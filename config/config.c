@@ -45,6 +45,9 @@ struct config {
 	struct config_item *eff; /* sorted by key, one item per key */
 	size_t neff, eff_alloc;
 
+	struct config_item *all; /* every value, sorted as eff before settling */
+	size_t nall, all_alloc;
+
 	char **ignored; /* warnings for untrusted keys dropped */
 	size_t nignored, ignored_alloc;
 
@@ -73,11 +76,16 @@ static const struct known_key {
 	{ "rule.*.severity", true },
 	{ "rules.directory", false },
 	{ "rules.plugin", false },
-	{ "lore.url", false },
-	{ "lore.inbox", false },
+	{ "lore.url", true },
+	{ "lore.mode", true },
+	{ "lore.settle", true },
+	{ "lore.ignore-from", true },
+	{ "lore.timeout", true },
+	{ "lore.connect-timeout", true },
+	{ "lore.retries", true },
 	{ "daemon.interval", false },
 	/* the daemon's state and posting: bot/state.c, bot/post.c, bot/smtp.c */
-	{ "daemon.state-dir", false },
+	{ "daemon.state-dir", true }, /* lore fetch keeps its state there */
 	{ "post.mode", false },
 	{ "post.outbox", false },
 	{ "post.from", true },
@@ -86,7 +94,7 @@ static const struct known_key {
 	{ "post.cc", false },
 	{ "post.ignore-from", false },
 	{ "post.only-from", false },
-	{ "post.min-severity", false },
+	{ "post.min-severity", true },
 	{ "post.max-per-hour", false },
 	{ "smtp.url", false },
 	{ "smtp.user", false },
@@ -434,7 +442,10 @@ static int item_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Sort, and keep the last (highest origin, latest) item of each key. */
+/*
+ * Sort, keep a copy of every value for config_get_all(), and keep the
+ * last (highest origin, latest) item of each key.
+ */
 static void eff_settle(struct config *cfg)
 {
 	size_t i, n = 0;
@@ -442,6 +453,14 @@ static void eff_settle(struct config *cfg)
 	if (!cfg->neff)
 		return;
 	qsort(cfg->eff, cfg->neff, sizeof(*cfg->eff), item_cmp);
+	XGROW(cfg->all, cfg->all_alloc, cfg->neff);
+	for (i = 0; i < cfg->neff; i++) {
+		cfg->all[i] = cfg->eff[i];
+		cfg->all[i].key = xstrdup(cfg->eff[i].key);
+		if (cfg->eff[i].value)
+			cfg->all[i].value = xstrdup(cfg->eff[i].value);
+	}
+	cfg->nall = cfg->neff;
 	for (i = 0; i < cfg->neff; i++) {
 		if (i + 1 < cfg->neff &&
 		    !strcmp(cfg->eff[i].key, cfg->eff[i + 1].key)) {
@@ -470,6 +489,8 @@ static int config_rebuild(struct config *cfg)
 
 	items_clear(cfg->eff, cfg->neff);
 	cfg->neff = 0;
+	items_clear(cfg->all, cfg->nall);
+	cfg->nall = 0;
 	ignored_clear(cfg);
 	if (git_config_iterator_new(&it, cfg->git) < 0) {
 		error = git_fail(MMR_EIO, "cannot list", "configuration");
@@ -523,6 +544,8 @@ void config_free(struct config *cfg)
 		return;
 	items_clear(cfg->eff, cfg->neff);
 	free(cfg->eff);
+	items_clear(cfg->all, cfg->nall);
+	free(cfg->all);
 	items_clear(cfg->ovr, cfg->novr);
 	free(cfg->ovr);
 	ignored_clear(cfg);
@@ -935,6 +958,25 @@ int config_get_enum(const struct config *cfg, const char *key,
 	error = bad_value(cfg, it, sb.buf);
 	sbuf_release(&sb);
 	return error;
+}
+
+int config_get_all(const struct config *cfg, const char *key,
+		   config_value_cb cb, void *payload)
+{
+	const struct config_item *it = lookup(cfg, key), *v;
+	int ret = 0;
+
+	if (!it)
+		return 0;
+	v = bsearch(it->key, cfg->all, cfg->nall, sizeof(*cfg->all), key_cmp);
+	assert(v);
+	while (v > cfg->all && !strcmp(v[-1].key, it->key))
+		v--;
+	for (; !ret && v < cfg->all + cfg->nall && !strcmp(v->key, it->key);
+	     v++)
+		if (v->origin == it->origin)
+			ret = cb(v->value, payload);
+	return ret;
 }
 
 const char *config_origin_of(const struct config *cfg, const char *key)

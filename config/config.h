@@ -136,6 +136,18 @@ int config_get_enum(const struct config *cfg, const char *key,
 		    const char *const *choices, int dflt, int *out);
 
 /*
+ * Every value of a key that may be given more than once ("url = a" and
+ * "url = b"), in the order written, from the one origin that sets the
+ * effective value: a higher file or -c replaces the values of a lower
+ * one instead of adding to them. cb gets each value (NULL for a key set
+ * without '='), valid during the call; a non-zero return stops the walk
+ * and is returned. Returns 0 without calling cb when key is not set.
+ */
+typedef int (*config_value_cb)(const char *value, void *payload);
+int config_get_all(const struct config *cfg, const char *key,
+		   config_value_cb cb, void *payload);
+
+/*
  * The origin of key's effective value as git config --show-origin writes
  * it ("file:/home/u/.config/mmreview/config", "command line:"), owned by
  * cfg; NULL when key is not set.

@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "apply.h"
 #include "change.h"
+#include "fragment.h"
 #include "sbuf.h"
 #include "util.h"
 
@@ -113,7 +115,13 @@ static void keymap_release(struct keymap *m)
 }
 
 struct image {
-	struct csrc *cs;
+	struct csrc *cs; /* NULL while the file sleeps */
+	/*
+	 * Asleep: the text the tree was made from, to make it again,
+	 * deflated (mostly blanks, it takes a few per cent of its size).
+	 */
+	unsigned char *sleep_text;
+	size_t sleep_size, sleep_len;
 	unsigned nlines;
 	unsigned *file_line; /* per image line; NULL: the image is the file */
 	unsigned char *changed; /* per image line, 1-based */
@@ -125,6 +133,7 @@ struct image {
 /* Image lines [first, last] of one hunk on each side (first > last: none). */
 struct span {
 	unsigned first[2], last[2];
+	unsigned header[2]; /* the hunk's first line as the patch numbers it */
 };
 
 struct change_file {
@@ -143,11 +152,25 @@ struct change_file {
 	size_t norder[2];
 	/* The def of the last changed line per side: already attributed. */
 	const struct csrc_def *last_def[2];
+	bool asleep; /* the trees are freed; the texts are kept */
+	/*
+	 * Asleep: the macros and helpers of the new image by name, what a
+	 * later patch looks up, so that a lookup need not wake the file.
+	 */
+	struct file_exp *exps;
+	size_t nexps;
+};
+
+struct file_exp {
+	char *name;
+	struct csrc_expansion exp;
 };
 
 struct change {
 	struct change_file *file;
-	const char *name; /* a def's name, or owned_name */
+	/* Where each def starts, to find it again in a new tree. */
+	uint32_t def_start[2];
+	const char *name; /* owned_name */
 	char *owned_name;
 	enum csrc_kind kind;
 	unsigned occ; /* occurrence of (kind, name) among the side's defs */
@@ -162,7 +185,19 @@ struct cache_entry {
 	char *where;
 };
 
+/*
+ * The files of a series that are awake: a set linked to earlier ones
+ * shares their pool, so that putting a series back to sleep costs the
+ * files woken, not the length of the series.
+ */
+struct change_pool {
+	struct change_file **awake;
+	size_t n, alloc;
+	unsigned refs;
+};
+
 struct change_set {
+	struct change_pool *pool;
 	struct change_file **files;
 	size_t nfiles, afiles;
 	struct change **changes;
@@ -175,18 +210,52 @@ struct change_set {
 	void *lookup_ctx;
 	struct cache_entry *cache; /* sorted by name */
 	size_t ncache, acache;
+	char *subject, *message;
+	change_commit_fn history;
+	void *history_ctx;
 };
 
 /* --- the set ------------------------------------------------------------- */
 
 struct change_set *change_set_new(void)
 {
-	return xcalloc(1, sizeof(struct change_set));
+	struct change_set *set = xcalloc(1, sizeof(*set));
+
+	set->pool = xcalloc(1, sizeof(*set->pool));
+	set->pool->refs = 1;
+	return set;
+}
+
+static void pool_add(struct change_pool *pool, struct change_file *f)
+{
+	XGROW(pool->awake, pool->alloc, pool->n + 1);
+	pool->awake[pool->n++] = f;
+}
+
+static void pool_remove(struct change_pool *pool, struct change_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < pool->n; i++) {
+		if (pool->awake[i] == f) {
+			pool->awake[i] = pool->awake[--pool->n];
+			return;
+		}
+	}
+}
+
+static void pool_put(struct change_pool *pool)
+{
+	if (!pool || --pool->refs)
+		return;
+	free(pool->awake);
+	free(pool);
 }
 
 static void image_release(struct image *img)
 {
 	csrc_free(img->cs);
+	free(img->sleep_text);
 	free(img->file_line);
 	free(img->changed);
 	free(img->def_of);
@@ -195,10 +264,26 @@ static void image_release(struct image *img)
 	memset(img, 0, sizeof(*img));
 }
 
+static void exps_release(struct change_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nexps; i++) {
+		free(f->exps[i].name);
+		csrc_expansion_release(&f->exps[i].exp);
+	}
+	free(f->exps);
+	f->exps = NULL;
+	f->nexps = 0;
+}
+
 static void file_free(struct change_file *f)
 {
 	if (!f)
 		return;
+	exps_release(f);
+	if (!f->asleep && f->set)
+		pool_remove(f->set->pool, f);
 	image_release(&f->img[CHANGE_OLD]);
 	image_release(&f->img[CHANGE_NEW]);
 	free(f->old_to_new);
@@ -242,6 +327,9 @@ void change_set_free(struct change_set *set)
 	free(set->changes);
 	free(set->files);
 	free(set->links);
+	free(set->subject);
+	free(set->message);
+	pool_put(set->pool);
 	free(set->cache);
 	keymap_release(&set->index);
 	free(set);
@@ -251,8 +339,59 @@ void change_set_link(struct change_set *set, const struct change_set *prev)
 {
 	if (!prev || prev == set || set->nlinks >= CHANGE_MAX_LINKS)
 		return;
+	/* One pool for a series: the set's own, while it has no file. */
+	if (!set->nfiles && set->pool != prev->pool) {
+		pool_put(set->pool);
+		set->pool = prev->pool;
+		set->pool->refs++;
+	}
 	XGROW(set->links, set->alinks, set->nlinks + 1);
 	set->links[set->nlinks++] = prev;
+}
+
+size_t change_set_nlinks(const struct change_set *set)
+{
+	return set->nlinks;
+}
+
+const struct change_set *change_set_link_at(const struct change_set *set,
+					    size_t i)
+{
+	return i < set->nlinks ? set->links[i] : NULL;
+}
+
+void change_set_set_patch(struct change_set *set, const char *subject,
+			  const char *message, size_t len)
+{
+	free(set->subject);
+	free(set->message);
+	set->subject = xstrdup(subject ? subject : "");
+	set->message = message ? xstrndup(message, len) : xstrdup("");
+}
+
+const char *change_set_subject(const struct change_set *set)
+{
+	return set->subject ? set->subject : "";
+}
+
+const char *change_set_message(const struct change_set *set)
+{
+	return set->message ? set->message : "";
+}
+
+void change_set_set_history(struct change_set *set, change_commit_fn fn,
+			    void *ctx)
+{
+	set->history = fn;
+	set->history_ctx = ctx;
+}
+
+char *change_set_commit(const struct change_set *set, const char *commit,
+			char **subject)
+{
+	*subject = NULL;
+	return set->history ? set->history(set->history_ctx, commit, subject) :
+			      NULL;
 }
 
 void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,
@@ -400,6 +539,7 @@ static bool locate_full(struct change_file *f, struct locator lc[2],
 			if (locate(&lc[s], h, s, &at))
 				return false;
 			f->spans[i].first[s] = at;
+			f->spans[i].header[s] = s ? h->new_start : h->old_start;
 			f->spans[i].last[s] = at + side_count(h, s) - 1;
 		}
 	}
@@ -418,8 +558,11 @@ static void mark_lines(struct change_file *f)
 	for (i = 0; i <= df->nhunks; i++) {
 		ol = i < df->nhunks ? f->spans[i].first[0] : o->nlines + 1;
 		nl = i < df->nhunks ? f->spans[i].first[1] : n->nlines + 1;
-		/* Lines between hunks keep their distance to the last one. */
-		for (k = po; k < ol && k <= o->nlines; k++)
+		/*
+		 * Lines between hunks keep their distance to the last one;
+		 * in a fragment they are synthetic and map to nothing.
+		 */
+		for (k = po; !f->partial && k < ol && k <= o->nlines; k++)
 			if (pn + (k - po) < nl && pn + (k - po) <= n->nlines)
 				f->old_to_new[k] = pn + (k - po);
 		if (i == df->nhunks)
@@ -493,76 +636,36 @@ static int build_full(struct change_file *f, const char *old_text,
 	return 0;
 }
 
-/* The fragment of one side: the hunks' lines, an empty line between. */
-static int fragment(struct change_file *f, enum change_side side,
-		    struct sbuf *sb, unsigned **file_line)
+/* Both sides from the hunks alone, framed as C (fragment.h). */
+static int build_partial(struct change_file *f)
 {
-	const struct diff_file *df = f->diff;
-	unsigned line = 0;
-	size_t alloc = 0, i, j;
-
-	*file_line = NULL;
-	XGROW(*file_line, alloc, 1);
-	(*file_line)[0] = 0;
-	for (i = 0; i < df->nhunks; i++) {
-		const struct diff_hunk *h = &df->hunks[i];
-
-		if (i && sbuf_addch(sb, '\n'))
-			return MMR_ELIMIT;
-		if (i) {
-			XGROW(*file_line, alloc, ++line + 1);
-			(*file_line)[line] = 0;
-		}
-		f->spans[i].first[side] = line + 1;
-		for (j = 0; j < h->nlines; j++) {
-			const struct diff_line *dl = &h->lines[j];
-
-			if (!on_side(dl, side))
-				continue;
-			if (sbuf_add(sb, dl->text, dl->len) ||
-			    sbuf_addch(sb, '\n'))
-				return MMR_ELIMIT;
-			XGROW(*file_line, alloc, ++line + 1);
-			(*file_line)[line] = side ? dl->new_lineno :
-						    dl->old_lineno;
-		}
-		f->spans[i].last[side] = line;
-	}
-	return 0;
-}
-
-static int build_side_partial(struct change_file *f, enum change_side side)
-{
-	struct sbuf sb = SBUF_INIT;
-	unsigned *map = NULL;
+	struct fragment fr[2];
+	enum change_side side;
+	size_t i;
 	int err;
 
-	sbuf_init(&sb, CSRC_MAX_INPUT);
-	err = fragment(f, side, &sb, &map);
+	err = fragment_build(fr, f->diff, CSRC_MAX_INPUT);
 	if (err < 0) {
 		err = mmr_error_set(err, "%s: hunks exceed %zu bytes", f->path,
 				    CSRC_MAX_INPUT);
-		goto cleanup;
+		goto out;
 	}
-	err = parse_image(f, side, sb.buf, sb.len);
-	if (err < 0)
-		goto cleanup;
-	f->img[side].file_line = map;
-	map = NULL;
-cleanup:
-	free(map);
-	sbuf_release(&sb);
-	return err;
-}
-
-static int build_partial(struct change_file *f)
-{
-	int err = build_side_partial(f, CHANGE_OLD);
-
-	if (!err)
-		err = build_side_partial(f, CHANGE_NEW);
+	for (side = CHANGE_OLD; side <= CHANGE_NEW && !err; side++) {
+		err = parse_image(f, side, fr[side].text, fr[side].len);
+		if (err)
+			break;
+		f->img[side].file_line = fr[side].file_line;
+		fr[side].file_line = NULL;
+		for (i = 0; i < f->nhunks; i++) {
+			f->spans[i].first[side] = fr[side].first[i];
+			f->spans[i].last[side] = fr[side].last[i];
+		}
+	}
 	if (!err)
 		mark_lines(f);
+out:
+	fragment_release(&fr[0]);
+	fragment_release(&fr[1]);
 	return err;
 }
 
@@ -642,21 +745,10 @@ static unsigned next_free(unsigned *next, unsigned k)
 static bool def_lines(const struct change_file *f, enum change_side side,
 		      const struct csrc_def *d, unsigned *from, unsigned *to)
 {
-	long h;
-
 	if (!eligible(f, side, d))
 		return false;
 	*from = d->doc_line;
 	*to = d->end_line;
-	if (f->partial) {
-		h = hunk_of(f, side, d->start_line);
-		if (h < 0)
-			return false;
-		if (*from < f->spans[h].first[side])
-			*from = f->spans[h].first[side];
-		if (*to > f->spans[h].last[side])
-			*to = f->spans[h].last[side];
-	}
 	if (*to > f->img[side].nlines)
 		*to = f->img[side].nlines;
 	return *from >= 1 && *from <= *to;
@@ -735,41 +827,13 @@ static const struct csrc_def *nth_def(const struct change_file *f,
 	return i ? &defs[*i] : NULL;
 }
 
-/* The function a hunk header's section names ("foo(int x" -> foo), or "". */
-static void section_name(const char *section, char *name, size_t size)
-{
-	const char *p = strchr(section, '('), *end, *s;
-	size_t n = strlen(section);
-
-	name[0] = '\0';
-	while (n && (section[n - 1] == ' ' || section[n - 1] == '\t'))
-		n--;
-	if (!p || (n && section[n - 1] == ';'))
-		return;
-	end = p;
-	while (end > section && (end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	for (s = end;
-	     s > section && (isalnum((unsigned char)s[-1]) || s[-1] == '_');
-	     s--)
-		;
-	if (s == end || (size_t)(end - s) >= size)
-		return;
-	memcpy(name, s, end - s);
-	name[end - s] = '\0';
-	/* SYSCALL_DEFINEn(name, ...): named by its first argument. */
-	if (!strncmp(name, "SYSCALL_DEFINE", 14) ||
-	    !strncmp(name, "COMPAT_SYSCALL_DEFINE", 21))
-		section_name(p + 1, name, size);
-}
-
 /*
  * Find or make the change (kind, name, occ) of the file being added (the
- * set's index holds only its changes); copy: name is not a def's.
+ * set's index holds only its changes). The change owns a copy of the
+ * name: the trees it comes from are made again (sparse, asleep).
  */
 static int get_change(struct change **out, struct change_file *f,
-		      enum csrc_kind kind, const char *name, unsigned occ,
-		      bool copy)
+		      enum csrc_kind kind, const char *name, unsigned occ)
 {
 	struct change_set *set = f->set;
 	size_t *i = keymap_get(&set->index, kind, name, occ);
@@ -787,8 +851,8 @@ static int get_change(struct change **out, struct change_file *f,
 	c->file = f;
 	c->kind = kind;
 	c->occ = occ;
-	c->owned_name = copy ? xstrdup(name) : NULL;
-	c->name = copy ? c->owned_name : name;
+	c->owned_name = xstrdup(name);
+	c->name = c->owned_name;
 	XGROW(set->changes, set->achanges, set->nchanges + 1);
 	i = keymap_put(&set->index, kind, c->name, occ);
 	*i = set->nchanges;
@@ -846,14 +910,16 @@ static int attribute_loose(struct change_file *f, size_t hunk,
 
 	if (blank_line(dl))
 		return 0;
-	section_name(f->diff->hunks[hunk].section, name, sizeof(name));
+	fragment_function_name(f->diff->hunks[hunk].section,
+			       strlen(f->diff->hunks[hunk].section), name,
+			       sizeof(name));
 	if (!name[0] || !body_line(dl)) {
-		err = get_change(&c, f, CSRC_DECL, "", 0, false);
+		err = get_change(&c, f, CSRC_DECL, "", 0);
 		if (!err)
 			synth_widen(c, side, line, line);
 		return err;
 	}
-	err = get_change(&c, f, CSRC_FUNCTION, name, 0, true);
+	err = get_change(&c, f, CSRC_FUNCTION, name, 0);
 	if (err < 0)
 		return err;
 	synth_widen(c, CHANGE_OLD, sp->first[0], sp->last[0]);
@@ -879,8 +945,7 @@ static int attribute_line(struct change_file *f, size_t hunk,
 	/* Lines of one def come together: skip the searches. */
 	if (f->last_def[side] == d)
 		return 0;
-	err = get_change(&c, f, d->kind, d->name, occurrence(f, side, d),
-			 false);
+	err = get_change(&c, f, d->kind, d->name, occurrence(f, side, d));
 	if (err)
 		return err;
 	if (!c->def[side])
@@ -952,6 +1017,295 @@ static void pair_changes(struct change_file *f, size_t first)
 	}
 }
 
+/* What attributing lines took: not needed once the file is added. */
+static void attribution_release(struct change_file *f)
+{
+	enum change_side s;
+
+	for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+		free(f->img[s].def_of);
+		free(f->img[s].occ);
+		keymap_release(&f->img[s].nth);
+		f->img[s].def_of = NULL;
+		f->img[s].occ = NULL;
+	}
+}
+
+/* --- sparse trees and sleep ------------------------------------------------- */
+
+/* A small function that may be a one-expression helper a use resolves. */
+#define CHANGE_HELPER_MAX_LINES 12
+
+static void add_range(struct csrc_range **v, size_t *n, size_t *alloc,
+		      uint32_t start, uint32_t end)
+{
+	if (start >= end)
+		return;
+	XGROW(*v, *alloc, *n + 1);
+	(*v)[*n].start = start;
+	(*v)[*n].end = end;
+	(*n)++;
+}
+
+static int range_order(const void *a, const void *b)
+{
+	const struct csrc_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sort and merge ranges in place; returns how many are left. */
+static size_t merge_ranges(struct csrc_range *v, size_t n)
+{
+	size_t i, k = 0;
+
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), range_order);
+	for (i = 0; i < n; i++) {
+		if (k && v[i].start <= v[k - 1].end) {
+			if (v[i].end > v[k - 1].end)
+				v[k - 1].end = v[i].end;
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	return k;
+}
+
+/*
+ * What rules read of a full image: the definitions the patch touches,
+ * with their comments; on the new side also every macro and small
+ * function, which a use may resolve to.
+ */
+static size_t keep_ranges(const struct change_file *f, enum change_side side,
+			  size_t first, struct csrc_range **out)
+{
+	const struct change_set *set = f->set;
+	const struct csrc *cs = f->img[side].cs;
+	const struct csrc_def *defs, *d;
+	size_t i, n = 0, alloc = 0, nd = csrc_defs(cs, &defs);
+
+	/* Not NULL, even empty: nothing to keep is not everything. */
+	*out = xmalloc(sizeof(**out));
+	for (i = first; i < set->nchanges; i++) {
+		const struct change *c = set->changes[i];
+
+		d = c->def[side];
+		if (d && c->file == f)
+			add_range(out, &n, &alloc, d->doc_start, d->end);
+	}
+	for (i = 0; side == CHANGE_NEW && i < nd; i++) {
+		d = &defs[i];
+		if (d->kind == CSRC_MACRO || d->kind == CSRC_FUNC_MACRO ||
+		    (d->kind == CSRC_FUNCTION &&
+		     d->end_line - d->start_line < CHANGE_HELPER_MAX_LINES))
+			add_range(out, &n, &alloc, d->doc_start, d->end);
+	}
+	return merge_ranges(*out, n);
+}
+
+/* The def of a tree that starts where a change's def started. */
+static const struct csrc_def *
+def_starting(const struct csrc *cs, const struct change *c, uint32_t start)
+{
+	const struct csrc_def *defs;
+	size_t lo = 0, hi = csrc_defs(cs, &defs), k;
+
+	/* Defs are in text order: the first starting at start or after. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (defs[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < csrc_defs(cs, &defs) && defs[k].start == start; k++)
+		if (defs[k].kind == c->kind && !strcmp(defs[k].name, c->name))
+			return &defs[k];
+	return NULL;
+}
+
+/* Point the changes of f at the defs of its new trees. */
+static void repoint_changes(struct change_file *f)
+{
+	enum change_side s;
+	size_t i;
+
+	for (i = 0; i < f->set->nchanges; i++) {
+		struct change *c = f->set->changes[i];
+
+		if (c->file != f)
+			continue;
+		for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+			if (c->synth_used[s])
+				c->synth[s].node = csrc_root(f->img[s].cs);
+			else if (c->def_start[s] != UINT32_MAX)
+				c->def[s] = def_starting(f->img[s].cs, c,
+							 c->def_start[s]);
+		}
+	}
+}
+
+static void note_def_starts(struct change_file *f, size_t first)
+{
+	enum change_side s;
+	size_t i;
+
+	for (i = first; i < f->set->nchanges; i++) {
+		struct change *c = f->set->changes[i];
+
+		if (c->file != f)
+			continue;
+		for (s = CHANGE_OLD; s <= CHANGE_NEW; s++)
+			c->def_start[s] = c->def[s] && !c->synth_used[s] ?
+						  c->def[s]->start :
+						  UINT32_MAX;
+	}
+}
+
+/*
+ * Parse each full image again keeping only what rules read: a patch
+ * that touches a line in each of many large files costs its lines, not
+ * the files. The changes follow their defs into the new trees.
+ */
+static int make_sparse(struct change_file *f, size_t first)
+{
+	struct csrc_range *keep;
+	enum change_side s;
+	struct csrc *cs;
+	size_t nkeep, len;
+	const char *text;
+	int err = 0;
+
+	note_def_starts(f, first);
+	for (s = CHANGE_OLD; s <= CHANGE_NEW && !err; s++) {
+		nkeep = keep_ranges(f, s, first, &keep);
+		text = csrc_text(f->img[s].cs, &len);
+		err = csrc_parse_ranges(&cs, text, len, keep, nkeep);
+		free(keep);
+		if (err)
+			break;
+		csrc_free(f->img[s].cs);
+		f->img[s].cs = cs;
+	}
+	repoint_changes(f);
+	return err;
+}
+
+static void deflate_text(struct image *img, const char *text, size_t len,
+			 const char *path)
+{
+	uLongf size = compressBound(len);
+
+	img->sleep_text = xmalloc(size);
+	/* Only memory can fail a deflate into a buffer of its bound. */
+	if (compress2(img->sleep_text, &size, (const Bytef *)text, len,
+		      Z_BEST_SPEED) != Z_OK)
+		mmr_die("cannot keep %s: deflate failed", path);
+	img->sleep_text = xrealloc(img->sleep_text, size ? size : 1);
+	img->sleep_size = size;
+	img->sleep_len = len;
+}
+
+static char *inflate_text(const struct image *img, const char *path)
+{
+	char *text = xmalloc(img->sleep_len + 1);
+	uLongf len = img->sleep_len;
+
+	if (uncompress((Bytef *)text, &len, img->sleep_text, img->sleep_size) !=
+		    Z_OK ||
+	    len != img->sleep_len)
+		mmr_die("cannot read %s again: inflate failed", path);
+	text[len] = '\0';
+	return text;
+}
+
+/* The trees of a sleeping file, made again from its texts. */
+static void file_wake(const struct change_file *cf)
+{
+	struct change_file *f = (struct change_file *)cf;
+	enum change_side s;
+
+	if (!f->asleep)
+		return;
+	for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+		struct image *img = &f->img[s];
+
+		char *text = inflate_text(img, f->path);
+
+		/* The same text parsed before: only memory can fail it. */
+		if (csrc_parse(&img->cs, text, img->sleep_len) < 0)
+			mmr_die("cannot parse %s again: %s", f->path,
+				mmr_error_last());
+		free(text);
+		free(img->sleep_text);
+		img->sleep_text = NULL;
+	}
+	f->asleep = false;
+	exps_release(f);
+	pool_add(f->set->pool, f);
+	repoint_changes(f);
+}
+
+static int exp_order(const void *a, const void *b)
+{
+	return strcmp(((const struct file_exp *)a)->name,
+		      ((const struct file_exp *)b)->name);
+}
+
+/* What csrc_expansion_find() would find in the new image, by name. */
+static void index_expansions(struct change_file *f)
+{
+	const struct csrc *cs = f->img[CHANGE_NEW].cs;
+	const struct csrc_def *defs;
+	size_t i, n = csrc_defs(cs, &defs), alloc = 0;
+	struct csrc_expansion e;
+
+	exps_release(f);
+	for (i = 0; i < n; i++) {
+		/* Each name once, at its first def, as a lookup would. */
+		if (!*defs[i].name ||
+		    csrc_def_find(cs, defs[i].name, -1) != &defs[i] ||
+		    csrc_expansion_find(cs, defs[i].name, &e))
+			continue;
+		XGROW(f->exps, alloc, f->nexps + 1);
+		f->exps[f->nexps].name = xstrdup(defs[i].name);
+		f->exps[f->nexps++].exp = e;
+	}
+	if (f->nexps)
+		qsort(f->exps, f->nexps, sizeof(*f->exps), exp_order);
+}
+
+static void file_sleep(struct change_file *f)
+{
+	enum change_side s;
+	size_t len;
+
+	if (f->asleep)
+		return;
+	note_def_starts(f, 0);
+	index_expansions(f);
+	for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+		struct image *img = &f->img[s];
+		const char *text = csrc_text(img->cs, &len);
+
+		deflate_text(img, text, len, f->path);
+		csrc_free(img->cs);
+		img->cs = NULL;
+	}
+	f->asleep = true;
+}
+
+void change_set_sleep(struct change_set *set)
+{
+	struct change_pool *pool = set->pool;
+
+	while (pool->n)
+		file_sleep(pool->awake[--pool->n]);
+}
+
 /* --- adding a file ------------------------------------------------------- */
 
 static bool images_usable(const struct change_file *f, const char *old_text,
@@ -1020,9 +1374,16 @@ int change_set_add_file(struct change_set *set, const struct diff_file *df,
 	if (err < 0)
 		goto out_drop_changes;
 	pair_changes(f, first);
+	attribution_release(f);
+	if (!f->partial) {
+		err = make_sparse(f, first);
+		if (err < 0)
+			goto out_drop_changes;
+	}
 	f->diff = NULL; /* only needed while adding */
 	XGROW(set->files, set->afiles, set->nfiles + 1);
 	set->files[set->nfiles++] = f;
+	pool_add(set->pool, f);
 	return 0;
 out_drop_changes:
 	drop_changes(set, first);
@@ -1032,6 +1393,29 @@ out_free_file:
 }
 
 /* --- accessors ----------------------------------------------------------- */
+
+static const struct change *find_in(const struct change_set *set,
+				    enum csrc_kind kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < set->nchanges; i++)
+		if (set->changes[i]->kind == kind &&
+		    !strcmp(set->changes[i]->name, name))
+			return set->changes[i];
+	return NULL;
+}
+
+const struct change *change_set_find(const struct change_set *set,
+				     enum csrc_kind kind, const char *name)
+{
+	const struct change *c = find_in(set, kind, name);
+	size_t i;
+
+	for (i = 0; !c && i < set->nlinks; i++)
+		c = find_in(set->links[i], kind, name);
+	return c;
+}
 
 size_t change_set_nfiles(const struct change_set *set)
 {
@@ -1069,8 +1453,16 @@ const char *change_path(const struct change *c)
 	return c->file->path;
 }
 
+bool change_is_toplevel(const struct change *c)
+{
+	return c->kind == CSRC_DECL && !*c->name;
+}
+
 const char *change_name(const struct change *c)
 {
+	/* A function no line of the patch names has a placeholder. */
+	if (fragment_is_anon(c->name))
+		return "";
 	return c->name;
 }
 
@@ -1111,11 +1503,13 @@ const char *change_partial_reason(const struct change *c)
 
 const struct csrc *change_src(const struct change *c, enum change_side side)
 {
+	file_wake(c->file);
 	return c->file->img[side ? 1 : 0].cs;
 }
 
 const struct csrc_def *change_def(const struct change *c, enum change_side side)
 {
+	file_wake(c->file);
 	return c->def[side ? 1 : 0];
 }
 
@@ -1127,14 +1521,46 @@ bool change_line_changed(const struct change *c, enum change_side side,
 	return line >= 1 && line <= img->nlines && img->changed[line];
 }
 
+/*
+ * A full image's line as the patch numbers it: a tree older or newer
+ * than the patch's base holds the hunks at an offset, and the author
+ * knows the lines of the patch. The nearest hunk at or above the line
+ * gives the offset (the first hunk, above it).
+ */
+static unsigned patch_line(const struct change_file *f, enum change_side side,
+			   unsigned line)
+{
+	const size_t *order = f->order[side];
+	size_t lo = 0, hi = f->norder[side];
+	const struct span *sp;
+	long l;
+
+	if (!hi)
+		return line;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->spans[order[mid]].first[side] <= line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sp = &f->spans[order[lo ? lo - 1 : 0]];
+	l = (long)line - (long)sp->first[side] + (long)sp->header[side];
+	return l > 0 ? (unsigned)l : 0;
+}
+
 unsigned change_file_line(const struct change *c, enum change_side side,
 			  unsigned line)
 {
-	const struct image *img = &c->file->img[side ? 1 : 0];
+	const struct change_file *f = c->file;
+	const struct image *img = &f->img[side ? 1 : 0];
 
 	if (line < 1 || line > img->nlines)
 		return 0;
-	return img->file_line ? img->file_line[line] : line;
+	if (img->file_line)
+		return img->file_line[line];
+	return patch_line(f, side ? CHANGE_NEW : CHANGE_OLD, line);
 }
 
 unsigned change_hunk_of(const struct change *c, enum change_side side,
@@ -1211,11 +1637,39 @@ static char *where_in(const struct change_file *f, unsigned line)
 
 	if (img->file_line)
 		fl = line <= img->nlines ? img->file_line[line] : 0;
+	else
+		fl = patch_line(f, CHANGE_NEW, line);
 	sbuf_addf(&sb, "%s:%u", f->path, fl);
 	return sbuf_detach(&sb, NULL);
 }
 
 /* Search the new images of set's files. */
+static void expansion_copy(struct csrc_expansion *dst,
+			   const struct csrc_expansion *src)
+{
+	unsigned i;
+
+	*dst = *src;
+	for (i = 0; i < src->nparams; i++)
+		dst->params[i] = xstrdup(src->params[i]);
+	dst->body = xstrdup(src->body);
+}
+
+/* The expansion of name in a sleeping file, from its index. */
+static bool find_asleep(const struct change_file *f, const char *name,
+			struct csrc_expansion *e)
+{
+	struct file_exp key = { .name = (char *)name };
+	const struct file_exp *x;
+
+	if (!f->nexps)
+		return false;
+	x = bsearch(&key, f->exps, f->nexps, sizeof(*f->exps), exp_order);
+	if (x)
+		expansion_copy(e, &x->exp);
+	return x != NULL;
+}
+
 static bool find_in_set(const struct change_set *set, const char *name,
 			struct csrc_expansion *e, char **where)
 {
@@ -1223,8 +1677,12 @@ static bool find_in_set(const struct change_set *set, const char *name,
 
 	for (i = 0; i < set->nfiles; i++) {
 		const struct change_file *f = set->files[i];
+		bool found = f->asleep ?
+				     find_asleep(f, name, e) :
+				     !csrc_expansion_find(f->img[CHANGE_NEW].cs,
+							  name, e);
 
-		if (!csrc_expansion_find(f->img[CHANGE_NEW].cs, name, e)) {
+		if (found) {
 			*where = where_in(f, e->line);
 			return true;
 		}

@@ -88,14 +88,57 @@ int change_set_add_file(struct change_set *set, const struct diff_file *f,
 			const char *new_text, size_t new_len,
 			enum change_origin origin, const char *why);
 
+/*
+ * Free the trees of the set and of the earlier patches linked to it,
+ * keeping their texts: a reviewed patch costs its texts, not its trees,
+ * while the rest of the series is reviewed. Whatever asks for a tree of
+ * a sleeping file (change_src(), change_def(), change_resolve()) makes it
+ * again; nodes taken before are not valid after. The findings of the set
+ * must have been made.
+ */
+void change_set_sleep(struct change_set *set);
+
 /* Where to resolve names beyond the set: earlier patches of the series. */
 void change_set_link(struct change_set *set, const struct change_set *prev);
+/* The earlier patches linked to set, nearest first. */
+size_t change_set_nlinks(const struct change_set *set);
+const struct change_set *change_set_link_at(const struct change_set *set,
+					    size_t i);
+
+/*
+ * The patch the set reviews: its subject and its message (the changelog
+ * and its trailers, before "---"), copied, so that rules can see whether
+ * the patch explains what it does. Both are "" until set.
+ */
+void change_set_set_patch(struct change_set *set, const char *subject,
+			  const char *message, size_t len);
+const char *change_set_subject(const struct change_set *set);
+const char *change_set_message(const struct change_set *set);
+
+/*
+ * The history of the base tree, for a "Fixes:" trailer: the patch text
+ * (a diff) of commit, and its subject in *subject (new strings the
+ * caller frees), or NULL when the commit is not known.
+ */
+typedef char *(*change_commit_fn)(void *ctx, const char *commit,
+				  char **subject);
+void change_set_set_history(struct change_set *set, change_commit_fn fn,
+			    void *ctx);
+char *change_set_commit(const struct change_set *set, const char *commit,
+			char **subject);
 /* The base tree; without it a built-in table of mm helpers is used. */
 void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,
 			   void *ctx);
 
 size_t change_set_count(const struct change_set *set);
 const struct change *change_set_at(const struct change_set *set, size_t i);
+
+/*
+ * The change of the definition (kind, name) in set, else in the earlier
+ * patches linked to it (nearest first); NULL when no patch touches it.
+ */
+const struct change *change_set_find(const struct change_set *set,
+				     enum csrc_kind kind, const char *name);
 
 /*
  * The files added to the set, in the order added (with or without a
@@ -112,7 +155,14 @@ const char *change_set_file_reason(const struct change_set *set, size_t i);
 
 const struct change_set *change_owner(const struct change *c);
 const char *change_path(const struct change *c);
+/*
+ * The definition's name; "" for the top-level lines outside every
+ * definition (kind CSRC_DECL) and for a function whose name no line of
+ * the patch shows (kind CSRC_FUNCTION).
+ */
 const char *change_name(const struct change *c);
+/* Whether c gathers the top-level lines outside every definition. */
+bool change_is_toplevel(const struct change *c);
 enum csrc_kind change_kind(const struct change *c);
 enum change_origin change_origin(const struct change *c);
 const char *change_origin_name(enum change_origin o);
@@ -131,7 +181,11 @@ const struct csrc_def *change_def(const struct change *c,
 /* Removed (old side) or added (new side) image line. */
 bool change_line_changed(const struct change *c, enum change_side side,
 			 unsigned line);
-/* The file's line number of an image line (0 if unknown). */
+/*
+ * The file's line number of an image line, as the patch numbers the
+ * file (0 if unknown): the tree's line shifted by the offset at which
+ * the nearest hunk stood in it, when the tree is not the patch's base.
+ */
 unsigned change_file_line(const struct change *c, enum change_side side,
 			  unsigned line);
 /* The 1-based hunk whose lines hold an image line of side, or 0. */

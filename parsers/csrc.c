@@ -345,12 +345,6 @@ static int blank_annotations(char *t, size_t len)
 
 /* --- walking ------------------------------------------------------------- */
 
-/* The node's type, "" for a null node (tree-sitter 0.20 crashes on it). */
-static const char *node_type(TSNode n)
-{
-	return ts_node_is_null(n) ? "" : ts_node_type(n);
-}
-
 /* Visit n and its descendants in text order; visit returns false to prune. */
 typedef bool (*visit_fn)(TSNode n, void *arg);
 
@@ -386,32 +380,9 @@ static void walk(TSNode root, visit_fn visit, void *arg)
 	walk_range(root, 0, UINT32_MAX, visit, arg);
 }
 
-/* Null-safe accessors: tree-sitter 0.20 dereferences a null node. */
-static TSNode field(TSNode n, const char *name)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, name, strlen(name));
-}
-
-static TSNode named_child(TSNode n, uint32_t i)
-{
-	return ts_node_is_null(n) ? n : ts_node_named_child(n, i);
-}
-
-static uint32_t named_count(TSNode n)
-{
-	return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n);
-}
-
 static uint32_t child_count(TSNode n)
 {
 	return ts_node_is_null(n) ? 0 : ts_node_child_count(n);
-}
-
-static bool type_is(TSNode n, const char *type)
-{
-	return !strcmp(node_type(n), type);
 }
 
 static bool count_errors(TSNode n, void *arg)
@@ -508,7 +479,7 @@ static TSNode declarator_name(TSNode d)
 	unsigned depth;
 
 	for (depth = 0; depth < 64 && !ts_node_is_null(d); depth++) {
-		const char *t = node_type(d);
+		const char *t = csrc_node_type(d);
 
 		if (!strcmp(t, "identifier") || !strcmp(t, "type_identifier") ||
 		    !strcmp(t, "field_identifier") ||
@@ -516,16 +487,16 @@ static TSNode declarator_name(TSNode d)
 			return d;
 		if (!strcmp(t, "parenthesized_declarator") ||
 		    !strcmp(t, "attributed_declarator"))
-			d = named_child(d, 0);
+			d = csrc_node_named_child(d, 0);
 		else
-			d = field(d, "declarator");
+			d = csrc_node_field(d, "declarator");
 	}
 	return (TSNode){ 0 };
 }
 
 static int tag_kind(TSNode n)
 {
-	const char *t = node_type(n);
+	const char *t = csrc_node_type(n);
 
 	if (!strcmp(t, "struct_specifier"))
 		return CSRC_STRUCT;
@@ -539,38 +510,38 @@ static int tag_kind(TSNode n)
 /* The kind and name node of a definition node; kind < 0 if it is none. */
 static int def_kind(TSNode n, TSNode *name)
 {
-	const char *t = node_type(n);
+	const char *t = csrc_node_type(n);
 	TSNode type;
 	int kind;
 
 	*name = (TSNode){ 0 };
 	if (!strcmp(t, "function_definition")) {
-		*name = declarator_name(field(n, "declarator"));
+		*name = declarator_name(csrc_node_field(n, "declarator"));
 		return CSRC_FUNCTION;
 	}
 	if (!strcmp(t, "preproc_def") || !strcmp(t, "preproc_function_def")) {
-		*name = field(n, "name");
+		*name = csrc_node_field(n, "name");
 		return strcmp(t, "preproc_def") ? CSRC_FUNC_MACRO : CSRC_MACRO;
 	}
 	if (!strcmp(t, "type_definition")) {
-		*name = declarator_name(field(n, "declarator"));
+		*name = declarator_name(csrc_node_field(n, "declarator"));
 		return CSRC_TYPEDEF;
 	}
 	kind = tag_kind(n);
 	if (kind >= 0) {
-		if (ts_node_is_null(field(n, "body")))
+		if (ts_node_is_null(csrc_node_field(n, "body")))
 			return -1;
-		*name = field(n, "name");
+		*name = csrc_node_field(n, "name");
 		return kind;
 	}
 	if (strcmp(t, "declaration"))
 		return -1;
-	*name = declarator_name(field(n, "declarator"));
-	type = field(n, "type");
+	*name = declarator_name(csrc_node_field(n, "declarator"));
+	type = csrc_node_field(n, "type");
 	kind = tag_kind(type);
 	if (ts_node_is_null(*name) && kind >= 0 &&
-	    !ts_node_is_null(field(type, "body"))) {
-		*name = field(type, "name");
+	    !ts_node_is_null(csrc_node_field(type, "body"))) {
+		*name = csrc_node_field(type, "name");
 		return kind;
 	}
 	return CSRC_DECL;
@@ -578,7 +549,7 @@ static int def_kind(TSNode n, TSNode *name)
 
 static bool is_container(TSNode n)
 {
-	const char *t = node_type(n);
+	const char *t = csrc_node_type(n);
 
 	return !strncmp(t, "preproc_if", 10) || !strncmp(t, "preproc_el", 10) ||
 	       !strcmp(t, "linkage_specification") ||
@@ -653,22 +624,22 @@ static bool macro_function_head(const struct csrc *cs, TSNode n, TSNode *name)
 	TSNode call, first;
 	uint32_t off;
 
-	if (!type_is(n, "expression_statement"))
+	if (!csrc_node_is(n, "expression_statement"))
 		return false;
-	call = named_child(n, 0);
-	if (!type_is(call, "call_expression") ||
+	call = csrc_node_named_child(n, 0);
+	if (!csrc_node_is(call, "call_expression") ||
 	    ts_node_start_byte(call) != ts_node_start_byte(n) ||
 	    csrc_column_of(cs, ts_node_start_byte(n)) != 1)
 		return false;
-	*name = field(call, "function");
-	if (!type_is(*name, "identifier"))
+	*name = csrc_node_field(call, "function");
+	if (!csrc_node_is(*name, "identifier"))
 		return false;
 	off = ts_node_start_byte(*name);
 	if (!strncmp(cs->text + off, "COMPAT_", 7))
 		off += 7;
-	first = named_child(field(call, "arguments"), 0);
+	first = csrc_node_named_child(csrc_node_field(call, "arguments"), 0);
 	if (!strncmp(cs->text + off, "SYSCALL_DEFINE", 14) &&
-	    type_is(first, "identifier"))
+	    csrc_node_is(first, "identifier"))
 		*name = first;
 	return true;
 }
@@ -685,7 +656,7 @@ static bool is_specifier(TSNode n)
 	size_t i;
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (type_is(n, types[i]))
+		if (csrc_node_is(n, types[i]))
 			return true;
 	return false;
 }
@@ -695,9 +666,10 @@ static bool is_function_declarator(TSNode d)
 {
 	unsigned depth;
 
-	for (depth = 0; depth < 16 && type_is(d, "pointer_declarator"); depth++)
-		d = field(d, "declarator");
-	return type_is(d, "function_declarator");
+	for (depth = 0; depth < 16 && csrc_node_is(d, "pointer_declarator");
+	     depth++)
+		d = csrc_node_field(d, "declarator");
+	return csrc_node_is(d, "function_declarator");
 }
 
 /* State of one list of siblings. */
@@ -726,7 +698,7 @@ static bool error_function(struct collect *co, struct level *lv, TSNode n,
 	    !is_function_declarator(n))
 		return false;
 	next = ts_node_next_sibling(n);
-	if (!type_is(next, "{"))
+	if (!csrc_node_is(next, "{"))
 		return false;
 	if (!lv->in_spec) {
 		lv->spec_start = ts_node_start_byte(n);
@@ -750,7 +722,8 @@ static void collect_child(struct collect *co, struct level *lv, TSNode n,
 
 	if (kind >= 0)
 		add_def(co, n, s, kind, name, doc_start);
-	else if (!ts_node_is_null(lv->head) && type_is(n, "compound_statement"))
+	else if (!ts_node_is_null(lv->head) &&
+		 csrc_node_is(n, "compound_statement"))
 		add_def(co, n, ts_node_start_byte(lv->head), CSRC_FUNCTION,
 			lv->head_name, lv->head_doc);
 	else if (!error_function(co, lv, n, doc_start) && is_container(n))
@@ -792,7 +765,7 @@ static void collect_defs(struct collect *co, TSNode parent, unsigned depth,
 		n = ts_tree_cursor_current_node(&cur);
 		if (!ts_node_is_named(n))
 			continue;
-		if (type_is(n, "comment"))
+		if (csrc_node_is(n, "comment"))
 			doc_comment(co->cs, &lv.run, n);
 		else
 			collect_child(co, &lv, n, depth);
@@ -845,7 +818,27 @@ cleanup:
 	return err;
 }
 
+/* Spaces for every byte outside the ranges, lines and offsets kept. */
+static void blank_outside(char *t, size_t len, const struct csrc_range *keep,
+			  size_t nkeep)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < len; i++) {
+		while (k < nkeep && keep[k].end <= i)
+			k++;
+		if ((k == nkeep || i < keep[k].start) && t[i] != '\n')
+			t[i] = ' ';
+	}
+}
+
 int csrc_parse(struct csrc **out, const char *text, size_t len)
+{
+	return csrc_parse_ranges(out, text, len, NULL, 0);
+}
+
+int csrc_parse_ranges(struct csrc **out, const char *text, size_t len,
+		      const struct csrc_range *keep, size_t nkeep)
 {
 	struct csrc *cs;
 	int err;
@@ -862,6 +855,8 @@ int csrc_parse(struct csrc **out, const char *text, size_t len)
 		memcpy(cs->text, text, len);
 	cs->text[len] = '\0';
 	cs->len = len;
+	if (keep)
+		blank_outside(cs->text, len, keep, nkeep);
 	err = blank_annotations(cs->text, len);
 	if (err < 0)
 		goto cleanup;
@@ -913,9 +908,14 @@ void csrc_errors(const struct csrc *cs, size_t *errors, size_t *missing)
 
 char *csrc_node_text(const struct csrc *cs, TSNode n)
 {
-	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+	uint32_t s, e;
 
-	if (ts_node_is_null(n) || e > cs->len || s > e)
+	/* The offsets of a null node are read through a null pointer. */
+	if (ts_node_is_null(n))
+		return xstrdup("");
+	s = ts_node_start_byte(n);
+	e = ts_node_end_byte(n);
+	if (e > cs->len || s > e)
 		return xstrdup("");
 	return xstrndup(cs->text + s, e - s);
 }
@@ -981,9 +981,9 @@ static TSNode strip_parens(TSNode n)
 	unsigned depth;
 
 	for (depth = 0; depth < 256 && !ts_node_is_null(n) &&
-			type_is(n, "parenthesized_expression");
+			csrc_node_is(n, "parenthesized_expression");
 	     depth++) {
-		TSNode inner = named_child(n, 0);
+		TSNode inner = csrc_node_named_child(n, 0);
 
 		if (ts_node_is_null(inner))
 			break;
@@ -996,14 +996,14 @@ static bool is_boolean_looking(TSNode e)
 {
 	static const char *const ops[] = { "&&", "||", "&",  "==", "!=",
 					   "<",	 ">",  "<=", ">=" };
-	const char *t = node_type(e), *op;
+	const char *t = csrc_node_type(e), *op;
 	size_t i;
 
 	if (!strcmp(t, "call_expression") || !strcmp(t, "field_expression"))
 		return true;
 	if (strcmp(t, "binary_expression") && strcmp(t, "unary_expression"))
 		return false;
-	op = node_type(field(e, "operator"));
+	op = csrc_node_type(csrc_node_field(e, "operator"));
 	if (t[0] == 'u')
 		return !strcmp(op, "!");
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -1038,19 +1038,19 @@ static bool cond_of(TSNode n, enum csrc_cond_kind *kind, TSNode *expr)
 		{ "switch_statement", CSRC_COND_SWITCH },
 		{ "conditional_expression", CSRC_COND_TERNARY },
 	};
-	const char *t = node_type(n);
+	const char *t = csrc_node_type(n);
 	size_t i;
 
 	if (!strcmp(t, "return_statement")) {
 		*kind = CSRC_COND_RETURN;
-		*expr = strip_parens(named_child(n, 0));
+		*expr = strip_parens(csrc_node_named_child(n, 0));
 		return !ts_node_is_null(*expr) && is_boolean_looking(*expr);
 	}
 	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
 		if (strcmp(t, stmts[i].type))
 			continue;
 		*kind = stmts[i].kind;
-		*expr = strip_parens(field(n, "condition"));
+		*expr = strip_parens(csrc_node_field(n, "condition"));
 		return !ts_node_is_null(*expr);
 	}
 	return false;
@@ -1115,7 +1115,7 @@ static bool visit_comment(TSNode n, void *arg)
 
 	if (!overlaps(w, n))
 		return false;
-	if (!type_is(n, "comment"))
+	if (!csrc_node_is(n, "comment"))
 		return true;
 	if (s < w->start)
 		return false;
@@ -1146,7 +1146,7 @@ static bool visit_type(TSNode n, void *arg)
 	struct range_walk *w = arg;
 	TSNode *nodes;
 
-	if (!type_is(n, w->type))
+	if (!csrc_node_is(n, w->type))
 		return true;
 	nodes = w->items;
 	XGROW(nodes, w->alloc, w->n + 1);
@@ -1192,10 +1192,10 @@ int csrc_parse_expression(struct csrc **out, TSNode *expr, const char *text,
 	if (err < 0)
 		goto cleanup;
 	root = csrc_root(cs);
-	decl = named_child(root, 0);
-	paren = field(field(decl, "declarator"), "value");
-	if (ts_node_has_error(root) || named_count(root) != 1 ||
-	    !type_is(paren, "parenthesized_expression") ||
+	decl = csrc_node_named_child(root, 0);
+	paren = csrc_node_field(csrc_node_field(decl, "declarator"), "value");
+	if (ts_node_has_error(root) || csrc_node_named_count(root) != 1 ||
+	    !csrc_node_is(paren, "parenthesized_expression") ||
 	    ts_node_start_byte(paren) != plen - 1 ||
 	    ts_node_end_byte(paren) != plen + len + 2) {
 		err = mmr_error_set(MMR_EINVAL, "not one C expression: '%.*s'",
@@ -1273,7 +1273,7 @@ static bool macro_params(const struct csrc *cs, TSNode params,
 	for (i = 0; i < n; i++) {
 		TSNode p = ts_node_child(params, i);
 
-		if (type_is(p, "identifier") || type_is(p, "..."))
+		if (csrc_node_is(p, "identifier") || csrc_node_is(p, "..."))
 			if (!add_param(cs, e, p))
 				return false;
 	}
@@ -1282,12 +1282,12 @@ static bool macro_params(const struct csrc *cs, TSNode params,
 
 static bool has_storage(const struct csrc *cs, TSNode fn, const char *word)
 {
-	uint32_t i, n = named_count(fn);
+	uint32_t i, n = csrc_node_named_count(fn);
 
 	for (i = 0; i < n; i++) {
-		TSNode c = named_child(fn, i);
+		TSNode c = csrc_node_named_child(fn, i);
 
-		if (type_is(c, "storage_class_specifier") &&
+		if (csrc_node_is(c, "storage_class_specifier") &&
 		    csrc_node_eq(cs, c, word))
 			return true;
 	}
@@ -1297,49 +1297,50 @@ static bool has_storage(const struct csrc *cs, TSNode fn, const char *word)
 /* The returned expression of a body that is exactly "{ return expr; }". */
 static TSNode single_return(TSNode fn)
 {
-	TSNode body = field(fn, "body"), st = { 0 };
-	uint32_t i, n = named_count(body);
+	TSNode body = csrc_node_field(fn, "body"), st = { 0 };
+	uint32_t i, n = csrc_node_named_count(body);
 
 	for (i = 0; i < n; i++) {
-		TSNode c = named_child(body, i);
+		TSNode c = csrc_node_named_child(body, i);
 
-		if (type_is(c, "comment"))
+		if (csrc_node_is(c, "comment"))
 			continue;
 		if (!ts_node_is_null(st))
 			return (TSNode){ 0 };
 		st = c;
 	}
-	if (ts_node_is_null(st) || !type_is(st, "return_statement") ||
+	if (ts_node_is_null(st) || !csrc_node_is(st, "return_statement") ||
 	    ts_node_has_error(st))
 		return (TSNode){ 0 };
-	return named_child(st, 0);
+	return csrc_node_named_child(st, 0);
 }
 
 static bool function_params(const struct csrc *cs, TSNode fn,
 			    struct csrc_expansion *e)
 {
-	TSNode d = field(fn, "declarator");
+	TSNode d = csrc_node_field(fn, "declarator");
 	TSNode params = { 0 };
 	uint32_t i, n;
 	unsigned depth;
 
 	for (depth = 0; depth < 64 && !ts_node_is_null(d); depth++) {
-		if (type_is(d, "function_declarator")) {
-			params = field(d, "parameters");
+		if (csrc_node_is(d, "function_declarator")) {
+			params = csrc_node_field(d, "parameters");
 			break;
 		}
-		d = type_is(d, "parenthesized_declarator") ?
-			    named_child(d, 0) :
-			    field(d, "declarator");
+		d = csrc_node_is(d, "parenthesized_declarator") ?
+			    csrc_node_named_child(d, 0) :
+			    csrc_node_field(d, "declarator");
 	}
-	n = named_count(params);
+	n = csrc_node_named_count(params);
 	for (i = 0; i < n; i++) {
-		TSNode p = named_child(params, i), name;
+		TSNode p = csrc_node_named_child(params, i), name;
 
-		if (type_is(p, "variadic_parameter"))
+		if (csrc_node_is(p, "variadic_parameter"))
 			name = p;
-		else if (type_is(p, "parameter_declaration"))
-			name = declarator_name(field(p, "declarator"));
+		else if (csrc_node_is(p, "parameter_declaration"))
+			name = declarator_name(
+				csrc_node_field(p, "declarator"));
 		else
 			continue;
 		if (ts_node_is_null(name))
@@ -1361,9 +1362,10 @@ static bool expansion_of(const struct csrc *cs, const struct csrc_def *d,
 	e->line = d->start_line;
 	if (d->kind == CSRC_MACRO || d->kind == CSRC_FUNC_MACRO) {
 		if (d->kind == CSRC_FUNC_MACRO &&
-		    !macro_params(cs, field(d->node, "parameters"), e))
+		    !macro_params(cs, csrc_node_field(d->node, "parameters"),
+				  e))
 			goto fail;
-		value = field(d->node, "value");
+		value = csrc_node_field(d->node, "value");
 		e->body = ts_node_is_null(value) ? xstrdup("") :
 						   node_normalized(cs, value);
 		return true;
@@ -1423,4 +1425,97 @@ void csrc_expansion_release(struct csrc_expansion *e)
 		free(e->params[i]);
 	free(e->body);
 	memset(e, 0, sizeof(*e));
+}
+
+/* --- node access ----------------------------------------------------------- */
+
+bool csrc_node_is_null(TSNode n)
+{
+	return ts_node_is_null(n);
+}
+
+const char *csrc_node_type(TSNode n)
+{
+	return ts_node_is_null(n) ? "" : ts_node_type(n);
+}
+
+bool csrc_node_is(TSNode n, const char *type)
+{
+	return !strcmp(csrc_node_type(n), type);
+}
+
+TSNode csrc_node_field(TSNode n, const char *name)
+{
+	if (ts_node_is_null(n))
+		return n;
+	return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+uint32_t csrc_node_named_count(TSNode n)
+{
+	return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n);
+}
+
+TSNode csrc_node_named_child(TSNode n, uint32_t i)
+{
+	return ts_node_is_null(n) ? n : ts_node_named_child(n, i);
+}
+
+TSNode csrc_node_parent(TSNode n)
+{
+	return ts_node_is_null(n) ? n : ts_node_parent(n);
+}
+
+TSNode csrc_node_next_named_sibling(TSNode n)
+{
+	return ts_node_is_null(n) ? n : ts_node_next_named_sibling(n);
+}
+
+uint32_t csrc_node_start(TSNode n)
+{
+	return ts_node_is_null(n) ? 0 : ts_node_start_byte(n);
+}
+
+uint32_t csrc_node_end(TSNode n)
+{
+	return ts_node_is_null(n) ? 0 : ts_node_end_byte(n);
+}
+
+bool csrc_node_same(TSNode a, TSNode b)
+{
+	return ts_node_eq(a, b);
+}
+
+uintptr_t csrc_node_key(TSNode n)
+{
+	return (uintptr_t)n.id;
+}
+
+TSNode csrc_node_at(const struct csrc *cs, uint32_t start, uint32_t end)
+{
+	return ts_node_descendant_for_byte_range(csrc_root(cs), start, end);
+}
+
+static bool visit_type_in(TSNode n, void *arg)
+{
+	struct range_walk *w = arg;
+
+	if (!overlaps(w, n))
+		return false;
+	if (csrc_node_start(n) >= w->start && csrc_node_end(n) <= w->end)
+		visit_type(n, arg);
+	return true;
+}
+
+size_t csrc_find_nodes_in(const struct csrc *cs, TSNode n, uint32_t start,
+			  uint32_t end, const char *type, TSNode **out)
+{
+	struct range_walk w = {
+		.cs = cs, .type = type, .start = start, .end = end
+	};
+
+	if (!ts_node_is_null(n) && start < end)
+		walk_range(n, start, end, visit_type_in, &w);
+	*out = w.items ? w.items : xmalloc(1);
+	return w.n;
 }

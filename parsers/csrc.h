@@ -78,6 +78,20 @@ struct csrc_def {
  * Syntax errors are not failures: see csrc_errors().
  */
 int csrc_parse(struct csrc **out, const char *text, size_t len);
+/* A byte range [start, end) of a text. */
+struct csrc_range {
+	uint32_t start, end;
+};
+
+/*
+ * The same, for a part of the text: every byte outside the keep ranges
+ * (sorted, not overlapping) is a space, lines and offsets kept, so the
+ * tree holds only those parts (tree-sitter's memory follows the tokens,
+ * not the bytes). csrc_text() returns the text so blanked. keep NULL
+ * parses it all.
+ */
+int csrc_parse_ranges(struct csrc **out, const char *text, size_t len,
+		      const struct csrc_range *keep, size_t nkeep);
 /*
  * Parse a C expression (a macro body, a helper's return value) on its
  * own; *expr is its node. Returns as csrc_parse(); MMR_EINVAL when the
@@ -105,6 +119,38 @@ unsigned csrc_column_of(const struct csrc *cs, uint32_t byte);
 char *csrc_node_text(const struct csrc *cs, TSNode n);
 /* True when the node's text is exactly s. */
 bool csrc_node_eq(const struct csrc *cs, TSNode n, const char *s);
+
+/*
+ * Node access. Nodes are tree-sitter's TSNode values, but outside this
+ * module they are read only through these functions, which accept a null
+ * node (tree-sitter 0.20 dereferences one): a null node has type "", no
+ * children, no fields and offsets 0.
+ */
+bool csrc_node_is_null(TSNode n);
+const char *csrc_node_type(TSNode n);
+bool csrc_node_is(TSNode n, const char *type);
+/* The child in field name ("left", "condition"), or a null node. */
+TSNode csrc_node_field(TSNode n, const char *name);
+uint32_t csrc_node_named_count(TSNode n);
+TSNode csrc_node_named_child(TSNode n, uint32_t i);
+TSNode csrc_node_parent(TSNode n);
+TSNode csrc_node_next_named_sibling(TSNode n);
+/* Byte offsets of the node in the csrc's text, end exclusive. */
+uint32_t csrc_node_start(TSNode n);
+uint32_t csrc_node_end(TSNode n);
+/* The same node (not only the same span). */
+bool csrc_node_same(TSNode a, TSNode b);
+/* A number telling nodes of one tree apart, for sorting and hashing. */
+uintptr_t csrc_node_key(TSNode n);
+/* The smallest node spanning [start, end). */
+TSNode csrc_node_at(const struct csrc *cs, uint32_t start, uint32_t end);
+/*
+ * Nodes of the given type under n that lie inside [start, end), in text
+ * order, walking only the subtrees that reach into the range; *out is
+ * caller-freed.
+ */
+size_t csrc_find_nodes_in(const struct csrc *cs, TSNode n, uint32_t start,
+			  uint32_t end, const char *type, TSNode **out);
 
 /* Top-level definitions in text order. */
 size_t csrc_defs(const struct csrc *cs, const struct csrc_def **defs);

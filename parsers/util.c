@@ -16,6 +16,18 @@ static void die_oom(size_t n)
 	exit(3);
 }
 
+void mmr_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mmreview: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(3);
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

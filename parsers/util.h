@@ -24,6 +24,13 @@ enum {
 	MMR_EUSAGE = -6, /* bad options or arguments */
 };
 
+/*
+ * As allocation failing: print "mmreview: " and the message, exit(3).
+ * For what only exhausted memory can cause.
+ */
+void mmr_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
+__attribute__((noreturn));
+
 /* Allocators: never return NULL, print and exit(3) on exhaustion. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);

@@ -109,7 +109,7 @@ static bool node_mentions(const struct csrc *cs, TSNode n, const char *name)
 	size_t i, k;
 	bool found = false;
 
-	if (ts_node_is_null(n))
+	if (csrc_node_is_null(n))
 		return false;
 	k = csrc_find_nodes(cs, n, "identifier", &ids);
 	for (i = 0; i < k && !found; i++)
@@ -123,11 +123,11 @@ static TSNode stmt_head(TSNode stmt)
 {
 	TSNode cond;
 
-	if (ts_node_is_null(stmt))
+	if (csrc_node_is_null(stmt))
 		return stmt;
-	cond = ts_node_child_by_field_name(stmt, "condition", 9);
+	cond = csrc_node_field(stmt, "condition");
 
-	return ts_node_is_null(cond) ? stmt : cond;
+	return csrc_node_is_null(cond) ? stmt : cond;
 }
 
 /* Weigh one test of the code against the comment's word. */
@@ -135,6 +135,10 @@ static void describe(struct described *d, const struct change *c,
 		     const struct role_atom *a, const struct word *w)
 {
 	const struct csrc *cs = change_src(c, CHANGE_NEW);
+
+	/* A comment speaks of what the code tests, not of what it passes. */
+	if (a->use != ROLE_TESTED)
+		return;
 
 	if (!strcmp(a->role, w->text) ||
 	    node_mentions(cs, stmt_head(a->stmt), w->text)) {
@@ -176,9 +180,10 @@ static int report_word(struct rule_ctx *ctx, const struct change *c,
 	fn = change_kind(d->c) == CSRC_FUNCTION ||
 	     change_kind(d->c) == CSRC_FUNC_MACRO;
 	return rule_report(ctx, c, CHANGE_NEW, w->start, w->end, NULL, NULL,
-			   "The comment says \"%s\" but the new code in %s%s "
+			   "The comment says \"%s\" but the new code%s%s%s "
 			   "checks %s. Is this intentional?",
-			   w->text, name, fn ? "()" : "", d->object);
+			   w->text, *name ? " in " : "", name,
+			   *name && fn ? "()" : "", d->object);
 }
 
 /* --- a definition's doc comment: the code that uses the definition ------ */
@@ -293,14 +298,15 @@ static int check_doc(struct rule_ctx *ctx, struct atoms_cache *ac,
 /* The statement right below the comment at [start, end), or null. */
 static TSNode stmt_below(const struct csrc *cs, uint32_t start, uint32_t end)
 {
-	TSNode n = ts_node_descendant_for_byte_range(csrc_root(cs), start, end);
+	TSNode n = csrc_node_at(cs, start, end);
 	int steps;
 
-	if (strcmp(ts_node_type(n), "comment"))
+	if (strcmp(csrc_node_type(n), "comment"))
 		return (TSNode){ 0 };
 	for (steps = 0; steps < MISMATCH_MAX_WORDS; steps++) {
-		n = ts_node_next_named_sibling(n);
-		if (ts_node_is_null(n) || strcmp(ts_node_type(n), "comment"))
+		n = csrc_node_next_named_sibling(n);
+		if (csrc_node_is_null(n) ||
+		    strcmp(csrc_node_type(n), "comment"))
 			return n;
 	}
 	return (TSNode){ 0 };
@@ -309,8 +315,8 @@ static TSNode stmt_below(const struct csrc *cs, uint32_t start, uint32_t end)
 /* Tests of the statement itself (not of blocks nested in it). */
 static bool atom_of_stmt(const struct role_atom *a, TSNode stmt)
 {
-	return ts_node_start_byte(a->stmt) == ts_node_start_byte(stmt) &&
-	       ts_node_end_byte(a->stmt) == ts_node_end_byte(stmt);
+	return csrc_node_start(a->stmt) == csrc_node_start(stmt) &&
+	       csrc_node_end(a->stmt) == csrc_node_end(stmt);
 }
 
 /* The tests of the statement stmt, against each of the n words. */
@@ -345,7 +351,7 @@ static int check_inner(struct rule_ctx *ctx, struct atoms_cache *ac,
 	size_t i, n;
 	int err = 0;
 
-	if (ts_node_is_null(stmt))
+	if (csrc_node_is_null(stmt))
 		return 0;
 	changed = lines_changed(c, CHANGE_NEW, cm->start_line, cm->end_line);
 	n = comment_words(text, cm->start, cm->end, words, MISMATCH_MAX_WORDS);
@@ -363,6 +369,113 @@ static int check_inner(struct rule_ctx *ctx, struct atoms_cache *ac,
 	return err;
 }
 
+/* --- a comment an earlier patch of the series added ------------------------ */
+
+/*
+ * The change of an earlier patch of the series that defines name (a
+ * macro or helper this patch's code uses), or NULL.
+ */
+static const struct change *earlier_definition(const struct change *c,
+					       const char *name)
+{
+	static const enum csrc_kind kinds[] = { CSRC_MACRO, CSRC_FUNC_MACRO,
+						CSRC_FUNCTION };
+	const struct change_set *set = change_owner(c);
+	const struct change *e = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && !e; i++)
+		e = change_set_find(set, kinds[i], name);
+	return e && change_owner(e) != set ? e : NULL;
+}
+
+/* The doc comment of e's new definition, when e's patch added it. */
+static bool added_doc(const struct change *e, struct csrc_comment *out)
+{
+	const struct csrc_def *def = change_def(e, CHANGE_NEW);
+	struct csrc_comment *cms = NULL;
+	size_t n;
+	bool found = false;
+
+	if (!def || def->doc_start == def->start)
+		return false;
+	n = csrc_comments(change_src(e, CHANGE_NEW), def->doc_start, def->start,
+			  &cms);
+	if (n && lines_changed(e, CHANGE_NEW, cms[n - 1].start_line,
+			       cms[n - 1].end_line)) {
+		*out = cms[n - 1];
+		found = true;
+	}
+	free(cms);
+	return found;
+}
+
+/*
+ * The added test a tests, through name, what the comment above name says
+ * of the other role: "The comment above VM_COPY_ON_FORK (added by patch
+ * ...) says dst_vma, but this code checks src_vma->vm_flags."
+ */
+static int check_use_of(struct rule_ctx *ctx, const struct change *c,
+			const struct role_atom *a, const struct change *e)
+{
+	const char *text = csrc_text(change_src(e, CHANGE_NEW), NULL);
+	struct word words[MISMATCH_MAX_WORDS];
+	struct csrc_comment cm;
+	size_t i, n;
+
+	if (!added_doc(e, &cm) || comment_has_word(e, &cm, a->role))
+		return 0;
+	n = comment_words(text, cm.start, cm.end, words, MISMATCH_MAX_WORDS);
+	for (i = 0; i < n; i++) {
+		if (!role_counterparts(&a->rn, &words[i].rn))
+			continue;
+		return rule_report(
+			ctx, c, CHANGE_NEW, a->role_start, a->role_end, NULL,
+			NULL,
+			"The comment above %s, added by patch \"%s\" (%s:%u), "
+			"says \"%s\" but this new code checks %s. Is this "
+			"intentional?",
+			change_name(e), change_set_subject(change_owner(e)),
+			change_path(e),
+			change_file_line(e, CHANGE_NEW, cm.start_line),
+			words[i].text, a->object);
+	}
+	return 0;
+}
+
+/* Added tests that use a macro or helper an earlier patch commented. */
+static int check_series_uses(struct rule_ctx *ctx, struct atoms_cache *ac)
+{
+	const struct change *c = ac->c;
+	const struct csrc *cs = change_src(c, CHANGE_NEW);
+	const struct role_atoms *atoms;
+	size_t i, j, k;
+	TSNode *ids;
+	int err;
+
+	if (!change_set_nlinks(change_owner(c)) ||
+	    change_kind(c) != CSRC_FUNCTION)
+		return 0;
+	err = cache_get(ac, 0, c, &atoms);
+	for (i = 0; i < atoms->n && !err; i++) {
+		const struct role_atom *a = &atoms->v[i];
+
+		if (!a->changed || a->use != ROLE_TESTED)
+			continue;
+		k = csrc_find_nodes(cs, a->expr, "identifier", &ids);
+		for (j = 0; j < k && !err; j++) {
+			char *name = csrc_node_text(cs, ids[j]);
+			const struct change *e = earlier_definition(c, name);
+
+			if (e)
+				err = check_use_of(ctx, c, a, e);
+			free(name);
+		}
+		free(ids);
+	}
+	return err;
+}
+
 /* --- the rule ------------------------------------------------------------ */
 
 static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
@@ -373,7 +486,7 @@ static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
 	size_t i, n;
 	int err = 0;
 
-	if (!def || !*change_name(c))
+	if (!def || change_is_toplevel(c))
 		return 0;
 	n = csrc_comments(change_src(c, CHANGE_NEW), def->doc_start, def->end,
 			  &cms);
@@ -383,6 +496,8 @@ static int comment_mismatch_check(struct rule_ctx *ctx, const struct change *c)
 		else if (change_kind(c) == CSRC_FUNCTION)
 			err = check_inner(ctx, &ac, &cms[i]);
 	}
+	if (!err)
+		err = check_series_uses(ctx, &ac);
 	cache_release(&ac);
 	free(cms);
 	return err;
@@ -399,8 +514,10 @@ const struct rule rule_comment_mismatch = {
 	       "counterpart role (src_vma, new_pmd, dst) and not the one the\n"
 	       "comment names. For the comment above a macro or function, the\n"
 	       "code is every added test in the patch that uses that macro or\n"
-	       "function; for a comment inside a function, the statement\n"
-	       "right below it.\n"
+	       "function, and in the later patches of the series, which are\n"
+	       "asked about the comment an earlier patch added; for a comment\n"
+	       "inside a function, the statement right below it. Only what\n"
+	       "the code tests counts, not what it passes to calls.\n"
 	       "\n"
 	       "Why: either the comment is stale or the code tests the wrong\n"
 	       "object; both deserve a second look, the second is a bug.\n"

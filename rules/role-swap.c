@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "role.h"
 #include "rule.h"
 #include "sbuf.h"
@@ -54,7 +55,21 @@ struct swap {
 	bool moved[ROLE_MAX_PROPS][ROLE_MAX_PROPS];
 	const char *moved_names[ROLE_MAX_PROPS + 1];
 	size_t nmoved; /* distinct properties that moved, up to one past */
+	/* The patch says why: state the change, do not ask about it. */
+	bool explained;
 };
+
+/* "Was the change from X to Y intentional?", or a statement. */
+static const char *ask_head(const struct swap *sw)
+{
+	return sw->explained ? "The change" : "Was the change";
+}
+
+static const char *ask_tail(const struct swap *sw)
+{
+	return sw->explained ? " is explained by the patch.\n" :
+			       " intentional?\n";
+}
 
 static bool name_listed(const char *const *v, size_t n, const char *s)
 {
@@ -347,6 +362,58 @@ static void add_explanations(struct sbuf *sb, const struct swap *sw,
 	}
 }
 
+/* The first atom of v[0..n) that has the property, or NULL. */
+static const struct role_atom *atom_with(const struct role_atom *const *v,
+					 size_t n, const char *prop)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (role_atom_has(v[i], prop))
+			return v[i];
+	return NULL;
+}
+
+/*
+ * The question about a role passed to a call or assigned: "Was the change
+ * from passing dst_mm to passing src_mm to find_dst_vma() intentional?"
+ * Returns false when no property of that use moved.
+ */
+static bool add_use_question(struct sbuf *sb, const struct swap *sw,
+			     enum role_use use)
+{
+	const struct role_atom *a = NULL, *b = NULL;
+	size_t i;
+
+	for (i = 0; i < sw->nprops && !a; i++) {
+		a = atom_with(sw->added, sw->nadded, sw->props[i]);
+		b = atom_with(sw->removed, sw->nremoved, sw->props[i]);
+		if (a && (a->use != use || !b))
+			a = NULL;
+	}
+	if (!a)
+		return false;
+	if (use == ROLE_PASSED)
+		sbuf_addf(sb,
+			  "%s from passing %s to passing %s as argument %u of "
+			  "%s()%s",
+			  ask_head(sw), b->object, a->object, a->arg, a->target,
+			  ask_tail(sw));
+	else
+		sbuf_addf(sb, "%s from assigning %s to assigning %s to %s%s",
+			  ask_head(sw), b->object, a->object, a->target,
+			  ask_tail(sw));
+	return true;
+}
+
+/* Whether the property was found on a role tested, not passed or assigned. */
+static bool prop_tested(const struct swap *sw, const char *name)
+{
+	const struct role_atom *a = atom_with(sw->added, sw->nadded, name);
+
+	return a && a->use == ROLE_TESTED;
+}
+
 static char *swap_message(const struct swap *sw)
 {
 	struct sbuf sb = SBUF_INIT, seen = SBUF_INIT;
@@ -355,12 +422,17 @@ static char *swap_message(const struct swap *sw)
 
 	sbuf_init(&sb, SWAP_MAX_TEXT);
 	for (i = 0; i < sw->nprops; i++)
-		if (prop_shown(sw, sw->props[i]))
+		if (prop_tested(sw, sw->props[i]) &&
+		    prop_shown(sw, sw->props[i]))
 			shown[n++] = sw->props[i];
-	sbuf_addf(&sb, "Was the change from checking %s to %s for ", sw->from,
-		  sw->to);
-	add_list(&sb, shown, n);
-	sbuf_addstr(&sb, " intentional?\n");
+	if (n) {
+		sbuf_addf(&sb, "%s from checking %s to %s for ", ask_head(sw),
+			  sw->from, sw->to);
+		add_list(&sb, shown, n);
+		sbuf_addstr(&sb, ask_tail(sw));
+	}
+	add_use_question(&sb, sw, ROLE_PASSED);
+	add_use_question(&sb, sw, ROLE_ASSIGNED);
 	before = sb.len;
 	for (i = 0; i < sw->nremoved; i++)
 		add_explanations(&sb, sw, sw->removed[i], &seen);
@@ -405,9 +477,11 @@ static char *swap_note(const struct swap *sw)
 	if (sw->old->truncated || sw->new->truncated)
 		sbuf_addf(&sb,
 			  "%sonly the first %d helper and macro bodies used "
-			  "in %s() were looked into",
+			  "in %s%s were looked into",
 			  sb.len ? "; " : "", ROLE_MAX_EXPANSIONS,
-			  change_name(sw->c));
+			  *change_name(sw->c) ? change_name(sw->c) :
+						"this function",
+			  *change_name(sw->c) ? "()" : "");
 	if (!sb.len) {
 		sbuf_release(&sb);
 		return NULL;
@@ -427,7 +501,7 @@ static char *swap_old_code(const struct change *c, const struct swap *sw)
 		char *lines;
 
 		for (j = 0; j < i; j++)
-			if (ts_node_eq(sw->removed[j]->stmt, b->stmt))
+			if (csrc_node_same(sw->removed[j]->stmt, b->stmt))
 				break;
 		if (j < i)
 			continue;
@@ -440,19 +514,98 @@ static char *swap_old_code(const struct change *c, const struct swap *sw)
 	return sbuf_detach(&sb, NULL);
 }
 
-static int swap_report(struct rule_ctx *ctx, const struct change *c,
-		       const struct swap *sw)
+/* What an earlier change is searched for: the swap the other way. */
+struct reverse_search {
+	const struct swap *sw;
+	char *what;
+	bool fixes;
+};
+
+/*
+ * Whether the earlier change moved one of the swap's properties from the
+ * swap's new role to its old one: this swap puts it back.
+ */
+static bool moved_back(const struct change *e, const char *what, bool fixes,
+		       void *payload)
 {
-	char *msg = swap_message(sw);
-	char *note = swap_note(sw);
-	char *old_code = swap_old_code(c, sw);
+	struct reverse_search *rs = payload;
+	const struct swap *sw = rs->sw;
+	struct role_atoms old = ROLE_ATOMS_INIT, new = ROLE_ATOMS_INIT;
+	bool found = false;
+	size_t i;
+
+	if (!role_atoms_collect(&old, e, CHANGE_OLD) &&
+	    !role_atoms_collect(&new, e, CHANGE_NEW)) {
+		for (i = 0; i < sw->nprops && !found; i++) {
+			const char *p = sw->props[i];
+
+			found = role_atoms_count(&old, sw->to, p) >
+					role_atoms_count(&new, sw->to, p) &&
+				role_atoms_count(&new, sw->from, p) >
+					role_atoms_count(&old, sw->from, p);
+		}
+	}
+	role_atoms_release(&old);
+	role_atoms_release(&new);
+	if (found) {
+		rs->what = xstrdup(what);
+		rs->fixes = fixes;
+	}
+	return found;
+}
+
+/*
+ * What the patch says of the swap: a sentence of its changelog or of a
+ * comment it adds that says why (then the finding is info), or an
+ * earlier change this one puts back; added to *note.
+ */
+static void swap_context(const struct change *c, struct swap *sw,
+			 struct sbuf *note)
+{
+	struct reverse_search rs = { .sw = sw };
+	char *sentence, *where;
+
+	if (explain_find(c, sw->to, sw->added[0]->line, &sentence, &where)) {
+		sw->explained = true;
+		sbuf_addf(note, "%sthe patch explains it in %s: \"%s\"",
+			  note->len ? "; " : "", where, sentence);
+		free(sentence);
+		free(where);
+	}
+	if (explain_earlier(c, moved_back, &rs)) {
+		/* Undoing what a Fixes: commit did is the fix it says it is. */
+		if (rs.fixes)
+			sw->explained = true;
+		sbuf_addf(note, "%sthis puts back what %s changed",
+			  note->len ? "; " : "", rs.what);
+		free(rs.what);
+	}
+}
+
+static int swap_report(struct rule_ctx *ctx, const struct change *c,
+		       struct swap *sw)
+{
+	struct sbuf note = SBUF_INIT;
+	char *msg, *more = swap_note(sw), *old_code = swap_old_code(c, sw);
 	int err;
 
-	err = rule_report(ctx, c, CHANGE_NEW, sw->added[0]->role_start,
-			  sw->added[0]->role_end, old_code, note, "%s", msg);
+	if (more)
+		sbuf_addstr(&note, more);
+	swap_context(c, sw, &note);
+	msg = swap_message(sw);
+	if (sw->explained)
+		err = rule_report_info(ctx, c, CHANGE_NEW,
+				       sw->added[0]->role_start,
+				       sw->added[0]->role_end, old_code,
+				       note.len ? note.buf : NULL, "%s", msg);
+	else
+		err = rule_report(ctx, c, CHANGE_NEW, sw->added[0]->role_start,
+				  sw->added[0]->role_end, old_code,
+				  note.len ? note.buf : NULL, "%s", msg);
 	free(old_code);
-	free(note);
+	free(more);
 	free(msg);
+	sbuf_release(&note);
 	return err;
 }
 
@@ -504,6 +657,25 @@ static bool new_variable(const struct change *c, const struct swap *sw)
 }
 
 /*
+ * Every property that moved is an argument of a function whose
+ * parameters the patch reorders: the calls follow the new order.
+ */
+static bool params_exchanged(const struct swap *sw)
+{
+	size_t i;
+
+	for (i = 0; i < sw->nprops; i++) {
+		const struct role_atom *a =
+			atom_with(sw->added, sw->nadded, sw->props[i]);
+
+		if (!a || a->use != ROLE_PASSED ||
+		    !role_params_exchanged(sw->c, a->target))
+			return false;
+	}
+	return sw->nprops > 0;
+}
+
+/*
  * The added tests on one role in one statement, grouped[0..n) in text
  * order: does any removed test of a counterpart role say they swapped?
  */
@@ -526,7 +698,9 @@ static int check_added(struct rule_ctx *ctx, struct swap_state *st,
 		sw.from = roles[i];
 		swap_collect(&sw);
 		if (sw.nprops && !roles_derived(st, sw.from, sw.to) &&
-		    !new_variable(st->c, &sw))
+		    !new_variable(st->c, &sw) &&
+		    !role_renamed(st->c, sw.from, sw.to) &&
+		    !params_exchanged(&sw))
 			err = swap_report(ctx, st->c, &sw);
 	}
 	return err;
@@ -537,7 +711,7 @@ static int site_order(const void *pa, const void *pb)
 {
 	const struct role_atom *a = *(const struct role_atom *const *)pa;
 	const struct role_atom *b = *(const struct role_atom *const *)pb;
-	uintptr_t sa = (uintptr_t)a->stmt.id, sb = (uintptr_t)b->stmt.id;
+	uintptr_t sa = csrc_node_key(a->stmt), sb = csrc_node_key(b->stmt);
 	int d;
 
 	if (sa != sb)
@@ -604,7 +778,7 @@ static void swap_state_release(struct swap_state *st)
 static bool same_site(const struct swap_state *st, size_t i)
 {
 	return i &&
-	       ts_node_eq(st->grouped[i - 1]->stmt, st->grouped[i]->stmt) &&
+	       csrc_node_same(st->grouped[i - 1]->stmt, st->grouped[i]->stmt) &&
 	       !strcmp(st->grouped[i - 1]->role, st->grouped[i]->role);
 }
 
@@ -658,17 +832,30 @@ static int role_swap_check(struct rule_ctx *ctx, const struct change *c)
 const struct rule rule_role_swap = {
 	.id = "role-swap",
 	.severity = RULE_WARNING,
-	.summary = "a property once tested on one role (dst, old, child...) "
-		   "is now tested on its counterpart",
-	.doc = "What: in a changed function, a removed line tested a property\n"
-	       "(a flag through a mask, a helper such as userfaultfd_wp(), a\n"
-	       "field, or a bare variable being set) on one role of a\n"
+	.summary = "a role (dst, old, child...) once tested, passed or "
+		   "assigned is now its counterpart",
+	.doc = "What: in a changed function, a removed line used one role of a\n"
 	       "counterpart pair - dst/src, old/new, orig/new, from/to,\n"
-	       "parent/child, prev/next - and an added line\n"
-	       "tests the same property on the other role, so that the function\n"
-	       "now tests it fewer times on the first role and more times on\n"
-	       "the second. Masks and one-line helpers are seen\n"
-	       "through, from the patch, the kernel tree or a built-in table.\n"
+	       "parent/child, prev/next, also written newpage/oldpage - and an\n"
+	       "added line uses the other role in the same way, so that the\n"
+	       "function now does it fewer times with the first role and more\n"
+	       "times with the second. The ways: a test of a property (a flag\n"
+	       "through a mask, a helper such as userfaultfd_wp(), a field, a\n"
+	       "comparison, a bare variable being set), also through\n"
+	       "conversions and field chains (folio_test_dirty(page_folio(old)),\n"
+	       "list_empty(&dst_mm->mmlist)); an argument of a call\n"
+	       "(find_dst_vma(dst_mm, ...)); the value given to something\n"
+	       "(shrinker->name = old). Masks and one-line helpers are seen\n"
+	       "through, from the patch, the series, the kernel tree or a\n"
+	       "built-in table. A rename (the declaration renamed too), a\n"
+	       "helper whose parameters the patch reorders with its calls, and\n"
+	       "a role made from the other (new = mpol_dup(old)) are not swaps.\n"
+	       "\n"
+	       "A swap the patch explains - a sentence of its changelog or of a\n"
+	       "comment it adds above the change names the new role and says\n"
+	       "why, or it undoes what its Fixes: commit did - is info, not a\n"
+	       "warning, and the finding quotes the sentence. A swap that puts\n"
+	       "back what an earlier patch of the series did says so.\n"
 	       "\n"
 	       "Why: the two roles of a copy or a fork are different objects.\n"
 	       "On fork the child VMA may already differ from the parent (its\n"

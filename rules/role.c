@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fragment.h"
 #include "role.h"
 #include "sbuf.h"
 #include "util.h"
@@ -77,6 +78,43 @@ static void stem_add(struct role_name *out, bool *first, const char *s,
 	*first = false;
 }
 
+/*
+ * Words that start with a role word but are something else: "newpage"
+ * is new + page, "prevent" is not prev + ent.
+ */
+static const char *const not_prefixed[] = {
+	"newer",   "newest",   "newly",	   "older",	 "oldest",
+	"prevent", "prevents", "previous", "previously", "nextline",
+};
+
+/*
+ * A component spelled as a role word run into its stem, as kernel code
+ * writes newpage, oldmm, srcaddr: the role word, and the stem's length.
+ */
+static int role_prefix(const char *s, size_t n, size_t *skip)
+{
+	static const char *const prefixes[] = { "old", "new",  "src",
+						"dst", "prev", "next" };
+	size_t i, k;
+	int w;
+
+	for (i = 0; i < ARRAY_SIZE(not_prefixed); i++)
+		if (strlen(not_prefixed[i]) == n &&
+		    !memcmp(not_prefixed[i], s, n))
+			return -1;
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		k = strlen(prefixes[i]);
+		/* Two letters at least after it: "srcu" is not src + u. */
+		if (n < k + 2 || memcmp(s, prefixes[i], k) ||
+		    !isalpha((unsigned char)s[k]))
+			continue;
+		w = role_word_index(s, k);
+		*skip = k;
+		return w;
+	}
+	return -1;
+}
+
 bool role_parse(const char *ident, struct role_name *out)
 {
 	size_t n = ident ? strlen(ident) : 0;
@@ -90,15 +128,18 @@ bool role_parse(const char *ident, struct role_name *out)
 		return false;
 	while (p <= end) {
 		const char *us = memchr(p, '_', (size_t)(end - p));
-		size_t len = us ? (size_t)(us - p) : (size_t)(end - p);
+		size_t len = us ? (size_t)(us - p) : (size_t)(end - p),
+		       skip = 0;
 		int w = role_word_index(p, len);
 
+		if (w < 0)
+			w = role_prefix(p, len, &skip);
 		if (w >= 0 && found >= 0)
 			goto out_none; /* two role words: ambiguous */
 		if (w >= 0)
 			found = w;
-		else
-			stem_add(out, &first, p, len);
+		if (w < 0 || skip)
+			stem_add(out, &first, p + skip, len - skip);
 		if (!us)
 			break;
 		p = us + 1;
@@ -148,7 +189,8 @@ bool role_is_code_word(const char *word)
 	if (strchr(word, '_'))
 		return true;
 	w = role_word_index(word, strlen(word));
-	return w >= 0 && !role_words[w].english;
+	/* "newpage" is code; "new" may be English. */
+	return w < 0 || !role_words[w].english;
 }
 
 /* --- atoms: bookkeeping -------------------------------------------------- */
@@ -159,6 +201,7 @@ static void atom_release(struct role_atom *a)
 
 	free(a->role);
 	free(a->object);
+	free(a->target);
 	free(a->explain);
 	for (i = 0; i < a->nprops; i++) {
 		free(a->props[i].name);
@@ -202,56 +245,12 @@ bool role_atom_has(const struct role_atom *a, const char *name)
 	return role_atom_prop(a, name) != NULL;
 }
 
-/*
- * The nodes of type under root that lie in [start, end), in text order,
- * walking only the subtrees that reach into it: a synthesized
- * definition's node is the whole image. *out is a new array.
- */
-static size_t find_in_range(TSNode root, uint32_t start, uint32_t end,
-			    const char *type, TSNode **out)
-{
-	TSTreeCursor cur;
-	TSNode *v = NULL;
-	size_t n = 0, alloc = 0;
-
-	*out = NULL;
-	if (ts_node_is_null(root))
-		return 0;
-	cur = ts_tree_cursor_new(root);
-	for (;;) {
-		TSNode t = ts_tree_cursor_current_node(&cur);
-		uint32_t s = ts_node_start_byte(t), e = ts_node_end_byte(t);
-
-		if (s < end && e > start) {
-			if (s >= start && e <= end &&
-			    !strcmp(ts_node_type(t), type)) {
-				XGROW(v, alloc, n + 1);
-				v[n++] = t;
-			}
-			if (ts_tree_cursor_goto_first_child_for_byte(
-				    &cur, start) >= 0)
-				continue;
-		}
-		for (;;) {
-			if (ts_tree_cursor_goto_next_sibling(&cur) &&
-			    ts_node_start_byte(
-				    ts_tree_cursor_current_node(&cur)) < end)
-				break;
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto out;
-		}
-	}
-out:
-	ts_tree_cursor_delete(&cur);
-	*out = v;
-	return n;
-}
-
 /* The nodes of type in the definition's own bytes. */
-static size_t find_in_def(const struct csrc_def *def, const char *type,
-			  TSNode **out)
+static size_t find_in_def(const struct csrc *cs, const struct csrc_def *def,
+			  const char *type, TSNode **out)
 {
-	return find_in_range(def->node, def->start, def->end, type, out);
+	return csrc_find_nodes_in(cs, def->node, def->start, def->end, type,
+				  out);
 }
 
 bool role_in_def(const struct change *c, enum change_side side,
@@ -265,7 +264,7 @@ bool role_in_def(const struct change *c, enum change_side side,
 
 	if (!def)
 		return false;
-	n = find_in_def(def, "identifier", &ids);
+	n = find_in_def(cs, def, "identifier", &ids);
 	for (i = 0; i < n && !found; i++)
 		found = csrc_node_eq(cs, ids[i], ident);
 	free(ids);
@@ -441,50 +440,22 @@ struct root_ref {
 	char *name; /* top level: the identifier; in a body: the parameter */
 };
 
-static const char *node_type(TSNode n)
-{
-	return ts_node_is_null(n) ? "" : ts_node_type(n);
-}
-
-static bool node_is(TSNode n, const char *type)
-{
-	return !strcmp(node_type(n), type);
-}
-
-/* Null-safe accessors: tree-sitter 0.20 dereferences a null node. */
-static TSNode node_field(TSNode n, const char *field)
-{
-	if (ts_node_is_null(n))
-		return n;
-	return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
-}
-
-static uint32_t named_count(TSNode n)
-{
-	return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n);
-}
-
-static TSNode named_child(TSNode n, uint32_t i)
-{
-	return ts_node_is_null(n) ? n : ts_node_named_child(n, i);
-}
-
 /* The operator of a binary or unary expression, as text. */
 static bool node_op_is(const struct csrc *cs, TSNode n, const char *op)
 {
-	TSNode o = node_field(n, "operator");
+	TSNode o = csrc_node_field(n, "operator");
 
-	return !ts_node_is_null(o) && csrc_node_eq(cs, o, op);
+	return !csrc_node_is_null(o) && csrc_node_eq(cs, o, op);
 }
 
 static TSNode first_named(TSNode n)
 {
 	uint32_t i;
 
-	for (i = 0; i < named_count(n); i++) {
-		TSNode ch = named_child(n, i);
+	for (i = 0; i < csrc_node_named_count(n); i++) {
+		TSNode ch = csrc_node_named_child(n, i);
 
-		if (!node_is(ch, "comment"))
+		if (!csrc_node_is(ch, "comment"))
 			return ch;
 	}
 	return (TSNode){ 0 };
@@ -507,14 +478,14 @@ static bool name_is_caps(const char *s)
 /* One step from an expression towards the object it is about. */
 static bool root_step(const struct csrc *cs, TSNode *n)
 {
-	const char *t = node_type(*n);
+	const char *t = csrc_node_type(*n);
 	char *fn;
-	bool caps;
+	bool ident;
 
 	if (!strcmp(t, "field_expression") ||
 	    !strcmp(t, "subscript_expression") ||
 	    !strcmp(t, "pointer_expression")) {
-		*n = node_field(*n, "argument");
+		*n = csrc_node_field(*n, "argument");
 		return true;
 	}
 	if (!strcmp(t, "parenthesized_expression")) {
@@ -522,18 +493,23 @@ static bool root_step(const struct csrc *cs, TSNode *n)
 		return true;
 	}
 	if (!strcmp(t, "cast_expression")) {
-		*n = node_field(*n, "value");
+		*n = csrc_node_field(*n, "value");
 		return true;
 	}
 	if (strcmp(t, "call_expression"))
 		return false;
-	/* READ_ONCE(x->f), data_race(x->f): wrappers of one argument. */
-	fn = csrc_node_text(cs, node_field(*n, "function"));
-	caps = name_is_caps(fn) || !strcmp(fn, "data_race");
+	/*
+	 * Calls of one argument are about that argument's object: wrappers
+	 * (READ_ONCE(x->f), data_race(x)) and conversions (page_folio(old),
+	 * virt_to_page(dst_pte)).
+	 */
+	fn = csrc_node_text(cs, csrc_node_field(*n, "function"));
+	ident = ident_valid(fn, strlen(fn));
 	free(fn);
-	if (!caps || named_count(node_field(*n, "arguments")) != 1)
+	if (!ident ||
+	    csrc_node_named_count(csrc_node_field(*n, "arguments")) != 1)
 		return false;
-	*n = first_named(node_field(*n, "arguments"));
+	*n = first_named(csrc_node_field(*n, "arguments"));
 	return true;
 }
 
@@ -542,9 +518,9 @@ static bool expr_root(const struct csrc *cs, TSNode n, TSNode *id)
 {
 	int steps;
 
-	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS && !ts_node_is_null(n);
+	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS && !csrc_node_is_null(n);
 	     steps++) {
-		if (node_is(n, "identifier")) {
+		if (csrc_node_is(n, "identifier")) {
 			*id = n;
 			return true;
 		}
@@ -591,9 +567,9 @@ static uint64_t *span_slot(const struct collect *col, uint64_t key)
 static bool atom_seen(struct collect *col, TSNode expr)
 {
 	/* Never 0, the empty slot: the offsets are below 4 GiB. */
-	uint64_t key = ((uint64_t)ts_node_start_byte(expr) << 32 |
-			ts_node_end_byte(expr)) +
-		       1;
+	uint64_t key =
+		((uint64_t)csrc_node_start(expr) << 32 | csrc_node_end(expr)) +
+		1;
 	uint64_t *slot;
 	size_t i, nold = col->aspans;
 	uint64_t *old = col->spans;
@@ -617,8 +593,8 @@ static bool atom_seen(struct collect *col, TSNode expr)
 /* Whether a line of n was removed (old side) or added (new side). */
 static bool span_changed(const struct walk *w, TSNode n)
 {
-	unsigned first = csrc_line_of(w->cs, ts_node_start_byte(n));
-	unsigned last = csrc_line_of(w->cs, ts_node_end_byte(n));
+	unsigned first = csrc_line_of(w->cs, csrc_node_start(n));
+	unsigned last = csrc_line_of(w->cs, csrc_node_end(n));
 	unsigned l;
 
 	for (l = first; l <= last; l++)
@@ -653,8 +629,8 @@ static struct role_atom *atom_for(struct walk *w, const struct root_ref *r,
 	memset(a, 0, sizeof(*a));
 	a->role = xstrdup(r->name);
 	role_parse(a->role, &a->rn);
-	a->role_start = ts_node_start_byte(r->id);
-	a->role_end = ts_node_end_byte(r->id);
+	a->role_start = csrc_node_start(r->id);
+	a->role_end = csrc_node_end(r->id);
 	line = csrc_line_of(w->cs, a->role_start);
 	a->line = line;
 	a->changed = span_changed(w, expr);
@@ -675,12 +651,12 @@ static void walk_test(struct walk *w, TSNode n, int level);
 
 static bool is_or(const struct csrc *cs, TSNode n)
 {
-	return node_is(n, "binary_expression") && node_op_is(cs, n, "|");
+	return csrc_node_is(n, "binary_expression") && node_op_is(cs, n, "|");
 }
 
 static bool is_logical(const struct csrc *cs, TSNode n)
 {
-	return node_is(n, "binary_expression") &&
+	return csrc_node_is(n, "binary_expression") &&
 	       (node_op_is(cs, n, "&&") || node_op_is(cs, n, "||"));
 }
 
@@ -696,9 +672,9 @@ static size_t chain_operands(const struct csrc *cs, TSNode n,
 	TSNode *v = NULL, t;
 	size_t k = 0, alloc = 0, i;
 
-	for (; is_op(cs, n); n = node_field(n, "left")) {
+	for (; is_op(cs, n); n = csrc_node_field(n, "left")) {
 		XGROW(v, alloc, k + 1);
-		v[k++] = node_field(n, "right");
+		v[k++] = csrc_node_field(n, "right");
 	}
 	XGROW(v, alloc, k + 1);
 	v[k++] = n;
@@ -871,7 +847,7 @@ static void memo_replay(struct role_atom *a, const struct expansion_memo *m,
 
 static bool is_or_combination(const struct csrc *cs, TSNode n)
 {
-	while (node_is(n, "parenthesized_expression"))
+	while (csrc_node_is(n, "parenthesized_expression"))
 		n = first_named(n);
 	return is_or(cs, n);
 }
@@ -924,9 +900,9 @@ static void mask_flags(struct walk *w, struct role_atom *a,
 {
 	char *text;
 
-	if (depth > ROLE_MAX_EXPR_DEPTH || ts_node_is_null(n))
+	if (depth > ROLE_MAX_EXPR_DEPTH || csrc_node_is_null(n))
 		return;
-	if (node_is(n, "parenthesized_expression")) {
+	if (csrc_node_is(n, "parenthesized_expression")) {
 		mask_flags(w, a, cs, first_named(n), via, depth + 1);
 		return;
 	}
@@ -940,7 +916,7 @@ static void mask_flags(struct walk *w, struct role_atom *a,
 		return;
 	}
 	text = csrc_node_text(cs, n);
-	if (node_is(n, "identifier"))
+	if (csrc_node_is(n, "identifier"))
 		mask_ident(w, a, text, via, depth);
 	else if (strlen(text) <= ROLE_MAX_TEXT)
 		walk_prop(w, a, text, via);
@@ -950,16 +926,17 @@ static void mask_flags(struct walk *w, struct role_atom *a,
 /* A mask is not a test when complemented: x->flags & ~VM_X clears. */
 static bool mask_is_test(const struct csrc *cs, TSNode mask)
 {
-	while (node_is(mask, "parenthesized_expression"))
+	while (csrc_node_is(mask, "parenthesized_expression"))
 		mask = first_named(mask);
-	return !(node_is(mask, "unary_expression") &&
+	return !(csrc_node_is(mask, "unary_expression") &&
 		 node_op_is(cs, mask, "~"));
 }
 
 /* x->flags & MASK (or MASK & x->flags) on a role object. */
 static bool mask_atom(struct walk *w, TSNode n)
 {
-	TSNode obj = node_field(n, "left"), mask = node_field(n, "right");
+	TSNode obj = csrc_node_field(n, "left"),
+	       mask = csrc_node_field(n, "right");
 	struct root_ref r;
 	struct role_atom *a;
 
@@ -987,7 +964,7 @@ static char *field_path(const struct csrc *cs, TSNode field, TSNode root)
 {
 	size_t len;
 	const char *text = csrc_text(cs, &len);
-	uint32_t from = ts_node_end_byte(root), to = ts_node_end_byte(field);
+	uint32_t from = csrc_node_end(root), to = csrc_node_end(field);
 	struct sbuf sb = SBUF_INIT;
 	uint32_t i;
 
@@ -1009,16 +986,18 @@ static bool field_atom(struct walk *w, TSNode field, TSNode op_node,
 {
 	struct root_ref r;
 	struct role_atom *a;
-	TSNode expr = ts_node_is_null(op_node) ? field : op_node;
+	TSNode expr = csrc_node_is_null(op_node) ? field : op_node;
 	char *path, *op = NULL, *val = NULL;
 	struct sbuf name = SBUF_INIT;
 
-	if (!node_is(field, "field_expression") || !walk_root(w, field, &r))
+	if (!csrc_node_is(field, "field_expression") ||
+	    !walk_root(w, field, &r))
 		return false;
 	path = field_path(w->cs, field, r.id);
 	sbuf_addstr(&name, path);
-	if (!ts_node_is_null(value) && !is_null_or_zero(w->cs, value)) {
-		op = csrc_node_text(w->cs, node_field(op_node, "operator"));
+	if (!csrc_node_is_null(value) && !is_null_or_zero(w->cs, value)) {
+		op = csrc_node_text(w->cs,
+				    csrc_node_field(op_node, "operator"));
 		val = csrc_node_text(w->cs, value);
 		sbuf_addf(&name, " %s %s", op, val);
 	}
@@ -1063,15 +1042,15 @@ static bool mentions_role(struct walk *w, TSNode n)
 
 static bool compare_atom(struct walk *w, TSNode n)
 {
-	TSNode l = node_field(n, "left"), rt = node_field(n, "right");
+	TSNode l = csrc_node_field(n, "left"), rt = csrc_node_field(n, "right");
 
-	while (node_is(l, "parenthesized_expression"))
+	while (csrc_node_is(l, "parenthesized_expression"))
 		l = first_named(l);
-	while (node_is(rt, "parenthesized_expression"))
+	while (csrc_node_is(rt, "parenthesized_expression"))
 		rt = first_named(rt);
-	if (node_is(l, "field_expression") && !mentions_role(w, rt))
+	if (csrc_node_is(l, "field_expression") && !mentions_role(w, rt))
 		return field_atom(w, l, n, rt);
-	if (node_is(rt, "field_expression") && !mentions_role(w, l))
+	if (csrc_node_is(rt, "field_expression") && !mentions_role(w, l))
 		return field_atom(w, rt, n, l);
 	return false;
 }
@@ -1101,7 +1080,7 @@ static char *body_substituted(const struct csrc *body, TSNode expr,
 	const char *text = csrc_text(body, &len);
 	TSNode *ids = NULL;
 	struct sbuf sb = SBUF_INIT;
-	uint32_t at = ts_node_start_byte(expr);
+	uint32_t at = csrc_node_start(expr);
 
 	k = csrc_find_nodes(body, expr, "identifier", &ids);
 	for (i = 0; i < k; i++) {
@@ -1110,11 +1089,11 @@ static char *body_substituted(const struct csrc *body, TSNode expr,
 				break;
 		if (j == np)
 			continue;
-		add_squeezed(&sb, text + at, ts_node_start_byte(ids[i]) - at);
+		add_squeezed(&sb, text + at, csrc_node_start(ids[i]) - at);
 		sbuf_addstr(&sb, params[j].arg);
-		at = ts_node_end_byte(ids[i]);
+		at = csrc_node_end(ids[i]);
 	}
-	add_squeezed(&sb, text + at, ts_node_end_byte(expr) - at);
+	add_squeezed(&sb, text + at, csrc_node_end(expr) - at);
 	free(ids);
 	return sbuf_detach(&sb, NULL);
 }
@@ -1122,14 +1101,14 @@ static char *body_substituted(const struct csrc *body, TSNode expr,
 /* The arguments of a call (comments skipped), at most max. */
 static size_t call_args(TSNode call, TSNode *args, size_t max)
 {
-	TSNode list = node_field(call, "arguments");
+	TSNode list = csrc_node_field(call, "arguments");
 	uint32_t i;
 	size_t n = 0;
 
-	for (i = 0; i < named_count(list) && n < max; i++) {
-		TSNode ch = named_child(list, i);
+	for (i = 0; i < csrc_node_named_count(list) && n < max; i++) {
+		TSNode ch = csrc_node_named_child(list, i);
 
-		if (!node_is(ch, "comment"))
+		if (!csrc_node_is(ch, "comment"))
 			args[n++] = ch;
 	}
 	return n;
@@ -1184,8 +1163,7 @@ static void helper_explain(struct walk *w, struct role_atom *a,
 	size_t i, nall = 0;
 	char *text;
 
-	if (ts_node_end_byte(m->expr) - ts_node_start_byte(m->expr) >
-	    ROLE_MAX_TEXT)
+	if (csrc_node_end(m->expr) - csrc_node_start(m->expr) > ROLE_MAX_TEXT)
 		return;
 	for (i = 0; i < x->exp.nparams && i < ci->nargs; i++) {
 		all[nall].param = x->exp.params[i];
@@ -1253,21 +1231,36 @@ static struct expansion_memo *helper_memo(struct walk *w,
 
 /*
  * The property a call tests: its text without the role object, up to its
- * name: "folio_test_dirty()", "pmd_none()" for pmd_none(*old_pmd),
- * "list_empty(->lru)" for list_empty(&src->lru).
+ * name, the conversions on the way kept: "folio_test_dirty()",
+ * "pmd_none()" for pmd_none(*old_pmd), "list_empty(->lru)" for
+ * list_empty(&src->lru), "folio_test_dirty(page_folio())" for
+ * folio_test_dirty(page_folio(old)).
  */
 static char *call_prop(const struct csrc *cs, TSNode call, TSNode arg,
 		       TSNode root)
 {
 	size_t len;
 	const char *text = csrc_text(cs, &len);
-	uint32_t s = ts_node_start_byte(call), e = ts_node_end_byte(call);
-	uint32_t cut = ts_node_start_byte(arg);
+	uint32_t s = csrc_node_start(call), e = csrc_node_end(call);
 	struct sbuf sb = SBUF_INIT;
+	TSNode n = arg;
+	int steps;
 
-	add_squeezed(&sb, text + s, cut - s);
-	add_squeezed(&sb, text + ts_node_end_byte(root),
-		     e - ts_node_end_byte(root));
+	add_squeezed(&sb, text + s, csrc_node_start(arg) - s);
+	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS &&
+			!csrc_node_same(n, root) && !csrc_node_is_null(n);
+	     steps++) {
+		TSNode fn = csrc_node_field(n, "function");
+
+		if (csrc_node_is(n, "call_expression"))
+			sbuf_addf(
+				&sb, "%.*s(",
+				(int)(csrc_node_end(fn) - csrc_node_start(fn)),
+				text + csrc_node_start(fn));
+		if (!root_step(cs, &n))
+			break;
+	}
+	add_squeezed(&sb, text + csrc_node_end(root), e - csrc_node_end(root));
 	if (sb.len > ROLE_MAX_TEXT) {
 		sbuf_release(&sb);
 		return NULL;
@@ -1284,9 +1277,9 @@ static bool call_atom(struct walk *w, TSNode call)
 	struct root_ref r;
 	struct role_atom *a;
 	char *prop = NULL, *display = NULL;
-	TSNode fn = node_field(call, "function");
+	TSNode fn = csrc_node_field(call, "function");
 
-	if (!node_is(fn, "identifier"))
+	if (!csrc_node_is(fn, "identifier"))
 		return false;
 	ci.nargs = call_args(call, ci.args, ROLE_MAX_PARAMS);
 	ci.role_arg = call_role_arg(w, ci.args, ci.nargs, &r);
@@ -1332,8 +1325,8 @@ static void walk_children(struct walk *w, TSNode n, int level)
 {
 	uint32_t i;
 
-	for (i = 0; i < named_count(n); i++)
-		walk_test(w, named_child(n, i), level + 1);
+	for (i = 0; i < csrc_node_named_count(n); i++)
+		walk_test(w, csrc_node_named_child(n, i), level + 1);
 }
 
 static void walk_binary(struct walk *w, TSNode n, int level)
@@ -1368,9 +1361,9 @@ static void walk_chain(struct walk *w, TSNode n, int level,
 /* Find the atoms of a tested expression. */
 static void walk_test(struct walk *w, TSNode n, int level)
 {
-	const char *t = node_type(n);
+	const char *t = csrc_node_type(n);
 
-	if (level > ROLE_MAX_EXPR_DEPTH || ts_node_is_null(n) || w->error)
+	if (level > ROLE_MAX_EXPR_DEPTH || csrc_node_is_null(n) || w->error)
 		return;
 	if (is_logical(w->cs, n))
 		walk_chain(w, n, level, walk_test);
@@ -1392,10 +1385,10 @@ static bool is_constant(const struct csrc *cs, TSNode n)
 	char *text;
 	bool caps;
 
-	if (node_is(n, "number_literal") || node_is(n, "null") ||
-	    node_is(n, "true") || node_is(n, "false"))
+	if (csrc_node_is(n, "number_literal") || csrc_node_is(n, "null") ||
+	    csrc_node_is(n, "true") || csrc_node_is(n, "false"))
 		return true;
-	if (!node_is(n, "identifier"))
+	if (!csrc_node_is(n, "identifier"))
 		return false;
 	text = csrc_node_text(cs, n);
 	caps = name_is_caps(text);
@@ -1423,19 +1416,20 @@ static void bare_atom(struct walk *w, TSNode id, TSNode expr, const char *prop)
 /* new_gen < 0, old_flags == LRU_REFS_MASK: compared with a constant. */
 static void bare_compare(struct walk *w, TSNode n)
 {
-	TSNode l = node_field(n, "left"), rt = node_field(n, "right");
+	TSNode l = csrc_node_field(n, "left"), rt = csrc_node_field(n, "right");
 	char *op, *val;
 	struct sbuf name = SBUF_INIT;
 
-	if (!node_is(l, "identifier")) {
+	if (!csrc_node_is(l, "identifier")) {
 		TSNode t = l;
 
 		l = rt;
 		rt = t;
 	}
-	if (!node_is(l, "identifier") || !is_constant(w->cs, rt))
+	if (!csrc_node_is(l, "identifier") ||
+	    (!is_constant(w->cs, rt) && mentions_role(w, rt)))
 		return;
-	op = csrc_node_text(w->cs, node_field(n, "operator"));
+	op = csrc_node_text(w->cs, csrc_node_field(n, "operator"));
 	val = csrc_node_text(w->cs, rt);
 	if (is_null_or_zero(w->cs, rt) || csrc_node_eq(w->cs, rt, "null"))
 		sbuf_addstr(&name, "being set");
@@ -1451,11 +1445,11 @@ static void bare_compare(struct walk *w, TSNode n)
 /* likely(x), unlikely(!x): wrappers that keep a truth test a truth test. */
 static bool is_truth_wrapper(const struct csrc *cs, TSNode call)
 {
-	TSNode fn = node_field(call, "function");
+	TSNode fn = csrc_node_field(call, "function");
 
 	return (csrc_node_eq(cs, fn, "likely") ||
 		csrc_node_eq(cs, fn, "unlikely")) &&
-	       named_count(node_field(call, "arguments")) == 1;
+	       csrc_node_named_count(csrc_node_field(call, "arguments")) == 1;
 }
 
 /*
@@ -1467,20 +1461,23 @@ static void walk_truth(struct walk *w, TSNode n, int level)
 {
 	const struct csrc *cs = w->cs;
 
-	if (level > ROLE_MAX_EXPR_DEPTH || ts_node_is_null(n) || w->error)
+	if (level > ROLE_MAX_EXPR_DEPTH || csrc_node_is_null(n) || w->error)
 		return;
-	if (node_is(n, "identifier")) {
+	if (csrc_node_is(n, "identifier")) {
 		bare_atom(w, n, n, "being set");
-	} else if (node_is(n, "parenthesized_expression")) {
+	} else if (csrc_node_is(n, "parenthesized_expression")) {
 		walk_truth(w, first_named(n), level + 1);
-	} else if (node_is(n, "unary_expression") && node_op_is(cs, n, "!")) {
-		walk_truth(w, node_field(n, "argument"), level + 1);
-	} else if (node_is(n, "call_expression") && is_truth_wrapper(cs, n)) {
-		walk_truth(w, first_named(node_field(n, "arguments")),
+	} else if (csrc_node_is(n, "unary_expression") &&
+		   node_op_is(cs, n, "!")) {
+		walk_truth(w, csrc_node_field(n, "argument"), level + 1);
+	} else if (csrc_node_is(n, "call_expression") &&
+		   is_truth_wrapper(cs, n)) {
+		walk_truth(w, first_named(csrc_node_field(n, "arguments")),
 			   level + 1);
 	} else if (is_logical(cs, n)) {
 		walk_chain(w, n, level, walk_truth);
-	} else if (node_is(n, "binary_expression") && is_comparison(cs, n)) {
+	} else if (csrc_node_is(n, "binary_expression") &&
+		   is_comparison(cs, n)) {
 		bare_compare(w, n);
 	}
 }
@@ -1493,18 +1490,19 @@ static TSNode enclosing_stmt(TSNode n, TSNode top)
 {
 	int steps;
 
-	for (steps = 0; steps < 4 * ROLE_MAX_EXPR_DEPTH && !ts_node_is_null(n);
+	for (steps = 0;
+	     steps < 4 * ROLE_MAX_EXPR_DEPTH && !csrc_node_is_null(n);
 	     steps++) {
-		const char *t = node_type(n);
+		const char *t = csrc_node_type(n);
 		size_t len = strlen(t);
 
-		if (ts_node_eq(n, top))
+		if (csrc_node_same(n, top))
 			break;
 		if ((len > 10 && !strcmp(t + len - 10, "_statement") &&
 		     strcmp(t, "compound_statement")) ||
 		    !strcmp(t, "declaration"))
 			return n;
-		n = ts_node_parent(n);
+		n = csrc_node_parent(n);
 	}
 	return n;
 }
@@ -1520,16 +1518,184 @@ static void walk_masks(struct walk *w, const struct csrc_def *def, TSNode n,
 	uint32_t i;
 
 	if (level > 4 * ROLE_MAX_EXPR_DEPTH || w->error ||
-	    ts_node_end_byte(n) <= def->start ||
-	    ts_node_start_byte(n) >= def->end)
+	    csrc_node_end(n) <= def->start || csrc_node_start(n) >= def->end)
 		return;
-	if (node_is(n, "binary_expression") && node_op_is(w->cs, n, "&")) {
+	if (csrc_node_is(n, "binary_expression") && node_op_is(w->cs, n, "&")) {
 		w->stmt = enclosing_stmt(n, def->node);
 		if (mask_atom(w, n))
 			return;
 	}
-	for (i = 0; i < named_count(n); i++)
-		walk_masks(w, def, named_child(n, i), level + 1);
+	for (i = 0; i < csrc_node_named_count(n); i++)
+		walk_masks(w, def, csrc_node_named_child(n, i), level + 1);
+}
+
+/* --- uses outside tests: arguments and assigned values ------------------ */
+
+/* Whether node lies inside the tested expression of one of the conds. */
+static bool in_condition(const struct csrc_cond *conds, size_t n, TSNode node)
+{
+	uint32_t s = csrc_node_start(node), e = csrc_node_end(node);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s >= csrc_node_start(conds[i].expr) &&
+		    e <= csrc_node_end(conds[i].expr))
+			return true;
+	return false;
+}
+
+/* The text of n without the role identifier: "&->mmlist". */
+static char *without_root(const struct csrc *cs, TSNode n, TSNode root)
+{
+	const char *text = csrc_text(cs, NULL);
+	struct sbuf sb = SBUF_INIT;
+
+	add_squeezed(&sb, text + csrc_node_start(n),
+		     csrc_node_start(root) - csrc_node_start(n));
+	add_squeezed(&sb, text + csrc_node_end(root),
+		     csrc_node_end(n) - csrc_node_end(root));
+	return sbuf_detach(&sb, NULL);
+}
+
+/*
+ * A call of one argument that is itself an argument or an assigned value
+ * is a conversion (page_folio(old)): the outer use is seen through it.
+ */
+static bool conversion_in_use(TSNode call, size_t nargs)
+{
+	TSNode parent = csrc_node_parent(call);
+
+	return nargs == 1 && (csrc_node_is(parent, "argument_list") ||
+			      csrc_node_is(parent, "init_declarator") ||
+			      csrc_node_is(parent, "assignment_expression"));
+}
+
+/* How many different role objects the arguments are rooted at. */
+static size_t role_args(struct walk *w, const TSNode *args, size_t n)
+{
+	char *seen = NULL;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		struct root_ref r;
+
+		if (!walk_root(w, args[i], &r))
+			continue;
+		if (!seen || strcmp(seen, r.name)) {
+			k++;
+			free(seen);
+			seen = r.name;
+		} else {
+			free(r.name);
+		}
+	}
+	free(seen);
+	return k;
+}
+
+/* f(dst_mm, addr): each argument rooted at a role is passed to f. */
+static void arg_atoms(struct walk *w, TSNode call,
+		      const struct csrc_cond *conds, size_t nconds)
+{
+	TSNode args[ROLE_MAX_PARAMS], fn = csrc_node_field(call, "function");
+	size_t i, n = call_args(call, args, ROLE_MAX_PARAMS);
+	char *name;
+
+	if (!csrc_node_is(fn, "identifier") || conversion_in_use(call, n))
+		return;
+	/* A test of one role in a condition is the helper's (call_atom). */
+	if (in_condition(conds, nconds, call) && role_args(w, args, n) < 2)
+		return;
+	name = csrc_node_text(w->cs, fn);
+	/* The head a fragment gave a statement it cut: not a real call. */
+	if (fragment_is_anon(name)) {
+		free(name);
+		return;
+	}
+	for (i = 0; i < n && !w->error; i++) {
+		struct sbuf prop = SBUF_INIT;
+		struct root_ref r;
+		struct role_atom *a;
+		char *rest;
+
+		if (!walk_root(w, args[i], &r))
+			continue;
+		a = atom_for(w, &r, args[i], args[i]);
+		if (a) {
+			rest = without_root(w->cs, args[i], r.id);
+			a->use = ROLE_PASSED;
+			a->arg = (unsigned)i + 1;
+			a->target = xstrdup(name);
+			/* With the arity: a dropped argument shifts the rest. */
+			sbuf_addf(&prop, "argument %zu of %zu of %s(): %s",
+				  i + 1, n, name, rest);
+			if (prop.len <= ROLE_MAX_TEXT)
+				walk_prop(w, a, prop.buf, NULL);
+			free(rest);
+		}
+		sbuf_release(&prop);
+		free(r.name);
+	}
+	free(name);
+}
+
+/* x = old, struct y *x = old->y: the value's role is assigned to x. */
+static void assign_atom(struct walk *w, TSNode target, TSNode value)
+{
+	struct sbuf prop = SBUF_INIT;
+	struct root_ref r;
+	struct role_atom *a;
+	char *lhs, *rest;
+
+	if (csrc_node_is_null(target) ||
+	    csrc_node_is(value, "initializer_list") || !walk_root(w, value, &r))
+		return;
+	a = atom_for(w, &r, value, value);
+	if (a) {
+		lhs = csrc_node_text(w->cs, target);
+		rest = without_root(w->cs, value, r.id);
+		a->use = ROLE_ASSIGNED;
+		a->target = xstrdup(lhs);
+		sbuf_addf(&prop, "assigned to %s: %s", lhs, rest);
+		if (prop.len <= ROLE_MAX_TEXT)
+			walk_prop(w, a, prop.buf, NULL);
+		free(rest);
+		free(lhs);
+	}
+	sbuf_release(&prop);
+	free(r.name);
+}
+
+static TSNode declared_name(TSNode n);
+
+/* Calls and assignments of the definition, wherever they stand. */
+static void walk_uses(struct walk *w, const struct csrc_def *def,
+		      const struct csrc_cond *conds, size_t nconds)
+{
+	static const char *const types[] = { "call_expression",
+					     "assignment_expression",
+					     "init_declarator" };
+	size_t t, i, n;
+	TSNode *v;
+
+	for (t = 0; t < ARRAY_SIZE(types) && !w->error; t++) {
+		n = csrc_find_nodes_in(w->cs, def->node, def->start, def->end,
+				       types[t], &v);
+		for (i = 0; i < n && !w->error; i++) {
+			w->stmt = enclosing_stmt(v[i], def->node);
+			if (t == 0)
+				arg_atoms(w, v[i], conds, nconds);
+			else if (t == 1 && node_op_is(w->cs, v[i], "="))
+				assign_atom(w, csrc_node_field(v[i], "left"),
+					    csrc_node_field(v[i], "right"));
+			else if (t == 2)
+				assign_atom(w,
+					    declared_name(csrc_node_field(
+						    v[i], "declarator")),
+					    csrc_node_field(v[i], "value"));
+		}
+		free(v);
+	}
 }
 
 int role_atoms_collect(struct role_atoms *out, const struct change *c,
@@ -1545,7 +1711,7 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 	 * The nameless change gathers top-level lines outside every
 	 * definition; its span is not one piece of code to compare.
 	 */
-	if (!def || !*change_name(c))
+	if (!def || change_is_toplevel(c))
 		return 0;
 	w.c = c;
 	w.side = side;
@@ -1558,9 +1724,11 @@ int role_atoms_collect(struct role_atoms *out, const struct change *c,
 		walk_test(&w, conds[i].expr, 0);
 		walk_truth(&w, conds[i].expr, 0);
 	}
-	free(conds);
 	if (!w.error)
 		walk_masks(&w, def, def->node, 0);
+	if (!w.error)
+		walk_uses(&w, def, conds, n);
+	free(conds);
 	out->truncated = col.over_budget;
 	collect_release(&col);
 	if (!w.error)
@@ -1575,41 +1743,39 @@ static TSNode declared_name(TSNode n)
 {
 	int steps;
 
-	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS && !ts_node_is_null(n);
+	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS && !csrc_node_is_null(n);
 	     steps++) {
-		if (node_is(n, "identifier"))
+		if (csrc_node_is(n, "identifier"))
 			return n;
-		n = node_field(n, "declarator");
+		n = csrc_node_field(n, "declarator");
 	}
 	return (TSNode){ 0 };
 }
 
 /*
  * Whether the nodes of type in the definition give identifier a a value
- * that mentions b.
+ * rooted at b: "a = b", "a = mpol_dup(b)", "a = (void *)b->x". A value
+ * that only mentions b (a = alloc(gfp, folio_order(b))) is another object.
  */
 static bool assigns_from(const struct csrc *cs, const struct csrc_def *def,
 			 const char *type, const char *lhs, const char *rhs,
 			 const char *a, const char *b)
 {
-	TSNode *v = NULL, *ids = NULL;
-	size_t i, j, n = find_in_def(def, type, &v), k;
+	TSNode *v = NULL, root;
+	size_t i, n = find_in_def(cs, def, type, &v);
 	bool found = false;
 
 	for (i = 0; i < n && !found; i++) {
-		TSNode left = node_field(v[i], lhs);
+		TSNode left = csrc_node_field(v[i], lhs);
 
 		if (!strcmp(lhs, "declarator"))
 			left = declared_name(left);
-		if (ts_node_is_null(left) || !node_is(left, "identifier") ||
+		if (csrc_node_is_null(left) ||
+		    !csrc_node_is(left, "identifier") ||
 		    !csrc_node_eq(cs, left, a))
 			continue;
-		k = csrc_find_nodes(cs, node_field(v[i], rhs), "identifier",
-				    &ids);
-		for (j = 0; j < k && !found; j++)
-			found = csrc_node_eq(cs, ids[j], b);
-		free(ids);
-		ids = NULL;
+		found = expr_root(cs, csrc_node_field(v[i], rhs), &root) &&
+			csrc_node_eq(cs, root, b);
 	}
 	free(v);
 	return found;
@@ -1629,6 +1795,147 @@ bool role_derived(const struct change *c, enum change_side side, const char *a,
 			    a, b);
 }
 
+/* --- declarations ------------------------------------------------------------ */
+
+static bool is_declarator(TSNode n)
+{
+	static const char *const types[] = {
+		"identifier",
+		"pointer_declarator",
+		"init_declarator",
+		"array_declarator",
+		"parenthesized_declarator",
+		"attributed_declarator",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		if (csrc_node_is(n, types[i]))
+			return true;
+	return false;
+}
+
+/* Whether a declaration or parameter node declares ident. */
+static bool declares(const struct csrc *cs, TSNode decl, const char *ident)
+{
+	uint32_t i;
+
+	for (i = 0; i < csrc_node_named_count(decl); i++) {
+		TSNode d = csrc_node_named_child(decl, i);
+
+		if (is_declarator(d) &&
+		    csrc_node_eq(cs, declared_name(d), ident))
+			return true;
+	}
+	return false;
+}
+
+bool role_declares(const struct change *c, enum change_side side,
+		   const char *ident)
+{
+	static const char *const types[] = { "parameter_declaration",
+					     "declaration" };
+	const struct csrc_def *def = change_def(c, side);
+	const struct csrc *cs = change_src(c, side);
+	bool found = false;
+	size_t t, i, n;
+	TSNode *v;
+
+	for (t = 0; def && t < ARRAY_SIZE(types) && !found; t++) {
+		n = find_in_def(cs, def, types[t], &v);
+		for (i = 0; i < n && !found; i++)
+			found = declares(cs, v[i], ident);
+		free(v);
+	}
+	return found;
+}
+
+bool role_renamed(const struct change *c, const char *from, const char *to)
+{
+	return role_declares(c, CHANGE_OLD, from) &&
+	       !role_declares(c, CHANGE_NEW, from) &&
+	       role_declares(c, CHANGE_NEW, to) &&
+	       !role_declares(c, CHANGE_OLD, to);
+}
+
+/* The parameter list of a function definition, or a null node. */
+static TSNode params_of(TSNode fn)
+{
+	TSNode d = csrc_node_field(fn, "declarator");
+	int steps;
+
+	for (steps = 0; steps < ROLE_MAX_ROOT_STEPS && !csrc_node_is_null(d);
+	     steps++) {
+		if (csrc_node_is(d, "function_declarator"))
+			return csrc_node_field(d, "parameters");
+		d = csrc_node_field(d, "declarator");
+	}
+	return (TSNode){ 0 };
+}
+
+/* The names of the parameters of c's function on side, at most max. */
+static size_t param_names(const struct change *c, enum change_side side,
+			  char **names, size_t max)
+{
+	const struct csrc_def *def = change_def(c, side);
+	const struct csrc *cs = change_src(c, side);
+	TSNode list = def ? params_of(def->node) : (TSNode){ 0 };
+	size_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < csrc_node_named_count(list) && n < max; i++) {
+		TSNode p = csrc_node_named_child(list, i);
+
+		if (csrc_node_is(p, "parameter_declaration"))
+			names[n++] = csrc_node_text(
+				cs, declared_name(
+					    csrc_node_field(p, "declarator")));
+	}
+	return n;
+}
+
+static int str_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The same names in another order: a permutation. */
+static bool permuted(char **a, char **b, size_t n)
+{
+	bool same_order = true, same_set = true;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		same_order &= !strcmp(a[i], b[i]);
+	if (same_order)
+		return false;
+	qsort(a, n, sizeof(*a), str_order);
+	qsort(b, n, sizeof(*b), str_order);
+	for (i = 0; i < n; i++)
+		same_set &= !strcmp(a[i], b[i]);
+	return same_set;
+}
+
+bool role_params_exchanged(const struct change *c, const char *fn)
+{
+	const struct change *f =
+		change_set_find(change_owner(c), CSRC_FUNCTION, fn);
+	char *old[ROLE_MAX_PARAMS], *new[ROLE_MAX_PARAMS];
+	size_t i, nold = 0, nnew = 0;
+	bool exchanged = false;
+
+	if (f) {
+		nold = param_names(f, CHANGE_OLD, old, ROLE_MAX_PARAMS);
+		nnew = param_names(f, CHANGE_NEW, new, ROLE_MAX_PARAMS);
+		exchanged = nold == nnew && permuted(old, new, nold);
+	}
+	for (i = 0; i < nold; i++)
+		free(old[i]);
+	for (i = 0; i < nnew; i++)
+		free(new[i]);
+	return exchanged;
+}
+
 /* --- old code ------------------------------------------------------------ */
 
 #define ROLE_MAX_STMT_LINES 6
@@ -1642,11 +1949,11 @@ char *role_stmt_lines(const struct change *c, enum change_side side,
 	unsigned first, last;
 	uint32_t from, to;
 
-	first = csrc_line_of(cs, ts_node_start_byte(stmt));
-	last = csrc_line_of(
-		cs, ts_node_end_byte(stmt) ? ts_node_end_byte(stmt) - 1 : 0);
-	if (last >= first + ROLE_MAX_STMT_LINES && !ts_node_is_null(cond))
-		last = csrc_line_of(cs, ts_node_end_byte(cond));
+	first = csrc_line_of(cs, csrc_node_start(stmt));
+	last = csrc_line_of(cs,
+			    csrc_node_end(stmt) ? csrc_node_end(stmt) - 1 : 0);
+	if (last >= first + ROLE_MAX_STMT_LINES && !csrc_node_is_null(cond))
+		last = csrc_line_of(cs, csrc_node_end(cond));
 	if (last >= first + ROLE_MAX_STMT_LINES)
 		last = first + ROLE_MAX_STMT_LINES - 1;
 	from = csrc_line_start(cs, first);

@@ -82,8 +82,18 @@ struct role_prop {
 	char *mask; /* the mask macro it was expanded from, or NULL */
 };
 
+/* How the role object of an atom is used. */
+enum role_use {
+	ROLE_TESTED, /* in a condition or a mask: src->flags & X */
+	ROLE_PASSED, /* an argument of a call: f(dst_mm, addr) */
+	ROLE_ASSIGNED, /* the value given to something: x->name = old */
+};
+
 struct role_atom {
 	char *role; /* the role object's identifier: "src_vma" */
+	enum role_use use;
+	unsigned arg; /* ROLE_PASSED: 1-based argument */
+	char *target; /* the callee, or what is assigned to; else NULL */
 	struct role_name rn;
 	uint32_t role_start, role_end; /* its token in the side's csrc */
 	unsigned line; /* image line of that token */
@@ -158,6 +168,21 @@ size_t role_atoms_find(const struct role_atoms *atoms, const char *ident,
  */
 bool role_derived(const struct change *c, enum change_side side, const char *a,
 		  const char *b);
+
+/* Whether the definition of c on side declares ident (parameter or local). */
+bool role_declares(const struct change *c, enum change_side side,
+		   const char *ident);
+/*
+ * A consistent rename: the old definition declares from and not to, the
+ * new one to and not from. Then from became to everywhere, on purpose.
+ */
+bool role_renamed(const struct change *c, const char *from, const char *to);
+/*
+ * Whether the patch (or an earlier patch of the series) reorders the
+ * parameters of the function fn: its calls then exchange their arguments
+ * on purpose (copy(dst, src) becoming copy(src, dst)).
+ */
+bool role_params_exchanged(const struct change *c, const char *fn);
 
 /*
  * The whole lines of a statement of the side's csrc, as they are written

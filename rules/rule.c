@@ -225,6 +225,7 @@ static void finding_release(struct rule_finding *f)
 	free((char *)f->old_code);
 	free((char *)f->note);
 	free((char *)f->partial_reason);
+	free((char *)f->line_text);
 }
 
 void rule_findings_free(struct rule_findings *f)
@@ -256,6 +257,19 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* Image line `line` of cs as written, without its newline. */
+static char *line_text(const struct csrc *cs, unsigned line)
+{
+	size_t len;
+	const char *text = csrc_text(cs, &len);
+	uint32_t b = csrc_line_start(cs, line),
+		 e = csrc_line_start(cs, line + 1);
+
+	while (e > b && (text[e - 1] == '\n' || text[e - 1] == '\r'))
+		e--;
+	return xstrndup(text + b, e - b);
+}
+
 /* Where [start, end) of the side's image is: file line and byte columns. */
 static void finding_locate(struct rule_finding *f, const struct change *c,
 			   enum change_side side, uint32_t start, uint32_t end)
@@ -266,8 +280,10 @@ static void finding_locate(struct rule_finding *f, const struct change *c,
 
 	f->line = 0;
 	f->column = f->end_column = 1;
-	if (!cs)
+	if (!cs) {
+		f->line_text = xstrdup("");
 		return;
+	}
 	csrc_text(cs, &len);
 	if (start > len)
 		start = (uint32_t)len;
@@ -291,16 +307,17 @@ static void finding_locate(struct rule_finding *f, const struct change *c,
 	if (f->end_column <= f->column)
 		f->end_column = f->column + 1;
 	f->line = change_file_line(c, side, line);
+	f->line_text = line_text(cs, line);
 }
 
-int rule_report(struct rule_ctx *ctx, const struct change *c,
-		enum change_side side, uint32_t start, uint32_t end,
-		const char *old_code, const char *note, const char *fmt, ...)
+static int vreport(struct rule_ctx *ctx, enum rule_severity sev,
+		   const struct change *c, enum change_side side,
+		   uint32_t start, uint32_t end, const char *old_code,
+		   const char *note, const char *fmt, va_list ap)
 {
 	struct rule_findings *fl = ctx->findings;
 	struct sbuf msg = SBUF_INIT;
 	struct rule_finding *f;
-	va_list ap;
 
 	assert(ctx && c && fmt);
 	if (fl->n >= RULE_MAX_FINDINGS) {
@@ -310,9 +327,7 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 				     RULE_MAX_FINDINGS);
 	}
 	sbuf_init(&msg, RULE_MAX_MESSAGE);
-	va_start(ap, fmt);
 	sbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
 	sbuf_rtrim(&msg);
 
 	XGROW(fl->v, fl->alloc, fl->n + 1);
@@ -320,11 +335,11 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 	f = &fl->v[fl->n];
 	memset(f, 0, sizeof(*f));
 	f->rule = xstrdup(ctx->entry->rule->id);
-	f->severity = ctx->entry->severity;
+	f->severity = sev;
 	f->path = xstrdup(change_path(c) ? change_path(c) : "");
 	f->side = side;
 	finding_locate(f, c, side, start, end);
-	f->function = dup_or_null(change_name(c));
+	f->function = *change_name(c) ? xstrdup(change_name(c)) : NULL;
 	f->message = sbuf_detach(&msg, NULL);
 	f->old_code = dup_or_null(old_code);
 	f->note = dup_or_null(note);
@@ -336,6 +351,35 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 	fl->order[fl->n] = fl->seq++;
 	fl->n++;
 	return 0;
+}
+
+int rule_report(struct rule_ctx *ctx, const struct change *c,
+		enum change_side side, uint32_t start, uint32_t end,
+		const char *old_code, const char *note, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vreport(ctx, ctx->entry->severity, c, side, start, end, old_code,
+		      note, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int rule_report_info(struct rule_ctx *ctx, const struct change *c,
+		     enum change_side side, uint32_t start, uint32_t end,
+		     const char *old_code, const char *note, const char *fmt,
+		     ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vreport(ctx, RULE_INFO, c, side, start, end, old_code, note, fmt,
+		      ap);
+	va_end(ap);
+	return err;
 }
 
 /* --- running ------------------------------------------------------------- */

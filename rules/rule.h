@@ -51,7 +51,13 @@ struct rule_finding {
 	const char *note; /* e.g. the built-in table was used, or NULL */
 	bool partial;
 	const char *partial_reason;
-	/* For the reply: the image line and the byte span in its csrc. */
+	/* The finding's line of its side as reviewed, for quoting it. */
+	const char *line_text;
+	/*
+	 * The change and the byte span in its side's csrc: valid while the
+	 * change set is awake (change_set_sleep()); the strings above are
+	 * all a report needs.
+	 */
 	const struct change *change;
 	uint32_t start, end;
 };
@@ -65,6 +71,16 @@ int rule_report(struct rule_ctx *ctx, const struct change *c,
 		enum change_side side, uint32_t start, uint32_t end,
 		const char *old_code, const char *note, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
+
+/*
+ * The same for a finding the patch itself explains (its changelog or a
+ * comment it adds says why): reported as RULE_INFO whatever the rule's
+ * severity, the explanation in note.
+ */
+int rule_report_info(struct rule_ctx *ctx, const struct change *c,
+		     enum change_side side, uint32_t start, uint32_t end,
+		     const char *old_code, const char *note, const char *fmt,
+		     ...) __attribute__((format(printf, 8, 9)));
 
 struct rule_set;
 struct rule_findings;

@@ -33,6 +33,15 @@ for f in $files; do
 	grep -nE "$pat" "$f" | sed "s|^|style: $f: includes a higher layer: |" | grep . && bad=1
 done
 
+# One module owns one foreign API: only parsers/ call tree-sitter.
+for f in $files; do
+	case "$f" in
+	parsers/* | tests/*) continue ;;
+	esac
+	grep -nE '\bts_[a-z_]+\(' "$f" |
+		sed "s|^|style: $f: calls tree-sitter outside parsers/: |" | grep . && bad=1
+done
+
 # curl's and git's banned list: unbounded or non-reentrant.
 for f in $files; do
 	grep -nwE 'strcpy|strcat|sprintf|vsprintf|strtok|atoi|gets' "$f" |
@@ -41,5 +50,5 @@ for f in $files; do
 done
 
 n=$(echo "$files" | wc -w)
-[ "$bad" -eq 0 ] && echo "style: $n files formatted, include rule kept, no banned function"
+[ "$bad" -eq 0 ] && echo "style: $n files formatted, include rule kept, tree-sitter only in parsers/, no banned function"
 exit "$bad"

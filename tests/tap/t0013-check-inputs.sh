@@ -95,8 +95,8 @@ cmp -s "$T/py" "$T/want"
 ok $? "json: patches, then each skipped message with why"
 [ $? -eq 0 ] || sed 's/^/# /' "$T/py"
 
-# Several files: in the order given, one series (the mask of 1 is seen
-# by 2, though neither subject is numbered).
+# Several files: in the order given, one series (the mask of 1 and its
+# comment are seen by 2, though neither subject is numbered).
 run "$MMREVIEW" check --format json 0001-mask.patch 0002-use.patch
 is "$rc" 1 "several files: reviewed"
 "$PY" - "$T/out" >"$T/py" <<'PYEOF'
@@ -104,8 +104,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 print([p["subject"] for p in d["patches"]], sorted(f["rule"] for f in d["findings"]))
 PYEOF
-is "$(cat "$T/py")" "['[PATCH] mm: add the mask', '[PATCH] mm: use the mask'] ['role-swap']" \
-	"several files: in order, one series (2/2 sees 1/2's mask)"
+is "$(cat "$T/py")" "['[PATCH] mm: add the mask', '[PATCH] mm: use the mask'] ['comment-mismatch', 'role-swap']" \
+	"several files: in order, one series (2/2 sees 1/2's mask and its comment)"
 run "$MMREVIEW" check --format json 0002-use.patch 0001-mask.patch
 "$PY" - "$T/out" >"$T/py" <<'PYEOF'
 import json, sys

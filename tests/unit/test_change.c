@@ -196,10 +196,16 @@ static void test_seed_hunks(void **state)
 	assert_int_equal(change_origin(c), CHANGE_FROM_HUNKS);
 	assert_string_equal(change_partial_reason(c),
 			    "mm/memory.c: built from the hunks alone");
-	/* The fragment is the hunk: 16 old lines, 7 new. */
-	assert_int_equal(csrc_nlines(change_src(c, CHANGE_OLD)), 16);
-	assert_int_equal(csrc_nlines(change_src(c, CHANGE_NEW)), 7);
+	/*
+	 * The fragment is the hunk, 16 old lines and 7 new, and a closer
+	 * for what it leaves open: the body of the last if, the function.
+	 */
+	assert_int_equal(csrc_nlines(change_src(c, CHANGE_OLD)), 18);
+	assert_int_equal(csrc_nlines(change_src(c, CHANGE_NEW)), 9);
 	assert_int_equal(change_file_line(c, CHANGE_NEW, 1), 1250);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 7), 1256);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 8), 0);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 9), 0);
 	check_resolve_in_patch(set);
 	change_set_free(set);
 	diff_free(d);
@@ -218,19 +224,74 @@ static void test_seed_full(void **state)
 	 */
 	add_file(set, d, 0, FIXTURES "mm-old.h", FIXTURES "mm-new.h");
 	add_file(set, d, 1, FIXTURES "memory-old.c", FIXTURES "memory-new.c");
-	check_seed(set, 34, 33);
+	/* Lines are the patch's, as its author knows them. */
+	check_seed(set, 1259, 437);
 	c = change_set_at(set, 1);
 	assert_false(change_partial(c));
 	assert_null(change_partial_reason(c));
 	assert_int_equal(change_origin(c), CHANGE_FROM_BLOB);
 	assert_string_equal(change_origin_name(change_origin(c)), "blob");
-	/* copy_toy_slots is whole and untouched: no change for it. */
+	/*
+	 * copy_toy_slots is whole and untouched: no change for it, and the
+	 * tree keeps only what rules read, so not even a def.
+	 */
+	assert_null(change_set_find(set, CSRC_FUNCTION, "copy_toy_slots"));
+	assert_null(csrc_def_find(change_src(c, CHANGE_OLD), "copy_toy_slots",
+				  CSRC_FUNCTION));
 	assert_non_null(csrc_def_find(change_src(c, CHANGE_OLD),
-				      "copy_toy_slots", CSRC_FUNCTION));
+				      "vma_needs_copy", CSRC_FUNCTION));
 	assert_int_equal(change_map_old_to_new(c, 5), 5);
 	assert_int_equal(change_map_old_to_new(c, 45), 36);
 	change_set_free(set);
 	diff_free(d);
+}
+
+/*
+ * A reviewed set sleeps: its trees go, its texts stay, and whatever asks
+ * for a tree makes it again, the changes pointing at the same defs; a
+ * later patch still resolves the earlier one's macro.
+ */
+static void test_sleep_and_wake(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "seed.mbox");
+	struct diff *d2 = parse_patch(FIXTURES "cut.patch");
+	struct change_set *set = change_set_new();
+	struct change_set *next = change_set_new();
+	const struct change_expansion *x;
+	const struct change *c;
+	const struct csrc_def *od;
+	uint32_t start;
+	char *text, *again;
+
+	(void)state;
+	add_file(set, d, 0, FIXTURES "mm-old.h", FIXTURES "mm-new.h");
+	add_file(set, d, 1, FIXTURES "memory-old.c", FIXTURES "memory-new.c");
+	c = change_set_at(set, 1);
+	od = change_def(c, CHANGE_OLD);
+	start = od->start;
+	text = csrc_node_text(change_src(c, CHANGE_OLD), od->node);
+	change_set_link(next, set);
+	add_file(next, d2, 0, NULL, NULL);
+	change_set_sleep(next);
+	/* Awake again on asking: the same def, the same text. */
+	od = change_def(c, CHANGE_OLD);
+	assert_non_null(od);
+	assert_int_equal(od->start, start);
+	assert_string_equal(od->name, "vma_needs_copy");
+	again = csrc_node_text(change_src(c, CHANGE_OLD), od->node);
+	assert_string_equal(again, text);
+	free(again);
+	check_seed(set, 1259, 437);
+	change_set_sleep(next);
+	x = change_resolve(change_set_at(next, 0), "VM_COPY_ON_FORK");
+	assert_non_null(x);
+	assert_int_equal(x->found, CHANGE_FOUND_SERIES);
+	change_set_sleep(next);
+	change_set_free(next);
+	change_set_free(set);
+	free(text);
+	diff_free(d);
+	diff_free(d2);
 }
 
 static char *lookup_fixture(void *ctx, const char *name, char **where)
@@ -313,28 +374,32 @@ static void test_cut_hunks(void **state)
 	c = change_set_at(set, 0);
 	assert_string_equal(change_name(c), "alpha");
 	assert_int_equal(change_kind(c), CSRC_FUNCTION);
-	/* The whole first hunk on each side; the node is the root. */
-	assert_span(c, CHANGE_OLD, 1, 7);
-	assert_span(c, CHANGE_NEW, 1, 7);
+	/*
+	 * Both hunks start inside alpha's body: one frame named by the
+	 * section holds them, up to the second hunk's closing brace.
+	 */
+	assert_span(c, CHANGE_OLD, 1, 11);
+	assert_span(c, CHANGE_NEW, 1, 11);
 	def = change_def(c, CHANGE_OLD);
-	assert_true(
-		ts_node_eq(def->node, csrc_root(change_src(c, CHANGE_OLD))));
-	assert_true(change_line_changed(c, CHANGE_OLD, 4));
-	assert_int_equal(change_file_line(c, CHANGE_OLD, 4), 13);
-	assert_int_equal(change_file_line(c, CHANGE_OLD, 8), 0);
+	assert_true(csrc_node_is(def->node, "function_definition"));
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 1), 0);
+	assert_true(change_line_changed(c, CHANGE_OLD, 6));
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 6), 13);
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 10), 0);
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 11), 30);
 
 	c = change_set_at(set, 1);
 	assert_string_equal(change_name(c), "");
 	assert_int_equal(change_kind(c), CSRC_DECL);
 	assert_null(change_def(c, CHANGE_OLD));
-	assert_span(c, CHANGE_NEW, 11, 11);
-	assert_int_equal(change_file_line(c, CHANGE_NEW, 11), 32);
+	assert_span(c, CHANGE_NEW, 13, 13);
+	assert_int_equal(change_file_line(c, CHANGE_NEW, 13), 32);
 
 	/* delta is whole in the second hunk: not alpha's, not swallowed. */
 	c = change_set_at(set, 2);
 	assert_string_equal(change_name(c), "delta");
-	assert_span(c, CHANGE_OLD, 11, 14);
-	assert_span(c, CHANGE_NEW, 12, 15);
+	assert_span(c, CHANGE_OLD, 13, 16);
+	assert_span(c, CHANGE_NEW, 14, 17);
 	change_set_free(set);
 	diff_free(d);
 }
@@ -356,7 +421,8 @@ static void test_cut_full_offsets(void **state)
 	assert_true(change_line_changed(c, CHANGE_OLD, 17));
 	assert_true(change_line_changed(c, CHANGE_NEW, 17));
 	assert_false(change_line_changed(c, CHANGE_OLD, 16));
-	assert_int_equal(change_file_line(c, CHANGE_OLD, 17), 17);
+	/* Image line 17 is the patch's line 13: the hunk stood 4 lower. */
+	assert_int_equal(change_file_line(c, CHANGE_OLD, 17), 13);
 	assert_int_equal(change_map_old_to_new(c, 16), 16);
 	assert_int_equal(change_map_old_to_new(c, 17), 0);
 	assert_int_equal(change_map_old_to_new(c, 22), 22);
@@ -660,6 +726,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_hunks),
 		cmocka_unit_test(test_seed_full),
+		cmocka_unit_test(test_sleep_and_wake),
 		cmocka_unit_test(test_resolve_lookup_and_links),
 		cmocka_unit_test(test_cut_hunks),
 		cmocka_unit_test(test_cut_full_offsets),

@@ -289,6 +289,62 @@ static void test_later_override_wins(void **state)
 	assert_string_value(e, "lore.inbox", "");
 }
 
+static int collect_value(const char *value, void *payload)
+{
+	sbuf_addf(payload, "%s;", value ? value : "(none)");
+	return 0;
+}
+
+static int stop_at_b(const char *value, void *payload)
+{
+	collect_value(value, payload);
+	return value && !strcmp(value, "b") ? 7 : 0;
+}
+
+static void test_all_values(void **state)
+{
+	struct env *e = *state;
+	char *glob = put(e, "xdg/mmreview/config",
+			 "[lore]\n\turl = a\n\turl = b\n\tsettle = 1\n");
+	char *extra = put(e, "extra.conf", "[lore]\nurl = c\nurl\nurl = d\n");
+	struct sbuf got = SBUF_INIT;
+
+	assert_int_equal(
+		config_get_all(e->cfg, "lore.url", collect_value, &got), 0);
+	assert_string_equal(got.buf, "");
+	assert_int_equal(config_add_file(e->cfg, glob, CONFIG_GLOBAL), 0);
+	assert_int_equal(
+		config_get_all(e->cfg, "lore.url", collect_value, &got), 0);
+	assert_string_equal(got.buf, "a;b;");
+	assert_string_value(e, "lore.url", "b");
+	sbuf_reset(&got);
+	assert_int_equal(config_get_all(e->cfg, "lore.url", stop_at_b, &got),
+			 7);
+	assert_string_equal(got.buf, "a;b;");
+
+	/* a higher file replaces the values, in the order written */
+	assert_int_equal(config_add_file(e->cfg, extra, CONFIG_FILE), 0);
+	sbuf_reset(&got);
+	assert_int_equal(
+		config_get_all(e->cfg, "LORE.URL", collect_value, &got), 0);
+	assert_string_equal(got.buf, "c;(none);d;");
+
+	/* and so do the -c overrides, all of them */
+	assert_int_equal(config_add_override(e->cfg, "lore.url=x"), 0);
+	assert_int_equal(config_add_override(e->cfg, "lore.url=y"), 0);
+	sbuf_reset(&got);
+	assert_int_equal(
+		config_get_all(e->cfg, "lore.url", collect_value, &got), 0);
+	assert_string_equal(got.buf, "x;y;");
+	sbuf_reset(&got);
+	assert_int_equal(
+		config_get_all(e->cfg, "lore.settle", collect_value, &got), 0);
+	assert_string_equal(got.buf, "1;");
+	sbuf_release(&got);
+	free(glob);
+	free(extra);
+}
+
 static void test_show_origin_list(void **state)
 {
 	struct env *e = *state;
@@ -626,7 +682,7 @@ static void test_tree_fifo_ignored(void **state)
 	char *fifo = tpath(e, "t/fifo");
 	char *path = tpath(e, "t/.mmreview");
 	char *inc = put(e, "t/inc.mmreview", "[include]\n\tpath = fifo\n");
-	char *user = put(e, "xdg/mmreview/config", "[lore]\n\tinbox = u\n");
+	char *user = put(e, "xdg/mmreview/config", "[lore]\n\tmode = u\n");
 
 	mkdirs(dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
@@ -637,7 +693,7 @@ static void test_tree_fifo_ignored(void **state)
 	assert_int_equal(config_new(&e->cfg), 0);
 	assert_int_equal(symlink("fifo", path), 0);
 	assert_int_equal(config_load_default(e->cfg, dir, NULL), 0);
-	assert_string_value(e, "lore.inbox", "u");
+	assert_string_value(e, "lore.mode", "u");
 	assert_int_equal(check(e), 1);
 	assert_true(contains(e->warnings.buf, "not a regular file"));
 	/* an include of it is not followed */
@@ -665,9 +721,9 @@ static void test_tree_syntax_error_ignored(void **state)
 	char *big = tpath(e, "t2/.mmreview");
 	FILE *f;
 
-	free(put(e, "etc/config", "[lore]\n\tinbox = sys\n"));
+	free(put(e, "etc/config", "[lore]\n\tmode = sys\n"));
 	assert_int_equal(config_load_default(e->cfg, top, NULL), 0);
-	assert_string_value(e, "lore.inbox", "sys");
+	assert_string_value(e, "lore.mode", "sys");
 	assert_unset(e, "rule.a.enabled");
 	assert_int_equal(check(e), 1);
 	assert_true(contains(e->warnings.buf, "ignoring "));
@@ -891,7 +947,8 @@ static void test_not_yet_supported(void **state)
 	assert_false(contains(e->warnings.buf, "post.from"));
 	assert_false(contains(e->warnings.buf, "review.format"));
 	assert_true(config_key_is_supported("rule.x.severity"));
-	assert_false(config_key_is_supported("lore.url"));
+	assert_true(config_key_is_supported("lore.url"));
+	assert_false(config_key_is_supported("lore.inbox"));
 	assert_false(config_key_is_supported("no.such"));
 }
 
@@ -908,7 +965,12 @@ static void test_example_documents_every_key(void **state)
 		"rules.directory",
 		"rules.plugin",
 		"lore.url",
-		"lore.inbox",
+		"lore.mode",
+		"lore.settle",
+		"lore.ignore-from",
+		"lore.timeout",
+		"lore.connect-timeout",
+		"lore.retries",
 		"daemon.interval",
 		"daemon.state-dir",
 		"post.mode",
@@ -955,6 +1017,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_precedence),
 		T(test_later_override_wins),
+		T(test_all_values),
 		T(test_show_origin_list),
 		T(test_home_when_no_xdg),
 		T(test_missing_files),

@@ -136,7 +136,7 @@ static void test_series_without_tree(void **state)
 	assert_int_equal(review_run(s, rs, NULL, &hooks), 0);
 	p = series_at(s, 0);
 	assert_null(p->error);
-	assert_int_equal(series_findings(s), 2);
+	assert_int_equal(series_findings(s, RULE_INFO), 2);
 	assert_int_equal(p->nfiles, 2);
 	for (i = 0; i < p->nfiles; i++) {
 		assert_true(p->files[i].reviewed);
@@ -173,7 +173,7 @@ static void test_series_with_tree(void **state)
 	assert_int_equal(review_add_files(s, paths, 1, NULL), 0);
 	assert_int_equal(review_run(s, rs, tree, NULL), 0);
 	p = series_at(s, 0);
-	assert_int_equal(series_findings(s), 2);
+	assert_int_equal(series_findings(s, RULE_INFO), 2);
 	for (i = 0; i < p->nfiles; i++) {
 		assert_false(p->files[i].partial);
 		assert_int_equal(p->files[i].why, SERIES_FULL);

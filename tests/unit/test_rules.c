@@ -228,11 +228,13 @@ static void test_seed_full(void **state)
 	run_with(&r, "seed-case.patch", olds, NULL, NULL);
 	assert_int_equal(r.err, 0);
 	assert_int_equal(rule_findings_count(r.f), 2);
-	f = expect(&r, 0, "comment-mismatch", "include/linux/mm.h", 26, 59, 66,
+	/* The images hold the hunks elsewhere: lines are the patch's. */
+	f = expect(&r, 0, "comment-mismatch", "include/linux/mm.h", 430, 59, 66,
 		   seed_comment_msg);
 	assert_false(f->partial);
 	assert_null(f->partial_reason);
-	f = expect(&r, 1, "role-swap", "mm/memory.c", 28, 6, 13, seed_swap_msg);
+	f = expect(&r, 1, "role-swap", "mm/memory.c", 1253, 6, 13,
+		   seed_swap_msg);
 	assert_string_equal(f->old_code, seed_old_code);
 	assert_string_equal(f->note, builtin_note);
 	assert_false(f->partial);
@@ -807,7 +809,16 @@ static void test_role_parse(void **state)
 	assert_false(role_parse("mpnt", &rn));
 	assert_false(role_parse("tmp", &rn));
 	assert_false(role_parse("vma", &rn));
-	assert_false(role_parse("dstvma", &rn)); /* not a component */
+	/* A role word run into its stem, as in newpage and oldmm. */
+	assert_true(role_parse("dstvma", &rn));
+	assert_int_equal(rn.word, ROLE_DST);
+	assert_string_equal(rn.stem, "vma");
+	assert_true(role_ident_counterparts("newpage", "oldpage"));
+	assert_true(role_ident_counterparts("newpage", "old_page"));
+	assert_false(role_parse("prevent", &rn)); /* a word, not prev + ent */
+	assert_false(role_parse("newly", &rn));
+	assert_false(role_parse("oldest", &rn));
+	assert_false(role_parse("srcu", &rn)); /* too short a stem */
 	assert_false(role_parse("SRC_VMA", &rn)); /* a macro */
 	assert_false(role_parse("src_to_dst", &rn)); /* ambiguous */
 	assert_false(role_parse("", &rn));
