@@ -172,7 +172,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) \
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
 		-o $@ $< $(FUZZ_LIB_SRCS) build/fuzz/grammar.o \
-		$$($(PKG_CONFIG) --libs tree-sitter)
+		$$($(PKG_CONFIG) --libs tree-sitter zlib)
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
