@@ -168,12 +168,12 @@ build/fuzz/grammar.o: $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=gnu11 -O1 -fsanitize=address -I$(GRAMMAR) -c $< -o $@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) $(wildcard parsers/*.h rules/*.h) \
-		build/fuzz/grammar.o
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) \
+		$(wildcard parsers/*.h rules/*.h tests/fuzz/*.h) build/fuzz/grammar.o
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
 		-o $@ $< $(FUZZ_LIB_SRCS) build/fuzz/grammar.o \
-		$$($(PKG_CONFIG) --libs tree-sitter)
+		$$($(PKG_CONFIG) --libs tree-sitter zlib)
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "diff.h"
 #include "mail.h"
+#include "mbox.h"
 #include "report.h"
 #include "review.h"
 #include "util.h"
@@ -275,8 +276,8 @@ static int show_mbox(struct show_state *st, const char *path)
 		cli_error("%s", mmr_error_last());
 		return CLI_ERROR;
 	}
-	while ((ret = mail_mbox_next(review_file_mbox(rf), &m)) != 0) {
-		size_t idx = mail_mbox_index(review_file_mbox(rf));
+	while ((ret = mbox_next(review_file_mbox(rf), &m)) != 0) {
+		size_t idx = mbox_index(review_file_mbox(rf));
 
 		if (ret < 0) {
 			cli_error("%s: %s", path, mmr_error_last());

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "mail.h"
+#include "mbox.h"
 #include "post.h"
 #include "sbuf.h"
 #include "state.h"
@@ -503,13 +504,13 @@ static ssize_t file_read(void *ctx, char *buf, size_t len)
 static size_t read_mbox(const char *path, char **bodies, size_t max)
 {
 	FILE *f = fopen(path, "r");
-	struct mail_mbox *mb;
+	struct mbox *mb;
 	struct mail *m;
 	size_t n = 0;
 
 	assert_non_null(f);
-	mb = mail_mbox_new(file_read, f, true);
-	while (mail_mbox_next(mb, &m) == 1) {
+	mb = mbox_new(file_read, f, true);
+	while (mbox_next(mb, &m) == 1) {
 		size_t len;
 
 		if (n < max)
@@ -517,7 +518,7 @@ static size_t read_mbox(const char *path, char **bodies, size_t max)
 		n++;
 		mail_free(m);
 	}
-	mail_mbox_free(mb);
+	mbox_free(mb);
 	fclose(f);
 	return n;
 }
