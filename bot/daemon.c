@@ -463,11 +463,11 @@ static void job_init(struct job *j, const struct assemble_series *s,
 		assemble_missing(s, missing, sizeof(missing));
 		sbuf_addf(&note,
 			  "This series was reviewed without patch%s %s, "
-			  "which had not reached the list %ld minute%s after "
-			  "its latest part: what they change was not seen.",
+			  "which had not reached the list %ld %s after its "
+			  "latest part: what they change was not seen.",
 			  strchr(missing, ' ') ? "es" : "", missing,
-			  settle / 60 ? settle / 60 : 1,
-			  settle / 60 > 1 ? "s" : "");
+			  settle < 120 ? settle : settle / 60,
+			  settle < 120 ? "seconds" : "minutes");
 		j->note = sbuf_detach(&note, NULL);
 	}
 }
