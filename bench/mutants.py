@@ -294,7 +294,8 @@ def setup(kdir, work):
         git(repo, "config", "user.email", "bench@example.org")
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", "base")
-    return repo, git(repo, "rev-parse", "HEAD").strip()
+    # The first commit: a work directory of an earlier run ends on a mutant.
+    return repo, git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
 
 
 MODES = [("tree", None), ("-U3", "-U3"), ("-U1", "-U1"), ("-W", "-W")]
@@ -321,7 +322,7 @@ def apply_edit(repo, base, name, lines, msg):
     path = os.path.join(repo, "mm", name)
     with open(path, "w", errors="surrogateescape") as f:
         f.write("\n".join(lines))
-    if not git(repo, "status", "--porcelain"):
+    if subprocess.run(["git", "diff", "--quiet"], cwd=repo).returncode == 0:
         return False
     git(repo, "commit", "-qam", msg)
     return True
@@ -338,6 +339,7 @@ def main():
     verbose = os.environ.get("MUTANTS_VERBOSE")
     os.makedirs(work, exist_ok=True)
     repo, base = setup(kdir, work)
+    git(repo, "checkout", "-q", "-f", base)
     files = {}
     for name in sorted(os.listdir(os.path.join(repo, "mm"))):
         if name.endswith(".c"):

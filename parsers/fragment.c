@@ -173,6 +173,11 @@ struct side_scan {
 	int indent; /* depth by indentation of the first code line, or -1 */
 	unsigned first_line; /* file line of the first real line, or 0 */
 	bool head_is_stmt; /* the unmatched ')' ends an if/while head */
+	/*
+	 * The hunk starts in a function's parameters: the line closing
+	 * them is followed by the body's "{" at column 1.
+	 */
+	bool signature_tail;
 	bool first_is_op; /* the hunk starts with a binary operator */
 	bool needs_operand; /* the last code line ends with an operator */
 	bool needs_body; /* the last code line is "if (x)", "else"... */
@@ -315,6 +320,7 @@ static void scan_side(const struct diff_hunk *h, int side, struct lex lx,
 	bool first_code = true, first_real = true;
 	const struct diff_line *last_code = NULL;
 	struct signature sig = { false, 0 };
+	bool low_seen = false;
 	struct line_sum ls;
 	size_t i;
 
@@ -346,9 +352,16 @@ static void scan_side(const struct diff_hunk *h, int side, struct lex lx,
 				sc->indent = indent_depth(dl->text, dl->len);
 			first_code = false;
 		}
+		if (low_seen && ls.code && !in_comment) {
+			/* The next code line after the parameters' end. */
+			sc->signature_tail = dl->len == 1 && dl->text[0] == '{';
+			low_seen = false;
+		}
 		if (paren + ls.paren_low < sc->paren_low) {
 			sc->paren_low = paren + ls.paren_low;
 			sc->head_is_stmt = !memchr(dl->text, ';', dl->len);
+			low_seen = true;
+			sc->signature_tail = false;
 		}
 		if (brace + ls.brace_low < sc->brace_low)
 			sc->brace_low = brace + ls.brace_low;
@@ -408,6 +421,8 @@ static int start_depth(const struct side_scan *sc)
 {
 	int d = -sc->brace_low;
 
+	if (sc->signature_tail)
+		return 0;
 	if (sc->brace_at_close != INT_MIN)
 		return -sc->brace_at_close > 0 ? -sc->brace_at_close : 0;
 	if (sc->indent > d)
@@ -502,16 +517,46 @@ static void note_line(struct writer *w, const struct diff_line *dl)
 		add_mark(w, file_line_of(dl, w->side), name);
 }
 
-/* The head of the statement the hunk starts in the middle of. */
-static void open_statement(struct writer *w, const struct side_scan *sc)
+/* Parentheses a line leaves open. */
+static int paren_balance(const char *s)
+{
+	struct lex lx = { false, false };
+	struct line_sum ls;
+
+	scan_line(&lx, s, strlen(s), &ls);
+	return ls.paren;
+}
+
+/*
+ * The head of the statement the hunk starts in the middle of; of the
+ * signature, when it starts in a function's parameters: the section's
+ * line when it is that signature's first (fname is the function it
+ * names), else a line naming the function.
+ */
+static void open_statement(struct writer *w, const struct side_scan *sc,
+			   const char *fname, const char *section)
 {
 	struct sbuf sb = SBUF_INIT;
 	int k = -sc->paren_low, i;
 
 	if (k <= 0)
 		return;
-	sbuf_addstr(&sb,
-		    sc->head_is_stmt ? "if (" : FRAGMENT_ANON_PREFIX "call(");
+	if (sc->signature_tail && *fname)
+		add_mark(w, sc->first_line ? sc->first_line - 1 : 0, fname);
+	if (sc->signature_tail && *fname && paren_balance(section) == k) {
+		/* "foo(int a," from a "type\nfoo(" signature: a type first. */
+		if (!strncmp(section, fname, strlen(fname)))
+			synth(w, "int");
+		synth(w, section);
+		return;
+	}
+	if (sc->signature_tail)
+		sbuf_addf(&sb, "int %s(",
+			  *fname ? fname : FRAGMENT_ANON_PREFIX "fn");
+	else
+		sbuf_addstr(&sb, sc->head_is_stmt ? "if (" :
+						    FRAGMENT_ANON_PREFIX
+					 "call(");
 	for (i = 1; i < k && i < FRAGMENT_MAX_DEPTH; i++)
 		sbuf_addch(&sb, '(');
 	if (sc->first_is_op)
@@ -644,7 +689,7 @@ static void write_hunk(struct writer *w, const struct diff_hunk *h,
 		synth(w, "/*");
 	if (sc->start_directive)
 		synth(w, "#define " FRAGMENT_ANON_PREFIX "macro \\");
-	open_statement(w, sc);
+	open_statement(w, sc, fr->section, section);
 	w->fr->first[hunk] = w->fr->nlines + 1;
 	for (j = 0; j < h->nlines; j++) {
 		const struct diff_line *dl = &h->lines[j];
