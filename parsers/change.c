@@ -1139,9 +1139,11 @@ static void repoint_changes(struct change_file *f)
 		if (c->file != f)
 			continue;
 		for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+			/* A synthesized span and a def can both be used. */
 			if (c->synth_used[s])
 				c->synth[s].node = csrc_root(f->img[s].cs);
-			else if (c->def_start[s] != UINT32_MAX)
+			if (c->def[s] != &c->synth[s] &&
+			    c->def_start[s] != UINT32_MAX)
 				c->def[s] = def_starting(f->img[s].cs, c,
 							 c->def_start[s]);
 		}
@@ -1159,7 +1161,8 @@ static void note_def_starts(struct change_file *f, size_t first)
 		if (c->file != f)
 			continue;
 		for (s = CHANGE_OLD; s <= CHANGE_NEW; s++)
-			c->def_start[s] = c->def[s] && !c->synth_used[s] ?
+			c->def_start[s] = c->def[s] && c->def[s] !=
+								  &c->synth[s] ?
 						  c->def[s]->start :
 						  UINT32_MAX;
 	}

@@ -247,6 +247,53 @@ static void test_seed_full(void **state)
 }
 
 /*
+ * A line outside every def of its side that the hunk header gives to a
+ * function (here a stray body line after foo's end, as a moved function
+ * end gave in 6.12's slub.c) makes a span of foo's change, while the
+ * other side has foo's real def: both must follow the trees when they
+ * are made again, sparse or woken.
+ */
+static void test_span_and_def(void **state)
+{
+	struct diff *d = parse_patch(FIXTURES "span.patch");
+	struct change_set *set = change_set_new();
+	const struct change *c;
+	const struct csrc_def *def;
+	enum change_side s;
+	size_t i, k;
+	char *text;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		if (k)
+			change_set_sleep(set);
+		else
+			add_file(set, d, 0, FIXTURES "span-old.c",
+				 FIXTURES "span-new.c");
+		for (i = 0; i < change_set_count(set); i++) {
+			c = change_set_at(set, i);
+			for (s = CHANGE_OLD; s <= CHANGE_NEW; s++) {
+				def = change_def(c, s);
+				if (!def)
+					continue;
+				/* Read what the def points at. */
+				text = csrc_node_text(change_src(c, s),
+						      def->node);
+				assert_true(def->start <= def->end);
+				free(text);
+			}
+		}
+	}
+	c = change_set_find(set, CSRC_FUNCTION, "foo");
+	assert_non_null(c);
+	def = change_def(c, CHANGE_OLD);
+	assert_non_null(def);
+	assert_string_equal(def->name, "foo");
+	change_set_free(set);
+	diff_free(d);
+}
+
+/*
  * A reviewed set sleeps: its trees go, its texts stay, and whatever asks
  * for a tree makes it again, the changes pointing at the same defs; a
  * later patch still resolves the earlier one's macro.
@@ -727,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_seed_hunks),
 		cmocka_unit_test(test_seed_full),
 		cmocka_unit_test(test_sleep_and_wake),
+		cmocka_unit_test(test_span_and_def),
 		cmocka_unit_test(test_resolve_lookup_and_links),
 		cmocka_unit_test(test_cut_hunks),
 		cmocka_unit_test(test_cut_full_offsets),
