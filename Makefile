@@ -9,6 +9,8 @@ DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
 DATADIR = $(PREFIX)/share/mmreview
+# systemd's system units; the unit names $(BINDIR)/mmreview.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -108,6 +110,20 @@ $(ASAN)/libmmr.a: $(patsubst %.c,$(ASAN)/%.o,$(LIB_SRCS)) $(ASAN)/grammar/parser
 build/mmreview-asan: $(patsubst %.c,$(ASAN)/%.o,$(CLI_SRCS)) $(ASAN)/libmmr.a
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
+# The crash test's build: the daemon and post with their fault points
+# (bot/fault.h) compiled in, before the library so that its own copies of
+# them are not linked.
+FAULT = build/faults
+FAULT_SRCS = bot/daemon.c bot/post.c tests/fault/fault.c
+
+$(FAULT)/%.o: %.c | $(GRAMMAR)/parser.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) -DMMR_FAULTS $(CFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+build/mmreview-faults: $(patsubst %.c,$(OBJ)/%.o,$(CLI_SRCS)) \
+		$(patsubst %.c,$(FAULT)/%.o,$(FAULT_SRCS)) $(OBJ)/libmmr.a
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # --- unit tests (cmocka), plain and under ASan + UBSan -------------------------
 
 build/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/tests/unit/testlib.o $(OBJ)/libmmr.a
@@ -130,9 +146,9 @@ check-unit-asan: $(addprefix build/unit-asan/,$(UNIT_NAMES))
 
 # --- end-to-end tests (TAP, run by prove) --------------------------------------
 
-check-tap: mmreview build/mmreview-asan kernel-sources
+check-tap: mmreview build/mmreview-asan build/mmreview-faults kernel-sources
 	@MMREVIEW=$(CURDIR)/mmreview MMREVIEW_ASAN=$(CURDIR)/build/mmreview-asan \
-	 SRCDIR=$(CURDIR) \
+	 MMREVIEW_FAULTS=$(CURDIR)/build/mmreview-faults SRCDIR=$(CURDIR) \
 	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f $(PROVE_FLAGS) \
 	 -e /bin/sh --ext .sh tests/tap/
 
@@ -186,14 +202,19 @@ fuzz: $(FUZZ_TARGETS)
 # --- install ------------------------------------------------------------------
 
 install: mmreview
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(UNITDIR)
 	install -m 755 mmreview $(DESTDIR)$(BINDIR)/mmreview
 	install -m 644 mmreview.1 $(DESTDIR)$(MANDIR)/mmreview.1
 	install -m 644 config/mmreview.conf.example $(DESTDIR)$(DATADIR)/mmreview.conf.example
+	sed 's|@BINDIR@|$(BINDIR)|g' config/mmreview.service \
+		>$(DESTDIR)$(UNITDIR)/mmreview.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/mmreview.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mmreview $(DESTDIR)$(MANDIR)/mmreview.1 \
-		$(DESTDIR)$(DATADIR)/mmreview.conf.example
+		$(DESTDIR)$(DATADIR)/mmreview.conf.example \
+		$(DESTDIR)$(UNITDIR)/mmreview.service
 
 # Our sources only: the fixtures are inputs and stay byte for byte.
 format:
@@ -203,7 +224,8 @@ bench: mmreview kernel-sources
 	@sh bench/run.sh
 
 clean:
-	rm -rf $(OBJ) $(ASAN) build/unit build/unit-asan build/fuzz build/mmreview-asan \
+	rm -rf $(OBJ) $(ASAN) $(FAULT) build/unit build/unit-asan build/fuzz build/mmreview-asan \
+		build/mmreview-faults \
 		build/test-logs mmreview
 
--include $(shell find build/obj build/asan -name '*.d' 2>/dev/null)
+-include $(shell find build/obj build/asan build/faults -name '*.d' 2>/dev/null)

@@ -127,19 +127,28 @@ static void add_message_id(struct sbuf *sb, const struct series_patch *p,
 }
 
 static void add_headers(struct sbuf *sb, const struct series_patch *p,
-			const struct same *sm, const char *from)
+			const struct same *sm, const struct reply_opts *o)
 {
 	struct addr_list to = { .n = 0 }, cc = { .n = 0 };
 	struct mail_addr author = { p->author_name, p->author_addr };
 	const struct mail_addr *addrs;
 	const char *const *refs;
+	const char *from = o->from;
 	size_t n, i;
 
 	sbuf_addf(sb, "From: %s\n",
 		  from ? from : "mmreview <mmreview@mmreview.invalid>");
-	addr_list_add(&to, &author, NULL);
+	if (o->to) {
+		/* the caller's recipients ([post] reply-to) */
+		for (i = 0; i < o->nto; i++)
+			addr_list_add(&to, &o->to[i], NULL);
+		for (i = 0; i < o->ncc; i++)
+			addr_list_add(&cc, &o->cc[i], NULL);
+	} else {
+		addr_list_add(&to, &author, NULL);
+	}
 	add_address_header(sb, "To", &to);
-	if (p->mail) {
+	if (p->mail && !o->to) {
 		n = mail_to(p->mail, &addrs);
 		for (i = 0; i < n; i++)
 			addr_list_add(&cc, &addrs[i], p->author_addr);
@@ -632,6 +641,14 @@ static const char *first_name(const char *name, char *buf, size_t len)
 int reply_email(char **out, const struct series_patch *p, const char *from,
 		enum rule_severity min)
 {
+	struct reply_opts o = { .from = from, .min = min };
+
+	return reply_email_opts(out, p, &o);
+}
+
+int reply_email_opts(char **out, const struct series_patch *p,
+		     const struct reply_opts *o)
+{
 	struct sbuf sb;
 	struct same sm;
 	char name[128];
@@ -641,18 +658,23 @@ int reply_email(char **out, const struct series_patch *p, const char *from,
 	*out = NULL;
 	if (!p->findings || !rule_findings_count(p->findings) || !p->diff)
 		return 0;
-	same_init(&sm, p->findings, min);
+	same_init(&sm, p->findings, o->min);
 	if (!same_any(&sm)) {
 		free(sm.first);
 		return 0;
 	}
 	sbuf_init(&sb, REPLY_MAX_BYTES);
-	add_headers(&sb, p, &sm, from);
+	add_headers(&sb, p, &sm, o);
 	sbuf_addf(&sb, "Hi%s,\n\n",
 		  first_name(p->author_name ? p->author_name : "", name,
 			     sizeof(name)));
 	sbuf_addstr(&sb, "mmreview, an automated reviewer of mm patches, "
 			 "has questions about this patch:\n\n");
+	if (o->note) {
+		add_wrapped(&sb, o->note);
+		sbuf_rtrim(&sb);
+		sbuf_addstr(&sb, "\n\n");
+	}
 	for (i = 0; i < diff_nfiles(p->diff); i++) {
 		const struct diff_file *f = diff_file(p->diff, i);
 
