@@ -87,7 +87,7 @@ static void print_mail_text(size_t idx, const struct mail *m,
 	const char *id = mail_message_id(m);
 	size_t n, i;
 
-	printf("message %zu: %s\n", idx, mail_subject_text(m));
+	printf("message %zu: %s\n", idx, mail_patch_subject(m));
 	if (from)
 		print_addrs("from:", from, 1);
 	n = mail_to(m, &addrs);
@@ -182,7 +182,7 @@ static json_t *json_mail(size_t idx, const struct mail *m, const struct diff *d,
 	size_t n, i;
 
 	o = json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "index",
-		      (json_int_t)idx, "subject", mail_subject_text(m),
+		      (json_int_t)idx, "subject", mail_patch_subject(m),
 		      "message_id", report_json_text(mail_message_id(m)),
 		      "in_reply_to", report_json_text(mail_in_reply_to(m)),
 		      "date", report_json_text(mail_date_text(m)), "from",

@@ -304,16 +304,6 @@ struct mbox *review_file_mbox(struct review_file *rf)
 	return rf->mb;
 }
 
-/* "Name: value": a header field's name is printable, without spaces. */
-static bool header_line(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && s[i] > ' ' && s[i] < 0x7f && s[i] != ':')
-		i++;
-	return i && i < n && s[i] == ':';
-}
-
 /*
  * A file that is no mail: output of git diff, git show or diff -u, or a
  * patch with a free-text description first (quilt). A mail starts with an
@@ -331,7 +321,7 @@ static bool is_plain_diff(const struct review_file *rf)
 		return false;
 	if (mmr_starts_with(s, n, "Index: "))
 		return true;
-	return !mmr_starts_with(s, n, "From ") && !header_line(s, n);
+	return !mmr_starts_with(s, n, "From ") && !mail_field_line(s, n);
 }
 
 /* The whole of a plain diff, bounded by what one diff may be. */
