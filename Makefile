@@ -9,6 +9,8 @@ DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
 DATADIR = $(PREFIX)/share/mmreview
+# systemd's system units; the unit names $(BINDIR)/mmreview.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -122,6 +124,20 @@ $(ASAN)/libmmr.a: $(patsubst %.c,$(ASAN)/%.o,$(LIB_SRCS)) $(ASAN)/grammar/parser
 build/mmreview-asan: $(patsubst %.c,$(ASAN)/%.o,$(CLI_SRCS)) $(ASAN)/libmmr.a
 	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
+# The crash test's build: the daemon and post with their fault points
+# (bot/fault.h) compiled in, before the library so that its own copies of
+# them are not linked.
+FAULT = build/faults
+FAULT_SRCS = bot/daemon.c bot/post.c tests/fault/fault.c
+
+$(FAULT)/%.o: %.c | $(GRAMMAR)/parser.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) -DMMR_FAULTS $(CFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+build/mmreview-faults: $(patsubst %.c,$(OBJ)/%.o,$(CLI_SRCS)) \
+		$(patsubst %.c,$(FAULT)/%.o,$(FAULT_SRCS)) $(OBJ)/libmmr.a
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # --- unit tests (cmocka), plain and under ASan + UBSan -------------------------
 
 build/unit/%: $(OBJ)/tests/unit/%.o $(OBJ)/tests/unit/testlib.o $(OBJ)/libmmr.a
@@ -144,8 +160,9 @@ check-unit-asan: $(addprefix build/unit-asan/,$(UNIT_NAMES))
 
 # --- end-to-end tests (TAP, run by prove) --------------------------------------
 
-check-tap: mmreview kernel-sources
-	@MMREVIEW=$(CURDIR)/mmreview SRCDIR=$(CURDIR) \
+check-tap: mmreview build/mmreview-asan build/mmreview-faults kernel-sources
+	@MMREVIEW=$(CURDIR)/mmreview MMREVIEW_ASAN=$(CURDIR)/build/mmreview-asan \
+	 MMREVIEW_FAULTS=$(CURDIR)/build/mmreview-faults SRCDIR=$(CURDIR) \
 	 KERNEL_DIR=$(CURDIR)/build/kernel prove -f $(PROVE_FLAGS) \
 	 -e /bin/sh --ext .sh tests/tap/
 
@@ -181,8 +198,8 @@ build/fuzz/grammar.o: $(GRAMMAR)/parser.c
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=gnu11 -O1 -fsanitize=address -I$(GRAMMAR) -c $< -o $@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) $(wildcard parsers/*.h rules/*.h) \
-		build/fuzz/grammar.o
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRCS) \
+		$(wildcard parsers/*.h rules/*.h tests/fuzz/*.h) build/fuzz/grammar.o
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(FUZZ_SAN) $(INCLUDES) \
 		-o $@ $< $(FUZZ_LIB_SRCS) build/fuzz/grammar.o \
@@ -219,13 +236,16 @@ build/mmreview-rules.7: docs/rules.md mk/md2man.awk VERSION
 install: mmreview build/mmreview.pc build/mmreview-rules.7
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(INCLUDEDIR)/mmreview $(DESTDIR)$(PKGCONFIGDIR) \
-		$(DESTDIR)$(MAN7DIR)
+		$(DESTDIR)$(MAN7DIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 mmreview $(DESTDIR)$(BINDIR)/mmreview
 	install -m 644 mmreview.1 $(DESTDIR)$(MANDIR)/mmreview.1
 	install -m 644 build/mmreview-rules.7 $(DESTDIR)$(MAN7DIR)/mmreview-rules.7
 	install -m 644 config/mmreview.conf.example $(DESTDIR)$(DATADIR)/mmreview.conf.example
 	install -m 644 rules/mmreview/rule.h $(DESTDIR)$(INCLUDEDIR)/mmreview/rule.h
 	install -m 644 build/mmreview.pc $(DESTDIR)$(PKGCONFIGDIR)/mmreview.pc
+	sed 's|@BINDIR@|$(BINDIR)|g' config/mmreview.service \
+		>$(DESTDIR)$(UNITDIR)/mmreview.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/mmreview.service
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/mmreview/rule.h \
@@ -233,7 +253,8 @@ uninstall:
 		$(DESTDIR)$(MAN7DIR)/mmreview-rules.7
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/mmreview
 	rm -f $(DESTDIR)$(BINDIR)/mmreview $(DESTDIR)$(MANDIR)/mmreview.1 \
-		$(DESTDIR)$(DATADIR)/mmreview.conf.example
+		$(DESTDIR)$(DATADIR)/mmreview.conf.example \
+		$(DESTDIR)$(UNITDIR)/mmreview.service
 
 # Our sources only: the fixtures are inputs and stay byte for byte.
 format:
@@ -243,7 +264,8 @@ bench: mmreview kernel-sources
 	@sh bench/run.sh
 
 clean:
-	rm -rf $(OBJ) $(ASAN) build/unit build/unit-asan build/fuzz build/mmreview-asan \
+	rm -rf $(OBJ) $(ASAN) $(FAULT) build/unit build/unit-asan build/fuzz build/mmreview-asan \
+		build/mmreview-faults \
 		build/test-logs $(GEN) build/mmreview.pc build/mmreview-rules.7 mmreview
 
--include $(shell find build/obj build/asan -name '*.d' 2>/dev/null)
+-include $(shell find build/obj build/asan build/faults -name '*.d' 2>/dev/null)

@@ -8,6 +8,8 @@ out=${2:-build/bench}
 K=build/kernel
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 tree61=$(cd "$K/6.1" && pwd)
+mkdir -p "$out"
+outabs=$(cd "$out" && pwd)
 
 repo=$out/corpus
 if [ ! -f "$repo/.ok" ]; then
@@ -34,14 +36,16 @@ stat=$(git diff --shortstat HEAD^ HEAD -- 'mm/*.c')
 git format-patch -q --stdout -1 HEAD >../corpus.mbox
 cd - >/dev/null
 
-# mode LABEL ARGS...: review, keep the JSON, print a row per rule.
+# mode LABEL DIR ARGS...: review in DIR, keep the JSON, print a row per
+# rule. (Inside the corpus, a kernel tree, an mbox is read with it.)
 run_mode() {
 	label=$1
-	shift
+	dir=$2
+	shift 2
 	start=$(date +%s.%N)
 	set +e
-	(cd "$repo" && "$bin" check --format json "$@" >"../findings-$label.json" \
-		2>"../stderr-$label.log")
+	(cd "$dir" && "$bin" check --format json "$@" >"$outabs/findings-$label.json" \
+		2>"$outabs/stderr-$label.log")
 	rc=$?
 	set -e
 	end=$(date +%s.%N)
@@ -59,6 +63,6 @@ PY2
 
 echo "corpus: linux-source 6.1 -> 6.12, mm/*.c: $files files,$stat"
 printf '%-28s %s\n' "mode, then findings per rule" "status, wall time"
-run_mode "git (exact blobs)" HEAD^..HEAD
-run_mode "mbox, no tree (hunks only)" ../corpus.mbox
-run_mode "mbox, --tree 6.1" --tree "$tree61" ../corpus.mbox
+run_mode "git (exact blobs)" "$repo" HEAD^..HEAD
+run_mode "mbox, no tree (hunks only)" "$out" corpus.mbox
+run_mode "mbox, --tree 6.1" "$out" --tree "$tree61" corpus.mbox

@@ -42,6 +42,8 @@ int cmd_check(int argc, char **argv, const struct cli_global *g);
 int cmd_rules(int argc, char **argv, const struct cli_global *g);
 int cmd_lore(int argc, char **argv, const struct cli_global *g);
 int cmd_am(int argc, char **argv, const struct cli_global *g);
+int cmd_daemon(int argc, char **argv, const struct cli_global *g);
+int cmd_status(int argc, char **argv, const struct cli_global *g);
 
 /* Log to stderr, "mmreview: error: ..."; with a <N> prefix for journald. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

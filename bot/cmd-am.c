@@ -14,6 +14,7 @@
 #include "config.h"
 #include "cmd-lore.h"
 #include "lore.h"
+#include "mbox.h"
 #include "util.h"
 
 static const char am_usage[] =
@@ -169,19 +170,19 @@ static int read_thread(struct assemble *as, const struct sbuf *mbox,
 		       const char *where)
 {
 	struct mem_reader r = { mbox, 0 };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &r, true);
+	struct mbox *mb = mbox_new(mem_read, &r, true);
 	enum assemble_kind kind;
 	struct mail *m;
 	int ret, error = 0;
 
-	while (!error && (ret = mail_mbox_next(mb, &m)) != 0) {
+	while (!error && (ret = mbox_next(mb, &m)) != 0) {
 		if (ret < 0) {
 			cli_warn("%s: %s", where, mmr_error_last());
 			continue;
 		}
 		error = assemble_add(as, m, NULL, 0, true, 0, &kind);
 	}
-	mail_mbox_free(mb);
+	mbox_free(mb);
 	if (error)
 		cli_error("%s", mmr_error_last());
 	return error;

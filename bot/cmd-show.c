@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "diff.h"
 #include "mail.h"
+#include "mbox.h"
 #include "report.h"
 #include "review.h"
 #include "util.h"
@@ -86,7 +87,7 @@ static void print_mail_text(size_t idx, const struct mail *m,
 	const char *id = mail_message_id(m);
 	size_t n, i;
 
-	printf("message %zu: %s\n", idx, mail_subject_text(m));
+	printf("message %zu: %s\n", idx, mail_patch_subject(m));
 	if (from)
 		print_addrs("from:", from, 1);
 	n = mail_to(m, &addrs);
@@ -181,7 +182,7 @@ static json_t *json_mail(size_t idx, const struct mail *m, const struct diff *d,
 	size_t n, i;
 
 	o = json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "index",
-		      (json_int_t)idx, "subject", mail_subject_text(m),
+		      (json_int_t)idx, "subject", mail_patch_subject(m),
 		      "message_id", report_json_text(mail_message_id(m)),
 		      "in_reply_to", report_json_text(mail_in_reply_to(m)),
 		      "date", report_json_text(mail_date_text(m)), "from",
@@ -275,8 +276,8 @@ static int show_mbox(struct show_state *st, const char *path)
 		cli_error("%s", mmr_error_last());
 		return CLI_ERROR;
 	}
-	while ((ret = mail_mbox_next(review_file_mbox(rf), &m)) != 0) {
-		size_t idx = mail_mbox_index(review_file_mbox(rf));
+	while ((ret = mbox_next(review_file_mbox(rf), &m)) != 0) {
+		size_t idx = mbox_index(review_file_mbox(rf));
 
 		if (ret < 0) {
 			cli_error("%s: %s", path, mmr_error_last());

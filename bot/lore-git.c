@@ -219,7 +219,10 @@ void lore__git_init(void)
 	git_stream_register(GIT_STREAM_STANDARD, &reg);
 	/* libgit2 says "git/2.0 (libgit2 1.5.1)" otherwise */
 	git_libgit2_opts(GIT_OPT_SET_USER_AGENT, "mmreview/" MMR_VERSION);
-	git_libgit2_shutdown();
+	/*
+	 * Kept initialised until lore_free(): a last shutdown would free the
+	 * user agent and the stream registration set here.
+	 */
 }
 
 /* --- the epochs of an inbox -------------------------------------------------- */

@@ -93,7 +93,10 @@ int lore__git_fail(const char *what, const char *arg);
 /* The tip of an epoch's master; MMR_ENOTFOUND when it has none. */
 int lore__branch_tip(git_repository *repo, git_oid *out);
 
-/* Route libgit2's sockets through ours, which have timeouts. */
+/*
+ * Route libgit2's sockets through ours, which have timeouts; libgit2 stays
+ * initialised until lore_free().
+ */
 void lore__git_init(void);
 
 /* url/suffix into out (reset first). */

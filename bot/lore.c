@@ -70,6 +70,7 @@ void lore_free(struct lore *l)
 	curl_easy_cleanup(l->curl);
 	free(l);
 	curl_global_cleanup();
+	git_libgit2_shutdown(); /* the init of lore__git_init() */
 }
 
 char *lore_url_normalize(const char *url)
@@ -144,6 +145,30 @@ int lore_thread(struct lore *l, const char *url, const char *msgid,
 		error = sbuf_add(out, body.buf, body.len);
 	if (error && error != MMR_ENOTFOUND)
 		mmr_error_prefix("thread of <%s>", msgid);
+	sbuf_release(&body);
+	sbuf_release(&addr);
+	free(u);
+	return error;
+}
+
+int lore_has_message(struct lore *l, const char *url, const char *msgid)
+{
+	struct sbuf addr = SBUF_INIT, body = SBUF_INIT;
+	char *u;
+	long status;
+	int error = inbox_url(url, &u);
+
+	if (error)
+		return error;
+	error = lore__msg_url(&addr, u, msgid, "raw");
+	if (!error)
+		error = lore__http_get(l, addr.buf, NULL, &body, &status);
+	if (!error)
+		error = 1;
+	else if (error == MMR_ENOTFOUND)
+		error = 0;
+	else
+		mmr_error_prefix("looking for <%s> in %s", msgid, u);
 	sbuf_release(&body);
 	sbuf_release(&addr);
 	free(u);

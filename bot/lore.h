@@ -168,6 +168,13 @@ int lore_thread(struct lore *l, const char *url, const char *msgid,
 		struct sbuf *out);
 
 /*
+ * Whether the inbox at url has a message msgid (URL/<msgid>/raw): 1 when
+ * it has, 0 when the server says it has not (404), or a negative code
+ * when it cannot tell (server down, an error), with a message.
+ */
+int lore_has_message(struct lore *l, const char *url, const char *msgid);
+
+/*
  * Read the messages of a local epoch repository (a bare git repository in
  * public-inbox's layout) committed after the commit whose hex id is after
  * (NULL: from the first), oldest first, skipping those committed before

@@ -18,6 +18,9 @@ static const struct cli_command commands[] = {
 	{ "am", cmd_am,
 	  "fetch a series from a public-inbox archive, review it" },
 	{ "lore", cmd_lore, "follow public-inbox archives: one round" },
+	{ "daemon", cmd_daemon,
+	  "follow the list, review each series once, post replies" },
+	{ "status", cmd_status, "what the daemon is doing" },
 };
 
 static void usage(FILE *f)

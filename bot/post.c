@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fault.h"
 #include "post.h"
 #include "sbuf.h"
 #include "smtp.h"
@@ -27,6 +28,7 @@ struct post {
 	enum post_reply_to reply_to;
 	enum rule_severity min_severity;
 	long max_per_hour;
+	long archive_wait; /* [post] archive-wait, seconds */
 	char *from; /* [post] from as written, or NULL */
 	const char *sender; /* its address, in from_mail */
 	struct mail *from_mail;
@@ -175,6 +177,15 @@ static int read_settings(struct post *p, const struct config *cfg)
 	if (!error)
 		error = config_get_int(cfg, "post.max-per-hour", 20,
 				       &p->max_per_hour);
+	if (!error)
+		error = config_get_int(cfg, "post.archive-wait",
+				       POST_DEFAULT_ARCHIVE_WAIT,
+				       &p->archive_wait);
+	if (!error && p->archive_wait < 0)
+		error = mmr_error_set(MMR_EINVAL,
+				      "bad post.archive-wait: %ld, at least 0 "
+				      "expected",
+				      p->archive_wait);
 	if (!error && p->max_per_hour < 1)
 		error = mmr_error_set(MMR_EINVAL,
 				      "bad post.max-per-hour: %ld, at least 1 "
@@ -730,6 +741,7 @@ static int mbox_has(const struct post *p, const char *reply_id)
 /* A copy of an outbox row, to use after the statement that read it. */
 struct outgoing {
 	int64_t id;
+	time_t updated; /* when it was claimed, for a reply left sending */
 	struct sbuf reply_id, patch_id, sender, msg;
 	char **rcpt;
 	size_t nrcpt;
@@ -741,6 +753,7 @@ static int copy_reply(const struct state_reply *r, void *payload)
 	size_t i;
 
 	o->id = r->id;
+	o->updated = r->updated;
 	sbuf_init(&o->msg, STATE_MAX_REPLY + 1);
 	sbuf_addstr(&o->reply_id, r->reply_id);
 	sbuf_addstr(&o->patch_id, r->patch_id);
@@ -814,7 +827,10 @@ static int send_one(struct post *p, struct state *st, int64_t id, time_t now,
 		error = state_outbox_claim(st, id, now);
 	if (error < 0)
 		goto out;
+	fault_point("claimed");
 	error = deliver(p, &o, now, &fate);
+	if (fate == SMTP_SENT)
+		fault_point("delivered");
 	snprintf(why, sizeof(why), "%s", error < 0 ? mmr_error_last() : "");
 	switch (fate) {
 	case SMTP_SENT:
@@ -887,46 +903,91 @@ static int find_reply(struct post *p, const char *reply_id,
 	return lookup(reply_id, lookup_payload);
 }
 
+/*
+ * Whether the archive can settle a reply: it went to the list ([post]
+ * list among its recipients). A reply to the author alone never reaches
+ * the archive, so "not there" would not mean "not sent".
+ */
+static bool archive_sees(const struct post *p, const struct outgoing *o)
+{
+	size_t i;
+
+	for (i = 0; p->list && i < o->nrcpt; i++)
+		if (!strcasecmp(o->rcpt[i], p->list))
+			return true;
+	return false;
+}
+
+/*
+ * Settle one reply left sending: 1 when settled, 0 when it stays sending
+ * for now, or a negative code (the lookup's, or the state's in *fatal).
+ */
+static int recover_one(struct post *p, struct state *st, int64_t id,
+		       post_lookup_fn lookup, void *lookup_payload, time_t now,
+		       post_event_fn ev, void *payload, int *fatal)
+{
+	struct outgoing o = { 0 };
+	int found, error = state_outbox_get(st, id, copy_reply, &o);
+
+	found = error;
+	if (error < 0)
+		goto out;
+	if (p->mode != POST_OUTBOX && !archive_sees(p, &o)) {
+		tell(ev, payload, POST_UNKNOWN, &o,
+		     "sent to no archived address: the archive cannot tell "
+		     "whether it went out; it stays sending, never sent "
+		     "twice");
+		found = 0;
+		goto out;
+	}
+	if (p->mode != POST_OUTBOX && now - o.updated < p->archive_wait) {
+		found = 0; /* the list may not have archived it yet */
+		goto out;
+	}
+	found = find_reply(p, o.reply_id.buf, lookup, lookup_payload);
+	if (found > 0)
+		error = state_outbox_sent(st, o.id, now);
+	else if (!found)
+		error = state_outbox_retry(st, o.id,
+					   "fate unknown and not in the "
+					   "archive: sent again",
+					   now);
+	if (found >= 0 && !error) {
+		tell(ev, payload, found ? POST_FOUND : POST_RESEND, &o, NULL);
+		found = 1;
+	}
+out:
+	if (error < 0)
+		*fatal = error;
+	outgoing_release(&o);
+	return found;
+}
+
 int post_recover(struct post *p, struct state *st, post_lookup_fn lookup,
 		 void *lookup_payload, time_t now, post_event_fn ev,
 		 void *payload)
 {
 	int64_t *ids = xcalloc(POST_MAX_BATCH, sizeof(*ids));
 	char first[STATE_MAX_TEXT + 1] = "";
-	int settled = 0, first_error = 0, error;
+	int settled = 0, first_error = 0, fatal = 0, found;
 	size_t n, i;
 
-	error = state_outbox_list(st, STATE_OUTBOX_SENDING, ids, POST_MAX_BATCH,
+	fatal = state_outbox_list(st, STATE_OUTBOX_SENDING, ids, POST_MAX_BATCH,
 				  &n);
-	for (i = 0; !error && i < n; i++) {
-		struct outgoing o = { 0 };
-		int found;
-
-		error = state_outbox_get(st, ids[i], copy_reply, &o);
-		found = error < 0 ? error :
-				    find_reply(p, o.reply_id.buf, lookup,
-					       lookup_payload);
-		if (found > 0)
-			error = state_outbox_sent(st, o.id, now);
-		else if (!found)
-			error = state_outbox_retry(st, o.id,
-						   "fate unknown and not in "
-						   "the archive: sent again",
-						   now);
-		if (found >= 0 && !error) {
+	for (i = 0; !fatal && i < n; i++) {
+		found = recover_one(p, st, ids[i], lookup, lookup_payload, now,
+				    ev, payload, &fatal);
+		if (found > 0) {
 			settled++;
-			tell(ev, payload, found ? POST_FOUND : POST_RESEND, &o,
-			     NULL);
-		} else if (found < 0 && !first_error && !error) {
+		} else if (found < 0 && !fatal && !first_error) {
 			/* cannot tell: it stays sending, never sent twice */
 			first_error = found;
 			snprintf(first, sizeof(first), "%s", mmr_error_last());
 		}
-		outgoing_release(&o);
 	}
 	free(ids);
-	if (error < 0)
-		return error;
+	if (fatal < 0)
+		return fatal;
 	if (first_error)
 		return mmr_error_set(first_error, "%s", first);
 	return settled;

@@ -44,6 +44,8 @@ struct state;
 #define POST_MAX_PATTERNS 1000
 /* Replies looked at by one post_flush() or post_recover() round. */
 #define POST_MAX_BATCH 1000
+/* [post] archive-wait: seconds a reply may take to reach the archive. */
+#define POST_DEFAULT_ARCHIVE_WAIT 900
 /* Tries to take the lock of an mbox outbox, 100 ms apart. */
 #define POST_MBOX_LOCK_TRIES 50
 
@@ -182,12 +184,16 @@ typedef int (*post_lookup_fn)(const char *msgid, void *payload);
 /*
  * Settle the replies left sending (by a crash, or an answer that never
  * came): in outbox mode by looking in the outbox; otherwise through
- * lookup. Each one found is marked sent (POST_FOUND), each one surely not
- * there is pending again (POST_RESEND). Call it on start and before each
- * post_flush(). Returns the number settled; when lookup cannot tell, that
- * reply stays sending (so it is never sent twice) and its error is
- * returned after the others are tried. MMR_EUSAGE when lookup is needed
- * and NULL.
+ * lookup, once [post] archive-wait seconds have passed since the send
+ * began (the list takes a while to archive a message). Each one found is
+ * marked sent (POST_FOUND), each one surely not there is pending again
+ * (POST_RESEND). Only a reply sent to the list ([post] list among its
+ * recipients) can be looked up: any other (reply-to = author) is told
+ * as POST_UNKNOWN and stays sending for good, never sent twice, until a
+ * human settles it. Call it on start and before each post_flush().
+ * Returns the number settled; when lookup cannot tell, that reply stays
+ * sending (so it is never sent twice) and its error is returned after
+ * the others are tried. MMR_EUSAGE when lookup is needed and NULL.
  */
 int post_recover(struct post *p, struct state *st, post_lookup_fn lookup,
 		 void *lookup_payload, time_t now, post_event_fn ev,

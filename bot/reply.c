@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mime.h"
 #include "reply.h"
 #include "sbuf.h"
 #include "util.h"
@@ -12,66 +13,10 @@
 #define QUOTE_BEFORE 20 /* hunk lines quoted above a finding */
 #define QUOTE_AFTER 6 /* and below it */
 
-static const char b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static bool needs_encoding(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80 || *s == '\n' || *s == '\r')
-			return true;
-	return false;
-}
-
-/* RFC 2047 B-encoding of a UTF-8 phrase. */
-static void add_encoded_word(struct sbuf *sb, const char *s)
-{
-	size_t n = strlen(s), i;
-
-	sbuf_addstr(sb, "=?UTF-8?B?");
-	for (i = 0; i < n; i += 3) {
-		unsigned v = (unsigned char)s[i] << 16;
-
-		if (i + 1 < n)
-			v |= (unsigned char)s[i + 1] << 8;
-		if (i + 2 < n)
-			v |= (unsigned char)s[i + 2];
-		sbuf_addch(sb, b64[(v >> 18) & 63]);
-		sbuf_addch(sb, b64[(v >> 12) & 63]);
-		sbuf_addch(sb, i + 1 < n ? b64[(v >> 6) & 63] : '=');
-		sbuf_addch(sb, i + 2 < n ? b64[v & 63] : '=');
-	}
-	sbuf_addstr(sb, "?=");
-}
-
-static void add_phrase(struct sbuf *sb, const char *name)
-{
-	const char *p;
-
-	if (needs_encoding(name)) {
-		add_encoded_word(sb, name);
-		return;
-	}
-	for (p = name; *p; p++)
-		if (strchr("()<>[]:;@\\,.\"", *p))
-			break;
-	if (!*p) {
-		sbuf_addstr(sb, name);
-		return;
-	}
-	sbuf_addch(sb, '"');
-	for (p = name; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sbuf_addch(sb, '\\');
-		sbuf_addch(sb, *p);
-	}
-	sbuf_addch(sb, '"');
-}
-
 static void add_address(struct sbuf *sb, const char *name, const char *addr)
 {
 	if (name && *name) {
-		add_phrase(sb, name);
+		mime_encode_phrase(sb, name);
 		sbuf_addch(sb, ' ');
 	}
 	sbuf_addf(sb, "<%s>", addr);
@@ -124,65 +69,14 @@ static void add_address_header(struct sbuf *sb, const char *field,
 	sbuf_addch(sb, '\n');
 }
 
-/* RFC 2047: an encoded word is at most 75 characters. */
-#define WORD_MAX_BYTES 45 /* of UTF-8 text: 60 of base64, 72 in all */
-#define LINE_MAX 78
-
-/*
- * Bytes of s to put in one encoded word that starts at column col: whole
- * UTF-8 characters, the word's 12 characters of markup included.
- */
-static size_t word_chunk(const char *s, size_t n, size_t col)
-{
-	size_t room = (LINE_MAX - col - 1 - 12) / 4 * 3;
-	size_t max = room < WORD_MAX_BYTES ? room : WORD_MAX_BYTES;
-	size_t k = n < max ? n : max;
-
-	while (k < n && k && ((unsigned char)s[k] & 0xC0) == 0x80)
-		k--;
-	return k ? k : (n < max ? n : max);
-}
-
-/*
- * "Subject: Re: ..." folded to lines of at most 78 characters: plain
- * words where they can be, encoded words of whole characters where the
- * subject is not ASCII.
- */
+/* "Subject: Re: ..." folded, RFC 2047 encoded where it is not ASCII. */
 static void add_subject(struct sbuf *sb, const char *subject)
 {
-	size_t col = strlen("Subject: Re:"), n = strlen(subject);
+	struct sbuf re = SBUF_INIT;
 
-	sbuf_addstr(sb, "Subject: Re:");
-	if (needs_encoding(subject)) {
-		/* The first word after "Re:", each next one on its own line. */
-		while (n) {
-			size_t k = word_chunk(subject, n, col);
-			char word[WORD_MAX_BYTES + 1];
-
-			memcpy(word, subject, k);
-			word[k] = '\0';
-			sbuf_addstr(sb, col ? " " : "\n ");
-			add_encoded_word(sb, word);
-			col = 0;
-			subject += k;
-			n -= k;
-		}
-	} else {
-		while (*subject) {
-			size_t w = strcspn(subject, " ");
-
-			if (col + 1 + w > LINE_MAX && col > 1) {
-				sbuf_addstr(sb, "\n");
-				col = 0;
-			}
-			sbuf_addch(sb, ' ');
-			sbuf_add(sb, subject, w);
-			col += 1 + w;
-			subject += w;
-			subject += strspn(subject, " ");
-		}
-	}
-	sbuf_addch(sb, '\n');
+	sbuf_addf(&re, "Re: %s", subject);
+	mime_fold_header(sb, "Subject", re.buf);
+	sbuf_release(&re);
 }
 
 static const char *strip_re(const char *subject)
@@ -233,19 +127,28 @@ static void add_message_id(struct sbuf *sb, const struct series_patch *p,
 }
 
 static void add_headers(struct sbuf *sb, const struct series_patch *p,
-			const struct same *sm, const char *from)
+			const struct same *sm, const struct reply_opts *o)
 {
 	struct addr_list to = { .n = 0 }, cc = { .n = 0 };
 	struct mail_addr author = { p->author_name, p->author_addr };
 	const struct mail_addr *addrs;
 	const char *const *refs;
+	const char *from = o->from;
 	size_t n, i;
 
 	sbuf_addf(sb, "From: %s\n",
 		  from ? from : "mmreview <mmreview@mmreview.invalid>");
-	addr_list_add(&to, &author, NULL);
+	if (o->to) {
+		/* the caller's recipients ([post] reply-to) */
+		for (i = 0; i < o->nto; i++)
+			addr_list_add(&to, &o->to[i], NULL);
+		for (i = 0; i < o->ncc; i++)
+			addr_list_add(&cc, &o->cc[i], NULL);
+	} else {
+		addr_list_add(&to, &author, NULL);
+	}
 	add_address_header(sb, "To", &to);
-	if (p->mail) {
+	if (p->mail && !o->to) {
 		n = mail_to(p->mail, &addrs);
 		for (i = 0; i < n; i++)
 			addr_list_add(&cc, &addrs[i], p->author_addr);
@@ -738,6 +641,14 @@ static const char *first_name(const char *name, char *buf, size_t len)
 int reply_email(char **out, const struct series_patch *p, const char *from,
 		enum rule_severity min)
 {
+	struct reply_opts o = { .from = from, .min = min };
+
+	return reply_email_opts(out, p, &o);
+}
+
+int reply_email_opts(char **out, const struct series_patch *p,
+		     const struct reply_opts *o)
+{
 	struct sbuf sb;
 	struct same sm;
 	char name[128];
@@ -747,18 +658,23 @@ int reply_email(char **out, const struct series_patch *p, const char *from,
 	*out = NULL;
 	if (!p->findings || !rule_findings_count(p->findings) || !p->diff)
 		return 0;
-	same_init(&sm, p->findings, min);
+	same_init(&sm, p->findings, o->min);
 	if (!same_any(&sm)) {
 		free(sm.first);
 		return 0;
 	}
 	sbuf_init(&sb, REPLY_MAX_BYTES);
-	add_headers(&sb, p, &sm, from);
+	add_headers(&sb, p, &sm, o);
 	sbuf_addf(&sb, "Hi%s,\n\n",
 		  first_name(p->author_name ? p->author_name : "", name,
 			     sizeof(name)));
 	sbuf_addstr(&sb, "mmreview, an automated reviewer of mm patches, "
 			 "has questions about this patch:\n\n");
+	if (o->note) {
+		add_wrapped(&sb, o->note);
+		sbuf_rtrim(&sb);
+		sbuf_addstr(&sb, "\n\n");
+	}
 	for (i = 0; i < diff_nfiles(p->diff); i++) {
 		const struct diff_file *f = diff_file(p->diff, i);
 

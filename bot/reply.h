@@ -31,4 +31,26 @@
 int reply_email(char **out, const struct series_patch *p, const char *from,
 		enum rule_severity min);
 
+/* How to write a reply; NULL members take the defaults. */
+struct reply_opts {
+	const char *from; /* "Name <addr>"; NULL: mmreview's own */
+	enum rule_severity min; /* the least severity posted */
+	/*
+	 * The To and Cc lines ([post] reply-to, bot/post.h); to NULL: To the
+	 * author, Cc the patch's To and Cc. Borrowed.
+	 */
+	const struct mail_addr *to, *cc;
+	size_t nto, ncc;
+	/* A paragraph after the greeting (the parts a series lacked), or NULL. */
+	const char *note;
+};
+
+/*
+ * reply_email() with the recipients and note of o. The Message-ID depends
+ * on the patch and its findings only, never on the recipients or note, so
+ * the reply to one patch version keeps its id across config changes.
+ */
+int reply_email_opts(char **out, const struct series_patch *p,
+		     const struct reply_opts *o);
+
 #endif

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "diff.h"
 #include "mail.h"
+#include "mbox.h"
 #include "review.h"
 #include "rule.h"
 #include "sbuf.h"
@@ -300,7 +301,7 @@ struct review_file {
 	char peek[REVIEW_PEEK]; /* the first bytes, read ahead */
 	size_t npeek, off;
 	bool peek_error;
-	struct mail_mbox *mb;
+	struct mbox *mb;
 };
 
 static ssize_t file_read(void *ctx, char *buf, size_t len)
@@ -355,7 +356,7 @@ int review_file_open(struct review_file **out, const char *path)
 	}
 	rf->npeek = fread(rf->peek, 1, sizeof(rf->peek), rf->f);
 	rf->peek_error = ferror(rf->f);
-	rf->mb = mail_mbox_new(file_read, rf, false);
+	rf->mb = mbox_new(file_read, rf, false);
 	*out = rf;
 	return 0;
 }
@@ -364,7 +365,7 @@ void review_file_close(struct review_file *rf)
 {
 	if (!rf)
 		return;
-	mail_mbox_free(rf->mb);
+	mbox_free(rf->mb);
 	if (rf->close)
 		fclose(rf->f);
 	free(rf->name);
@@ -376,19 +377,9 @@ const char *review_file_name(const struct review_file *rf)
 	return rf->name;
 }
 
-struct mail_mbox *review_file_mbox(struct review_file *rf)
+struct mbox *review_file_mbox(struct review_file *rf)
 {
 	return rf->mb;
-}
-
-/* "Name: value": a header field's name is printable, without spaces. */
-static bool header_line(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && s[i] > ' ' && s[i] < 0x7f && s[i] != ':')
-		i++;
-	return i && i < n && s[i] == ':';
 }
 
 /*
@@ -408,7 +399,7 @@ static bool is_plain_diff(const struct review_file *rf)
 		return false;
 	if (mmr_starts_with(s, n, "Index: "))
 		return true;
-	return !mmr_starts_with(s, n, "From ") && !header_line(s, n);
+	return !mmr_starts_with(s, n, "From ") && !mail_field_line(s, n);
 }
 
 /* The whole of a plain diff, bounded by what one diff may be. */
@@ -448,7 +439,7 @@ static int add_messages(struct series *s, struct review_file *rf, size_t *nmsg)
 	char line[1200];
 	int ret;
 
-	while ((ret = mail_mbox_next(rf->mb, &m)) != 0) {
+	while ((ret = mbox_next(rf->mb, &m)) != 0) {
 		++*nmsg;
 		if (ret < 0) {
 			snprintf(line, sizeof(line), "%s: %s", rf->name,

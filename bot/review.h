@@ -22,7 +22,7 @@
 #define REVIEW_MAX_INPUT ((size_t)1 << 30)
 
 struct config;
-struct mail_mbox;
+struct mbox;
 struct rule_set;
 struct source;
 
@@ -96,8 +96,8 @@ int review_file_open(struct review_file **out, const char *path);
 void review_file_close(struct review_file *rf);
 /* The name to show: the path, or "<stdin>". Owned by rf. */
 const char *review_file_name(const struct review_file *rf);
-/* The messages of the file, for mail_mbox_next(). Owned by rf. */
-struct mail_mbox *review_file_mbox(struct review_file *rf);
+/* The messages of the file, for mbox_next(). Owned by rf. */
+struct mbox *review_file_mbox(struct review_file *rf);
 
 /*
  * Add the patches of each file, in the order given, as one series: the

@@ -233,17 +233,6 @@ static void patch_parse_diff(struct patch *p, const char *body, size_t len)
 	}
 }
 
-/* The first line of a header, for a subject ("Description:" of DEP-3). */
-static const char *first_line_of(struct patch *p, const char *text)
-{
-	char line[1024];
-
-	if (!text)
-		return NULL;
-	snprintf(line, sizeof(line), "%.*s", (int)strcspn(text, "\n"), text);
-	return own(p, line);
-}
-
 /* "Name <addr>" of a DEP-3 "Author:" header, split. */
 static void dep3_author(struct patch *p, const char *text)
 {
@@ -266,23 +255,18 @@ int series_add_mail(struct series *s, struct mail *m)
 {
 	struct patch *p = xcalloc(1, sizeof(*p));
 	const struct mail_subject *si = mail_subject_info(m);
-	const struct mail_addr *from = mail_from(m);
+	const struct mail_addr *from = mail_patch_author(m);
 	const char *body, *id = mail_message_id(m);
 	char what[1024];
 	size_t len;
 	int error;
 
 	p->pub.mail = m;
-	p->pub.subject = mail_subject_text(m);
-	/* A DEP-3 patch (Debian, Ubuntu) has a Description, not a Subject. */
-	if (!*p->pub.subject && mail_header(m, "Description"))
-		p->pub.subject =
-			first_line_of(p, mail_header(m, "Description"));
+	/* A DEP-3 patch (Debian, Ubuntu): Description and Author. */
+	p->pub.subject = mail_patch_subject(m);
 	p->pub.message_id = id;
 	p->pub.author_name = from ? from->name : "";
 	p->pub.author_addr = from ? from->addr : "";
-	if (!from && mail_header(m, "Author"))
-		dep3_author(p, mail_header(m, "Author"));
 	p->pub.date = mail_date_text(m);
 	p->pub.base_commit = mail_trailer(m, "base-commit");
 	p->version = si->version;

@@ -127,10 +127,22 @@ static const char migrate_outbox[] =
 	" BEGIN SELECT RAISE(ABORT, 'a reply that may have gone out is kept');"
 	" END;";
 
+/*
+ * 3 -> 4: small named values the daemon's other modules keep here (the
+ * lore client's positions, the assembler's pool), so that a fetch and the
+ * series it feeds are committed together.
+ */
+static const char migrate_store[] = "CREATE TABLE store ("
+				    " ns TEXT NOT NULL CHECK (ns <> ''),"
+				    " key TEXT NOT NULL,"
+				    " value BLOB NOT NULL,"
+				    " PRIMARY KEY (ns, key));";
+
 static const char *const migrations[STATE_SCHEMA_VERSION] = {
 	migrate_fetch,
 	migrate_series,
 	migrate_outbox,
+	migrate_store,
 };
 
 static const char *const series_names[] = {
@@ -920,6 +932,19 @@ int state_series_foreach(struct state *st, enum state_series_status status,
 	return error < 0 ? error : series_walk(st, s, cb, payload, &rows);
 }
 
+int state_series_clear_waiting(struct state *st)
+{
+	bool outer;
+	int error = step_begin(st, &outer);
+
+	if (error < 0)
+		return error;
+	error = db_exec(st, "DELETE FROM series_parts WHERE series_id IN"
+			    " (SELECT id FROM series WHERE status = 'waiting');"
+			    "DELETE FROM series WHERE status = 'waiting'");
+	return step_end(st, outer, error);
+}
+
 /* --- findings -------------------------------------------------------------------- */
 
 int state_finding_add(struct state *st, int64_t series_id,
@@ -1178,6 +1203,117 @@ int state_outbox_sent_since(struct state *st, time_t since, size_t *n)
 
 	*n = (size_t)count;
 	return error < 0 ? error : 0;
+}
+
+/* --- the store of named values --------------------------------------------- */
+
+static int check_store_key(struct state *st, const char *ns, const char *key)
+{
+	if (blank(ns) || !key)
+		return bad_input(st,
+				 "a stored value needs a namespace and a key");
+	return 0;
+}
+
+int state_store_get(struct state *st, const char *ns, const char *key,
+		    struct sbuf *value)
+{
+	sqlite3_stmt *s;
+	int error = check_store_key(st, ns, key);
+
+	if (!error)
+		error = stmt_new(
+			st, &s,
+			"SELECT value FROM store WHERE ns = ? AND key = ?",
+			"ss", ns, key);
+	if (error < 0)
+		return error;
+	error = stmt_step(st, s);
+	if (error > 0) {
+		sbuf_reset(value);
+		error = sbuf_add(value, sqlite3_column_blob(s, 0),
+				 sqlite3_column_bytes(s, 0));
+	} else if (!error) {
+		error = MMR_ENOTFOUND;
+	}
+	sqlite3_finalize(s);
+	return error;
+}
+
+int state_store_put(struct state *st, const char *ns, const char *key,
+		    const void *value, size_t len)
+{
+	int error = check_store_key(st, ns, key);
+
+	if (!error && len > STATE_MAX_VALUE)
+		error = mmr_error_set(MMR_ELIMIT,
+				      "state database '%s': a value of %zu "
+				      "bytes for '%s' (at most %zu)",
+				      st->path, len, key, STATE_MAX_VALUE);
+	if (error < 0)
+		return error;
+	return db_step(st, NULL, NULL,
+		       "INSERT INTO store (ns, key, value) VALUES (?, ?, ?)"
+		       " ON CONFLICT (ns, key) DO UPDATE SET"
+		       " value = excluded.value",
+		       "ssb", ns, key, value, len);
+}
+
+int state_store_del(struct state *st, const char *ns, const char *key)
+{
+	int error = check_store_key(st, ns, key);
+
+	if (error < 0)
+		return error;
+	return db_step(st, NULL, NULL,
+		       "DELETE FROM store WHERE ns = ? AND key = ?", "ss", ns,
+		       key);
+}
+
+struct store_row {
+	char *key;
+	char *value;
+	size_t len;
+};
+
+int state_store_each(struct state *st, const char *ns, state_store_cb cb,
+		     void *payload)
+{
+	struct store_row *rows = NULL;
+	size_t n = 0, alloc = 0, i;
+	sqlite3_stmt *s;
+	int error = check_store_key(st, ns, "");
+
+	if (!error)
+		error = stmt_new(st, &s,
+				 "SELECT key, value FROM store WHERE ns = ?"
+				 " ORDER BY key",
+				 "s", ns);
+	if (error < 0)
+		return error;
+	/* read them all first: cb may change the table */
+	while ((error = stmt_step(st, s)) > 0) {
+		XGROW(rows, alloc, n + 1);
+		rows[n].key = xstrdup(col_text(s, 0));
+		rows[n].len = sqlite3_column_bytes(s, 1);
+		rows[n].value = xmalloc(rows[n].len + 1);
+		memcpy(rows[n].value,
+		       sqlite3_column_blob(s, 1) ? sqlite3_column_blob(s, 1) :
+						   "",
+		       rows[n].len);
+		rows[n].value[rows[n].len] = '\0';
+		n++;
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < n; i++) {
+		if (!error)
+			error = cb(rows[i].key, rows[i].value, rows[i].len,
+				   payload);
+		free(rows[i].key);
+		free(rows[i].value);
+	}
+	free(rows);
+	return error;
 }
 
 /* --- status ------------------------------------------------------------------ */

@@ -39,7 +39,7 @@
 
 struct config;
 
-#define STATE_SCHEMA_VERSION 3
+#define STATE_SCHEMA_VERSION 4
 #define STATE_APPLICATION_ID 0x6d6d7276 /* "mmrv" */
 #define STATE_DB_NAME "state.db"
 #define STATE_LOCK_NAME "lock"
@@ -50,6 +50,8 @@ struct config;
 #define STATE_MAX_RCPT 1000
 /* Bytes of an error or a failure reason kept (longer ones are cut). */
 #define STATE_MAX_TEXT 1024
+/* Bytes of one stored value (a message of the assembler's pool). */
+#define STATE_MAX_VALUE ((size_t)256 << 20)
 
 struct state;
 
@@ -188,6 +190,13 @@ int state_series_get(struct state *st, int64_t id, state_series_cb cb,
 int state_series_foreach(struct state *st, enum state_series_status status,
 			 state_series_cb cb, void *payload);
 
+/*
+ * Forget every waiting series and its parts: the daemon writes the series
+ * still waiting for parts anew after each fetch, from the assembler's
+ * pool, whose grouping may have changed (a cover letter came).
+ */
+int state_series_clear_waiting(struct state *st);
+
 /* --- findings --------------------------------------------------------- */
 
 struct state_finding {
@@ -266,6 +275,30 @@ int state_outbox_list(struct state *st, enum state_outbox_status status,
 		      int64_t *ids, size_t max, size_t *n);
 /* Replies sent at or after since (for [post] max-per-hour). */
 int state_outbox_sent_since(struct state *st, time_t since, size_t *n);
+
+/* --- a store of small named values ------------------------------------ */
+
+/*
+ * Values (bytes, at most STATE_MAX_VALUE) by namespace and key, for the
+ * modules that keep their own state (the lore client's positions, the
+ * assembler's pool) through struct lore_store_ops: inside the daemon's
+ * transactions they commit with the series they feed.
+ * state_store_get() replaces value's contents, or returns MMR_ENOTFOUND.
+ * state_store_each() calls cb for each key of ns in key order, after
+ * reading them all (cb may put and delete), and stops at cb's first
+ * non-zero return, which it returns.
+ */
+struct sbuf;
+typedef int (*state_store_cb)(const char *key, const char *value, size_t len,
+			      void *payload);
+int state_store_get(struct state *st, const char *ns, const char *key,
+		    struct sbuf *value);
+int state_store_put(struct state *st, const char *ns, const char *key,
+		    const void *value, size_t len);
+/* Deleting a key that is not there is not an error. */
+int state_store_del(struct state *st, const char *ns, const char *key);
+int state_store_each(struct state *st, const char *ns, state_store_cb cb,
+		     void *payload);
 
 /* --- what "mmreview status" shows ------------------------------------- */
 

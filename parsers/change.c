@@ -124,6 +124,7 @@ struct image {
 	size_t sleep_size, sleep_len;
 	unsigned nlines;
 	unsigned *file_line; /* per image line; NULL: the image is the file */
+	unsigned *patch_line; /* per image line of a fragment: the patch's */
 	unsigned char *changed; /* per image line, 1-based */
 	unsigned *def_of; /* per image line: 1 + index of the covering def */
 	unsigned *occ; /* per def: occurrence of its (kind, name), eligible */
@@ -257,6 +258,7 @@ static void image_release(struct image *img)
 	csrc_free(img->cs);
 	free(img->sleep_text);
 	free(img->file_line);
+	free(img->patch_line);
 	free(img->changed);
 	free(img->def_of);
 	free(img->occ);
@@ -655,7 +657,9 @@ static int build_partial(struct change_file *f)
 		if (err)
 			break;
 		f->img[side].file_line = fr[side].file_line;
+		f->img[side].patch_line = fr[side].patch_line;
 		fr[side].file_line = NULL;
+		fr[side].patch_line = NULL;
 		for (i = 0; i < f->nhunks; i++) {
 			f->spans[i].first[side] = fr[side].first[i];
 			f->spans[i].last[side] = fr[side].last[i];
@@ -1564,6 +1568,16 @@ unsigned change_file_line(const struct change *c, enum change_side side,
 	if (img->file_line)
 		return img->file_line[line];
 	return patch_line(f, side ? CHANGE_NEW : CHANGE_OLD, line);
+}
+
+unsigned change_patch_line(const struct change *c, enum change_side side,
+			   unsigned line)
+{
+	const struct image *img = &c->file->img[side ? 1 : 0];
+
+	if (!img->patch_line || line < 1 || line > img->nlines)
+		return 0;
+	return img->patch_line[line];
 }
 
 unsigned change_hunk_of(const struct change *c, enum change_side side,

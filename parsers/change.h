@@ -188,6 +188,12 @@ bool change_line_changed(const struct change *c, enum change_side side,
  */
 unsigned change_file_line(const struct change *c, enum change_side side,
 			  unsigned line);
+/*
+ * For an image built from the hunks: the line of the patch text an image
+ * line comes from; 0 for a full image or a synthetic line.
+ */
+unsigned change_patch_line(const struct change *c, enum change_side side,
+			   unsigned line);
 /* The 1-based hunk whose lines hold an image line of side, or 0. */
 unsigned change_hunk_of(const struct change *c, enum change_side side,
 			unsigned line);

@@ -435,7 +435,7 @@ static int start_depth(const struct side_scan *sc)
 struct writer {
 	struct fragment *fr;
 	struct sbuf sb;
-	size_t alloc;
+	size_t alloc, palloc;
 	int side;
 	int error;
 	/* The frame: a function open at depth 1 after the last hunk. */
@@ -447,7 +447,7 @@ struct writer {
 };
 
 static void put_line(struct writer *w, const char *text, size_t len,
-		     unsigned file_line)
+		     unsigned file_line, unsigned patch_line)
 {
 	if (w->error)
 		return;
@@ -457,12 +457,14 @@ static void put_line(struct writer *w, const char *text, size_t len,
 	}
 	w->fr->nlines++;
 	XGROW(w->fr->file_line, w->alloc, w->fr->nlines + 1);
+	XGROW(w->fr->patch_line, w->palloc, w->fr->nlines + 1);
 	w->fr->file_line[w->fr->nlines] = file_line;
+	w->fr->patch_line[w->fr->nlines] = patch_line;
 }
 
 static void synth(struct writer *w, const char *text)
 {
-	put_line(w, text, strlen(text), 0);
+	put_line(w, text, strlen(text), 0, 0);
 }
 
 static void synth_repeat(struct writer *w, const char *text, int n)
@@ -696,7 +698,8 @@ static void write_hunk(struct writer *w, const struct diff_hunk *h,
 
 		if (!on_side(dl, w->side))
 			continue;
-		put_line(w, dl->text, dl->len, file_line_of(dl, w->side));
+		put_line(w, dl->text, dl->len, file_line_of(dl, w->side),
+			 dl->patch_lineno);
 		note_line(w, dl);
 	}
 	w->fr->last[hunk] = w->fr->nlines;
@@ -773,7 +776,8 @@ int fragment_build(struct fragment out[2], const struct diff_file *f,
 		w[s].side = s;
 		sbuf_init(&w[s].sb, max);
 		XGROW(out[s].file_line, w[s].alloc, 1);
-		out[s].file_line[0] = 0;
+		XGROW(out[s].patch_line, w[s].palloc, 1);
+		out[s].file_line[0] = out[s].patch_line[0] = 0;
 	}
 	for (i = 0; i < f->nhunks; i++) {
 		scan(&f->hunks[i], 0, &sc[0]);
@@ -798,6 +802,7 @@ void fragment_release(struct fragment *fr)
 {
 	free(fr->text);
 	free(fr->file_line);
+	free(fr->patch_line);
 	free(fr->first);
 	free(fr->last);
 	memset(fr, 0, sizeof(*fr));

@@ -37,6 +37,7 @@ struct fragment {
 	size_t len;
 	unsigned nlines;
 	unsigned *file_line; /* [1..nlines]: the file's line, 0: synthetic */
+	unsigned *patch_line; /* [1..nlines]: the line in the patch, or 0 */
 	/* Per hunk: image lines of its real lines (first > last: none). */
 	unsigned *first, *last;
 };

@@ -1,37 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mail: RFC 822 / MIME messages and mbox files; see mail.h.
+ * mail: one RFC 822 / MIME message; see mail.h.
  *
  * mail_parse() works on a private copy of the message with LF line endings,
  * the mbox "From " line removed and mboxrd quoting undone. Every loop over
  * the input moves forward only, so parsing is linear in the input size.
  */
 #include <ctype.h>
-#include <errno.h>
-#include <iconv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mail.h"
+#include "mime.h"
 #include "sbuf.h"
 #include "util.h"
 
 #define MAIL_MAX_WARNINGS 100 /* then one "too many warnings" line */
 #define MAIL_MAX_TRAILERS MAIL_MAX_HEADERS
-#define MAIL_MAX_CHARSET 64 /* bytes in a charset name */
 #define MAIL_MAX_ID 998 /* bytes in a Message-ID, RFC 5322 line length */
-#define MAIL_MBOX_CHUNK ((size_t)64 << 10) /* mbox read buffer */
-#define MAIL_MAX_WORDS 1000 /* encoded words decoded in one header */
 #define MAIL_CR_PROBE ((size_t)64 << 10) /* bytes looked at for an LF */
-#define MAIL_ICONV_CACHE 16 /* converters kept open during one parse */
-#define MAIL_MAX_ICONV_OPENS 64 /* iconv_open() calls in one message */
 
 struct mail_field {
 	char *name;
 	char *raw; /* unfolded, not decoded */
 	char *value; /* RFC 2047 decoded (top-level header only) */
+	size_t first; /* bytes of raw from its first line with text */
 };
 
 struct mail_fields {
@@ -52,6 +47,9 @@ struct mail {
 	size_t nrefs, arefs;
 	struct mail_addr from;
 	bool has_from;
+	struct mail_addr author; /* DEP-3 "Author:" */
+	bool has_author;
+	const char *patch_subject; /* Subject, else the Description's line */
 	struct mail_addr *to, *cc;
 	size_t nto, ato, ncc, acc;
 	size_t naddrs;
@@ -63,58 +61,10 @@ struct mail {
 	char **pool;
 	size_t npool, apool;
 	size_t nparts;
-	/* The converters last used, by charset name, until mail_parse() ends. */
-	struct {
-		iconv_t cd;
-		char cs[MAIL_MAX_CHARSET + 1]; /* "" for a free slot */
-	} iconv[MAIL_ICONV_CACHE];
-	size_t iconv_next; /* slot to reuse when all are taken */
-	size_t iconv_opens;
-	bool many_words; /* MAIL_MAX_WORDS reached in some header */
-};
-
-/* The parsed Content-Type and friends of one MIME entity. */
-struct mail_ctype {
-	char *type; /* lowercase "text/plain", "" when absent */
-	char *charset;
-	char *boundary;
-	char *name; /* filename= of Content-Disposition, else name= */
-	char *cte; /* lowercase Content-Transfer-Encoding */
+	struct mime *mime; /* the codec's context while mail_parse() runs */
 };
 
 /* --- small helpers ------------------------------------------------------ */
-
-static bool mail_is_wsp(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool mail_is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
-
-static bool mail_blank(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!mail_is_space((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-/* Trim [*s, *s + *n) of whitespace on both sides. */
-static void mail_trim(const char **s, size_t *n)
-{
-	while (*n && mail_is_space((unsigned char)**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n && mail_is_space((unsigned char)(*s)[*n - 1]))
-		(*n)--;
-}
 
 /* End of the line starting at i (the index of its '\n', or n). */
 static size_t mail_eol(const char *s, size_t n, size_t i)
@@ -157,514 +107,12 @@ static void mail_warn(struct mail *m, const char *fmt, ...)
 	m->warn[m->nwarn++] = sbuf_detach(&sb, NULL);
 }
 
-/* A name safe to quote in a message: printable ASCII, bounded. */
-static bool mail_safe_name(const char *s, size_t n)
+static void mail_mime_warn(const char *msg, void *payload)
 {
-	size_t i;
-
-	if (!n || n > MAIL_MAX_CHARSET)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._:-+", s[i]))
-			return false;
-	return true;
+	mail_warn(payload, "%s", msg);
 }
 
-/* --- UTF-8 and charsets ----------------------------------------------- */
-
-static int mail_utf8_put(struct sbuf *out, unsigned cp)
-{
-	char b[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return sbuf_add(out, b, n);
-}
-
-/* windows-1252 0x80..0x9f; 0 is undefined (U+FFFD). */
-static const unsigned short mail_cp1252[32] = {
-	0x20ac, 0,	0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,	0x017d, 0,
-	0,	0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,	0x017e, 0x0178,
-};
-
-static int mail_latin1_add(struct sbuf *out, const char *s, size_t n,
-			   bool cp1252)
-{
-	size_t i;
-	int err = 0;
-
-	for (i = 0; i < n && !err; i++) {
-		unsigned c = (unsigned char)s[i];
-
-		if (!c)
-			c = 0xfffd;
-		else if (cp1252 && c >= 0x80 && c < 0xa0)
-			c = mail_cp1252[c - 0x80] ? mail_cp1252[c - 0x80] :
-						    0xfffd;
-		err = mail_utf8_put(out, c);
-	}
-	return err;
-}
-
-enum mail_cs { MAIL_CS_UTF8, MAIL_CS_LATIN1, MAIL_CS_CP1252, MAIL_CS_ICONV };
-
-/*
- * Charsets handed to iconv: a list of prefixes rather than whatever the
- * mail says, to keep rarely used converters away from hostile input.
- */
-static const char *const mail_iconv_ok[] = {
-	"iso-8859-",   "iso8859-", "iso_8859-", "windows-125", "cp125",
-	"koi8-",       "gb2312",   "gbk",	"gb18030",     "big5",
-	"euc-jp",      "euc-kr",   "shift_jis", "shift-jis",   "sjis",
-	"iso-2022-jp", "utf-16",   "utf-32",	"ks_c_5601",   "cp866",
-	"cp850",       "cp437",	   "tis-620",	"macintosh",   "ibm",
-};
-
-static int mail_charset_kind(const char *cs, enum mail_cs *kind)
-{
-	static const char *const utf8[] = { "",	     "utf-8",
-					    "utf8",  "us-ascii",
-					    "ascii", "ansi_x3.4-1968",
-					    "us",    "default" };
-	static const char *const latin1[] = { "iso-8859-1", "iso8859-1",
-					      "iso_8859-1", "latin1",
-					      "latin-1",    "l1" };
-	size_t i;
-
-	for (i = 0; i < sizeof(utf8) / sizeof(utf8[0]); i++)
-		if (!strcasecmp(cs, utf8[i]))
-			return *kind = MAIL_CS_UTF8, 0;
-	for (i = 0; i < sizeof(latin1) / sizeof(latin1[0]); i++)
-		if (!strcasecmp(cs, latin1[i]))
-			return *kind = MAIL_CS_LATIN1, 0;
-	if (!strcasecmp(cs, "windows-1252") || !strcasecmp(cs, "cp1252") ||
-	    !strcasecmp(cs, "x-cp1252"))
-		return *kind = MAIL_CS_CP1252, 0;
-	if (!mail_safe_name(cs, strlen(cs)))
-		return -1;
-	for (i = 0; i < sizeof(mail_iconv_ok) / sizeof(mail_iconv_ok[0]); i++)
-		if (!strncasecmp(cs, mail_iconv_ok[i],
-				 strlen(mail_iconv_ok[i])))
-			return *kind = MAIL_CS_ICONV, 0;
-	return -1;
-}
-
-static int mail_iconv_add(struct sbuf *out, iconv_t cd, const char *s, size_t n)
-{
-	char tmp[4096];
-	char *in = (char *)s;
-	size_t inleft = n;
-	int err = 0;
-
-	while (!err && inleft) {
-		char *o = tmp;
-		size_t oleft = sizeof(tmp);
-		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-		int e = errno;
-
-		err = sbuf_add_utf8(out, tmp, (size_t)(o - tmp));
-		if (r != (size_t)-1 || e == E2BIG)
-			continue;
-		if (!err)
-			err = mail_utf8_put(out, 0xfffd);
-		if (e != EILSEQ || !inleft)
-			break;
-		in++;
-		inleft--;
-	}
-	return err;
-}
-
-static void mail_iconv_drop(struct mail *m)
-{
-	size_t i;
-
-	for (i = 0; i < MAIL_ICONV_CACHE; i++) {
-		if (m->iconv[i].cs[0])
-			iconv_close(m->iconv[i].cd);
-		m->iconv[i].cs[0] = '\0';
-	}
-}
-
-/*
- * A converter from cs to UTF-8, in its initial state, or (iconv_t)-1.
- * Converters are kept by charset name until the end of the parse: glibc
- * loads and unloads the gconv module on each iconv_open()/iconv_close(),
- * which is slow, and a header may hold thousands of encoded words. The
- * iconv_open() calls of one message are bounded all the same.
- */
-static iconv_t mail_iconv_get(struct mail *m, const char *cs)
-{
-	size_t i, slot = MAIL_ICONV_CACHE;
-	iconv_t cd;
-
-	for (i = 0; i < MAIL_ICONV_CACHE; i++) {
-		if (!m->iconv[i].cs[0]) {
-			if (slot == MAIL_ICONV_CACHE)
-				slot = i;
-			continue;
-		}
-		if (!strcasecmp(m->iconv[i].cs, cs)) {
-			iconv(m->iconv[i].cd, NULL, NULL, NULL, NULL);
-			return m->iconv[i].cd;
-		}
-	}
-	if (strlen(cs) > MAIL_MAX_CHARSET)
-		return (iconv_t)-1;
-	if (m->iconv_opens >= MAIL_MAX_ICONV_OPENS) {
-		if (m->iconv_opens++ == MAIL_MAX_ICONV_OPENS)
-			mail_warn(m,
-				  "more than %d charset conversions, "
-				  "the rest kept as is",
-				  MAIL_MAX_ICONV_OPENS);
-		return (iconv_t)-1;
-	}
-	m->iconv_opens++;
-	cd = iconv_open("UTF-8", cs);
-	if (cd == (iconv_t)-1)
-		return cd;
-	if (slot == MAIL_ICONV_CACHE) {
-		slot = m->iconv_next;
-		m->iconv_next = (m->iconv_next + 1) % MAIL_ICONV_CACHE;
-		iconv_close(m->iconv[slot].cd);
-	}
-	m->iconv[slot].cd = cd;
-	snprintf(m->iconv[slot].cs, sizeof(m->iconv[slot].cs), "%s", cs);
-	return cd;
-}
-
-/*
- * Convert [s, s + n) from charset cs to UTF-8 and append it to out. An
- * unknown charset keeps the bytes (as UTF-8 where valid) with a warning.
- */
-static int mail_convert(struct mail *m, struct sbuf *out, const char *cs,
-			const char *s, size_t n)
-{
-	enum mail_cs kind;
-	iconv_t cd;
-
-	if (!cs)
-		cs = "";
-	if (mail_charset_kind(cs, &kind)) {
-		if (mail_safe_name(cs, strlen(cs)))
-			mail_warn(m, "unknown charset '%s', bytes kept as is",
-				  cs);
-		else
-			mail_warn(m, "invalid charset name, bytes kept as is");
-		return sbuf_add_utf8(out, s, n);
-	}
-	if (kind == MAIL_CS_UTF8)
-		return sbuf_add_utf8(out, s, n);
-	if (kind != MAIL_CS_ICONV)
-		return mail_latin1_add(out, s, n, kind == MAIL_CS_CP1252);
-	cd = mail_iconv_get(m, cs);
-	if (cd == (iconv_t)-1) {
-		if (m->iconv_opens <= MAIL_MAX_ICONV_OPENS)
-			mail_warn(m, "unknown charset '%s', bytes kept as is",
-				  cs);
-		return sbuf_add_utf8(out, s, n);
-	}
-	return mail_iconv_add(out, cd, s, n);
-}
-
-/* --- transfer encodings ------------------------------------------------- */
-
-static int mail_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int mail_b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Base64, whitespace ignored; returns the number of bad characters. */
-static size_t mail_base64(struct sbuf *out, const char *s, size_t n)
-{
-	unsigned acc = 0;
-	size_t i, bad = 0;
-	int bits = 0;
-	char b;
-
-	for (i = 0; i < n; i++) {
-		int v = mail_b64val((unsigned char)s[i]);
-
-		if (v < 0) {
-			if (s[i] != '=' && !mail_is_space((unsigned char)s[i]))
-				bad++;
-			if (s[i] == '=')
-				bits = 0; /* padding ends a quantum */
-			continue;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			b = (char)((acc >> bits) & 0xff);
-			if (sbuf_add(out, &b, 1))
-				return bad;
-		}
-	}
-	return bad;
-}
-
-/*
- * Quoted-printable: "=XX", soft line breaks, unencoded trailing whitespace
- * dropped; returns the number of malformed "=" sequences (kept as is).
- */
-static size_t mail_qp(struct sbuf *out, const char *s, size_t n)
-{
-	size_t i = 0, bad = 0, keep = out->len;
-	char b;
-
-	while (i < n) {
-		int c = (unsigned char)s[i];
-
-		if (c == '\n') {
-			sbuf_setlen(out, keep);
-			if (sbuf_addch(out, '\n'))
-				return bad;
-			keep = out->len;
-			i++;
-			continue;
-		}
-		if (c == '=') {
-			size_t k = i + 1;
-			int hi, lo;
-
-			while (k < n && mail_is_wsp((unsigned char)s[k]))
-				k++;
-			if (k == n || s[k] == '\n') { /* soft line break */
-				sbuf_setlen(out, keep);
-				i = k < n ? k + 1 : n;
-				continue;
-			}
-			hi = i + 2 < n ? mail_hex((unsigned char)s[i + 1]) : -1;
-			lo = i + 2 < n ? mail_hex((unsigned char)s[i + 2]) : -1;
-			if (hi >= 0 && lo >= 0) {
-				b = (char)(hi * 16 + lo);
-				if (sbuf_add(out, &b, 1))
-					return bad;
-				keep = out->len;
-				i += 3;
-				continue;
-			}
-			bad++;
-		}
-		if (sbuf_addch(out, c))
-			return bad;
-		if (!mail_is_wsp(c))
-			keep = out->len;
-		i++;
-	}
-	return bad;
-}
-
-/* RFC 2047 "Q": like quoted-printable, '_' is a space. */
-static void mail_qword(struct sbuf *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int hi = i + 2 < n ? mail_hex((unsigned char)s[i + 1]) : -1;
-		int lo = i + 2 < n ? mail_hex((unsigned char)s[i + 2]) : -1;
-
-		if (s[i] == '_') {
-			sbuf_addch(out, ' ');
-		} else if (s[i] == '=' && hi >= 0 && lo >= 0) {
-			sbuf_addch(out, hi * 16 + lo);
-			i += 2;
-		} else {
-			sbuf_addch(out, s[i]);
-		}
-	}
-}
-
-/* --- RFC 2047 encoded words --------------------------------------------- */
-
-struct mail_word {
-	const char *cs;
-	size_t cslen;
-	char enc;
-	const char *text;
-	size_t tlen;
-	size_t end; /* index after "?=" */
-};
-
-/* Memo of the next "?=" and the next whitespace, so scans stay linear. */
-struct mail_scan {
-	size_t close;
-	size_t ws;
-};
-
-static size_t mail_next_close(const char *s, size_t n, size_t from,
-			      size_t *memo)
-{
-	size_t k;
-
-	if (*memo != SIZE_MAX && *memo >= from)
-		return *memo;
-	for (k = from; k + 1 < n; k++)
-		if (s[k] == '?' && s[k + 1] == '=')
-			return *memo = k;
-	return *memo = n;
-}
-
-static size_t mail_next_ws(const char *s, size_t n, size_t from, size_t *memo)
-{
-	size_t k;
-
-	if (*memo != SIZE_MAX && *memo >= from)
-		return *memo;
-	for (k = from; k < n; k++)
-		if (mail_is_space((unsigned char)s[k]))
-			return *memo = k;
-	return *memo = n;
-}
-
-/* Recognise "=?charset?E?text?=" at s + i. */
-static bool mail_word_at(const char *s, size_t n, size_t i,
-			 struct mail_scan *sc, struct mail_word *w)
-{
-	size_t p = i + 2, t, close, ws;
-
-	w->cs = s + p;
-	while (p < n && p - (i + 2) <= MAIL_MAX_CHARSET && s[p] != '?' &&
-	       !mail_is_space((unsigned char)s[p]))
-		p++;
-	w->cslen = p - (i + 2);
-	if (!w->cslen || w->cslen > MAIL_MAX_CHARSET || p + 2 >= n ||
-	    s[p] != '?' || s[p + 2] != '?')
-		return false;
-	w->enc = (char)toupper((unsigned char)s[p + 1]);
-	if (w->enc != 'B' && w->enc != 'Q')
-		return false;
-	t = p + 3;
-	close = mail_next_close(s, n, t, &sc->close);
-	ws = mail_next_ws(s, n, t, &sc->ws);
-	if (close >= n || ws < close)
-		return false;
-	w->text = s + t;
-	w->tlen = close - t;
-	w->end = close + 2;
-	return true;
-}
-
-struct mail_words {
-	struct sbuf pend; /* raw bytes of adjacent words */
-	char cs[MAIL_MAX_CHARSET + 1];
-};
-
-static void mail_words_flush(struct mail *m, struct sbuf *out,
-			     struct mail_words *ws)
-{
-	if (!ws->pend.len)
-		return;
-	mail_convert(m, out, ws->cs, ws->pend.buf, ws->pend.len);
-	sbuf_reset(&ws->pend);
-}
-
-static void mail_word_decode(struct mail *m, struct sbuf *out,
-			     struct mail_words *ws, const struct mail_word *w)
-{
-	size_t cslen = w->cslen;
-	const char *star = memchr(w->cs, '*', cslen); /* RFC 2231 language */
-
-	if (star)
-		cslen = (size_t)(star - w->cs);
-	if (strlen(ws->cs) != cslen || strncasecmp(ws->cs, w->cs, cslen)) {
-		mail_words_flush(m, out, ws);
-		memcpy(ws->cs, w->cs, cslen);
-		ws->cs[cslen] = '\0';
-	}
-	if (w->enc == 'Q') {
-		mail_qword(&ws->pend, w->text, w->tlen);
-	} else if (mail_base64(&ws->pend, w->text, w->tlen)) {
-		mail_warn(m, "invalid base64 in encoded word");
-	}
-}
-
-/*
- * Decode [s, s + n) (an unfolded header value) into out as UTF-8: encoded
- * words are decoded; whitespace between two of them is dropped.
- */
-static void mail_decode_words(struct mail *m, struct sbuf *out, const char *s,
-			      size_t n)
-{
-	struct mail_scan sc = { SIZE_MAX, SIZE_MAX };
-	struct mail_words ws;
-	struct mail_word w;
-	size_t i = 0, run = 0, nwords = 0;
-	bool after_word = false;
-
-	sbuf_init(&ws.pend, MAIL_MAX_HEADER);
-	ws.cs[0] = '\0';
-	while (i < n) {
-		if (s[i] != '=' || i + 1 >= n || s[i + 1] != '?' ||
-		    !mail_word_at(s, n, i, &sc, &w)) {
-			i++;
-			continue;
-		}
-		if (++nwords > MAIL_MAX_WORDS) {
-			if (!m->many_words)
-				mail_warn(
-					m,
-					"more than %d encoded words in a header, "
-					"the rest kept as written",
-					MAIL_MAX_WORDS);
-			m->many_words = true;
-			break;
-		}
-		if (!after_word || !mail_blank(s + run, i - run)) {
-			mail_words_flush(m, out, &ws);
-			sbuf_add_utf8(out, s + run, i - run);
-		}
-		mail_word_decode(m, out, &ws, &w);
-		i = run = w.end;
-		after_word = true;
-	}
-	mail_words_flush(m, out, &ws);
-	sbuf_add_utf8(out, s + run, n - run);
-	sbuf_release(&ws.pend);
-}
-
+/* A header value, RFC 2047 decoded and trimmed, in a new string. */
 static char *mail_decode_str(struct mail *m, const char *s, size_t n)
 {
 	struct sbuf sb;
@@ -672,10 +120,10 @@ static char *mail_decode_str(struct mail *m, const char *s, size_t n)
 	size_t len;
 
 	sbuf_init(&sb, 4 * MAIL_MAX_HEADER);
-	mail_decode_words(m, &sb, s, n);
+	mime_decode_words(m->mime, &sb, s, n);
 	p = sb.buf;
 	len = sb.len;
-	mail_trim(&p, &len);
+	mmr_trim(&p, &len);
 	p = xstrndup(p, len);
 	sbuf_release(&sb);
 	return (char *)p;
@@ -697,7 +145,7 @@ static void mail_fields_release(struct mail_fields *f)
 }
 
 static void mail_field_add(struct mail *m, struct mail_fields *f, char *name,
-			   struct sbuf *val)
+			   struct sbuf *val, size_t first)
 {
 	struct mail_field *fd;
 
@@ -716,6 +164,7 @@ static void mail_field_add(struct mail *m, struct mail_fields *f, char *name,
 	XGROW(f->v, f->alloc, f->n + 1);
 	fd = &f->v[f->n++];
 	fd->name = name;
+	fd->first = first < val->len ? first : val->len;
 	fd->raw = sbuf_detach(val, NULL);
 	fd->value = NULL;
 }
@@ -746,7 +195,7 @@ static size_t mail_field_name(const char *s, size_t n, size_t *colon)
 	while (k < n && s[k] > 32 && s[k] < 127 && s[k] != ':')
 		k++;
 	len = k;
-	while (k < n && mail_is_wsp((unsigned char)s[k]))
+	while (k < n && mmr_is_wsp((unsigned char)s[k]))
 		k++;
 	if (!len || k >= n || s[k] != ':')
 		return 0;
@@ -795,7 +244,7 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 {
 	struct sbuf val;
 	char *name = NULL;
-	size_t i = 0, e, next, colon, len, line = 0;
+	size_t i = 0, e, next, colon, len, line = 0, first = 0;
 	bool nul = false;
 	int err = 0;
 
@@ -810,18 +259,20 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 			i = next;
 			break;
 		}
-		if (mail_is_wsp((unsigned char)s[i])) {
+		if (mmr_is_wsp((unsigned char)s[i])) {
 			if (!name)
 				continue;
 			v = s + i;
 			len = e - i;
-			mail_trim(&v, &len);
+			mmr_trim(&v, &len);
 			err = mail_value_add(m, &val, name, " ", 1, &nul);
 			if (!err)
 				err = mail_value_add(m, &val, name, v, len,
 						     &nul);
 			if (err)
 				goto out;
+			if (!first)
+				first = val.len;
 			continue;
 		}
 		len = mail_field_name(s + i, e - i, &colon);
@@ -829,6 +280,8 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 			if (!m->hdr.n && !f->n && !name &&
 			    mmr_starts_with(s + i, e - i, "From "))
 				continue;
+			if (e - i == 3 && !memcmp(s + i, "---", 3))
+				break; /* DEP-3: "---" ends a patch's header */
 			mail_warn(
 				m,
 				"header line %zu is malformed, body starts there",
@@ -836,18 +289,19 @@ static int mail_fields_parse(struct mail *m, struct mail_fields *f,
 			break;
 		}
 		if (name)
-			mail_field_add(m, f, name, &val);
+			mail_field_add(m, f, name, &val, first);
 		name = xstrndup(s + i, len);
 		v = s + i + colon + 1;
 		len = e - (i + colon + 1);
-		mail_trim(&v, &len);
+		mmr_trim(&v, &len);
 		nul = false;
 		err = mail_value_add(m, &val, name, v, len, &nul);
 		if (err)
 			goto out;
+		first = val.len;
 	}
 	if (name)
-		mail_field_add(m, f, name, &val);
+		mail_field_add(m, f, name, &val, first);
 	name = NULL;
 	*body = i;
 out:
@@ -889,30 +343,15 @@ static size_t mail_comment(const char *s, size_t n, size_t i, struct sbuf *c)
 }
 
 /* Copy a quoted string starting at s[i] == '"' to out, unescaped. */
-static size_t mail_quoted(const char *s, size_t n, size_t i, struct sbuf *out)
-{
-	for (i++; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n) {
-			sbuf_addch(out, s[++i]);
-			continue;
-		}
-		if (s[i] == '"')
-			return i + 1;
-		sbuf_addch(out, s[i]);
-	}
-	return n;
-}
-
-/* Collapse runs of whitespace into one space, trimmed. */
 static char *mail_collapse(const char *s, size_t n)
 {
 	struct sbuf sb = SBUF_INIT;
 	bool sp = false;
 	size_t i;
 
-	mail_trim(&s, &n);
+	mmr_trim(&s, &n);
 	for (i = 0; i < n; i++) {
-		if (mail_is_space((unsigned char)s[i])) {
+		if (mmr_is_space((unsigned char)s[i])) {
 			sp = true;
 			continue;
 		}
@@ -941,7 +380,7 @@ static void mail_addr_scan(const char *s, size_t n, struct mail_addr_parts *p)
 			i = mail_comment(s, n, i,
 					 p->comment.len ? NULL : &p->comment);
 		} else if (s[i] == '"') {
-			size_t e = mail_quoted(s, n, i, &p->phrase);
+			size_t e = mime_quoted_string(s, n, i, &p->phrase);
 
 			sbuf_add(&p->raw, s + i, e - i);
 			i = e;
@@ -993,11 +432,11 @@ static char *mail_addr_spec(const char *s, size_t n)
 	sbuf_init(&local, MAIL_MAX_HEADER);
 	for (i = 0; i < n && s[i] != '@'; i++) {
 		if (s[i] == '"') {
-			i = mail_quoted(s, n, i, &local) - 1;
+			i = mime_quoted_string(s, n, i, &local) - 1;
 			quoted = true;
 		} else if (s[i] == '(') {
 			i = mail_comment(s, n, i, NULL) - 1;
-		} else if (!mail_is_space((unsigned char)s[i])) {
+		} else if (!mmr_is_space((unsigned char)s[i])) {
 			sbuf_addch(&local, s[i]);
 		}
 	}
@@ -1017,7 +456,7 @@ static char *mail_addr_spec(const char *s, size_t n)
 	for (; i < n; i++) {
 		if (s[i] == '(')
 			i = mail_comment(s, n, i, NULL) - 1;
-		else if (!mail_is_space((unsigned char)s[i]))
+		else if (!mmr_is_space((unsigned char)s[i]))
 			sbuf_addch(&sb, s[i]);
 	}
 	sbuf_release(&local);
@@ -1033,7 +472,7 @@ static bool mail_addr_one(struct mail *m, const char *s, size_t n,
 	char *addr, *name, *t;
 	const struct sbuf *nm;
 
-	mail_trim(&s, &n);
+	mmr_trim(&s, &n);
 	if (!n)
 		return false;
 	sbuf_init(&p.phrase, MAIL_MAX_HEADER);
@@ -1044,8 +483,8 @@ static bool mail_addr_one(struct mail *m, const char *s, size_t n,
 	mail_addr_scan(s, n, &p);
 	if (p.has_angle) {
 		addr = mail_addr_spec(p.angle.buf, p.angle.len);
-		nm = mail_blank(p.phrase.buf, p.phrase.len) ? &p.comment :
-							      &p.phrase;
+		nm = mmr_blank(p.phrase.buf, p.phrase.len) ? &p.comment :
+							     &p.phrase;
 	} else {
 		addr = mail_addr_spec(p.raw.buf, p.raw.len);
 		nm = &p.comment;
@@ -1202,7 +641,7 @@ static const char *mail_one_id(struct mail *m, const char *hname,
 	mail_ids(raw, mail_first_id_fn, &f);
 	if (f.id)
 		return f.id;
-	mail_trim(&s, &n);
+	mmr_trim(&s, &n);
 	if (mail_id_ok(s, n) && memchr(s, '@', n)) {
 		mail_warn(m, "header '%s' without angle brackets", hname);
 		return mail_keepn(m, s, n);
@@ -1274,7 +713,7 @@ static void mail_cur_skip(struct mail_cur *c)
 	while (c->i < c->n) {
 		if (c->s[c->i] == '(')
 			c->i = mail_comment(c->s, c->n, c->i, NULL);
-		else if (mail_is_space((unsigned char)c->s[c->i]) ||
+		else if (mmr_is_space((unsigned char)c->s[c->i]) ||
 			 c->s[c->i] == ',')
 			c->i++;
 		else
@@ -1481,10 +920,10 @@ static void mail_subject_words(struct mail_subject *out, const char *s,
 	size_t i = 0, st;
 
 	while (i < n) {
-		while (i < n && mail_is_space((unsigned char)s[i]))
+		while (i < n && mmr_is_space((unsigned char)s[i]))
 			i++;
 		st = i;
-		while (i < n && !mail_is_space((unsigned char)s[i]))
+		while (i < n && !mmr_is_space((unsigned char)s[i]))
 			i++;
 		if (i > st)
 			mail_subject_word(out, s + st, i - st);
@@ -1506,7 +945,7 @@ void mail_subject_parse(struct mail_subject *out, const char *subject)
 	memset(out, 0, sizeof(*out));
 	out->version = 1;
 	for (;;) {
-		while (mail_is_space((unsigned char)*p))
+		while (mmr_is_space((unsigned char)*p))
 			p++;
 		k = mail_reply_prefix(p);
 		if (k) {
@@ -1528,155 +967,7 @@ void mail_subject_parse(struct mail_subject *out, const char *subject)
 	out->title = p;
 }
 
-/* --- MIME --------------------------------------------------------------- */
-
-static char *mail_lower(const char *s, size_t n)
-{
-	char *p = xstrndup(s, n);
-	size_t i;
-
-	for (i = 0; p[i]; i++)
-		p[i] = (char)tolower((unsigned char)p[i]);
-	return p;
-}
-
-/* Percent-decode an RFC 2231 value "charset'lang'text" (charset dropped). */
-static char *mail_rfc2231(const char *s, size_t n)
-{
-	const char *q1 = memchr(s, '\'', n), *q2;
-	struct sbuf sb = SBUF_INIT;
-	size_t i;
-
-	if (q1) {
-		q2 = memchr(q1 + 1, '\'', n - (size_t)(q1 + 1 - s));
-		if (q2) {
-			n -= (size_t)(q2 + 1 - s);
-			s = q2 + 1;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		int hi = i + 2 < n ? mail_hex((unsigned char)s[i + 1]) : -1;
-		int lo = i + 2 < n ? mail_hex((unsigned char)s[i + 2]) : -1;
-
-		if (s[i] == '%' && hi >= 0 && lo >= 0) {
-			sbuf_addch(&sb, hi * 16 + lo);
-			i += 2;
-		} else {
-			sbuf_addch(&sb, s[i]);
-		}
-	}
-	return sbuf_detach(&sb, NULL);
-}
-
-static void mail_param_set(char **slot, const char *key, size_t klen,
-			   const char *val, size_t vlen)
-{
-	if (*slot)
-		return;
-	if (klen && key[klen - 1] == '*')
-		*slot = mail_rfc2231(val, vlen);
-	else
-		*slot = xstrndup(val, vlen);
-}
-
-/* Match a parameter name, allowing RFC 2231 "name*", "name*0", "name*0*". */
-static bool mail_param_is(const char *key, size_t klen, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (klen < n || strncasecmp(key, name, n))
-		return false;
-	key += n;
-	klen -= n;
-	return !klen || (klen == 1 && *key == '*') ||
-	       (klen >= 2 && key[0] == '*' && key[1] == '0' &&
-		(klen == 2 || (klen == 3 && key[2] == '*')));
-}
-
-static size_t mail_param_value(const char *s, size_t n, size_t i,
-			       struct sbuf *v)
-{
-	if (i < n && s[i] == '"')
-		return mail_quoted(s, n, i, v);
-	while (i < n && s[i] != ';' && !mail_is_space((unsigned char)s[i]))
-		sbuf_addch(v, s[i++]);
-	return i;
-}
-
-/* Parse "; key=value; key="value"" into the known slots of ct. */
-static void mail_params(struct mail_ctype *ct, const char *s, bool disp)
-{
-	size_t n = strlen(s), i = 0, k, klen;
-	struct sbuf v = SBUF_INIT;
-	const char *key;
-
-	while (i < n) {
-		while (i < n &&
-		       (s[i] == ';' || mail_is_space((unsigned char)s[i])))
-			i++;
-		key = s + i;
-		while (i < n && s[i] != '=' && s[i] != ';')
-			i++;
-		klen = (size_t)(s + i - key);
-		mail_trim(&key, &klen);
-		if (i >= n || s[i] != '=')
-			continue;
-		for (k = i + 1; k < n && mail_is_wsp((unsigned char)s[k]); k++)
-			;
-		sbuf_reset(&v);
-		i = mail_param_value(s, n, k, &v);
-		while (i < n && s[i] != ';')
-			i++;
-		if (!disp && mail_param_is(key, klen, "charset"))
-			mail_param_set(&ct->charset, key, klen, v.buf, v.len);
-		else if (!disp && mail_param_is(key, klen, "boundary"))
-			mail_param_set(&ct->boundary, key, klen, v.buf, v.len);
-		else if (mail_param_is(key, klen, disp ? "filename" : "name"))
-			mail_param_set(&ct->name, key, klen, v.buf, v.len);
-	}
-	sbuf_release(&v);
-}
-
-static void mail_ctype_parse(struct mail_ctype *ct, const struct mail_fields *f)
-{
-	const char *s = mail_field_raw(f, "content-type");
-	const char *d = mail_field_raw(f, "content-disposition");
-	const char *e = mail_field_raw(f, "content-transfer-encoding");
-	size_t n = 0;
-
-	memset(ct, 0, sizeof(*ct));
-	if (d) {
-		d += strcspn(d, ";");
-		mail_params(ct, d, true);
-	}
-	if (s) {
-		while (s[n] && s[n] != ';' &&
-		       !mail_is_space((unsigned char)s[n]))
-			n++;
-		ct->type = mail_lower(s, n);
-		mail_params(ct, s + n, false);
-	} else {
-		ct->type = xstrdup("");
-	}
-	n = 0;
-	if (e) {
-		while (mail_is_space((unsigned char)*e))
-			e++;
-		while (e[n] && !mail_is_space((unsigned char)e[n]) &&
-		       e[n] != ';')
-			n++;
-	}
-	ct->cte = mail_lower(e ? e : "", n);
-}
-
-static void mail_ctype_release(struct mail_ctype *ct)
-{
-	free(ct->type);
-	free(ct->charset);
-	free(ct->boundary);
-	free(ct->name);
-	free(ct->cte);
-}
+/* --- body parts ---------------------------------------------------------- */
 
 static bool mail_patch_name(const char *name)
 {
@@ -1686,7 +977,7 @@ static bool mail_patch_name(const char *name)
 	       (n >= 5 && !strcasecmp(name + n - 5, ".diff"));
 }
 
-static bool mail_part_wanted(const struct mail_ctype *ct)
+static bool mail_part_wanted(const struct mime_ctype *ct)
 {
 	static const char *const patch_types[] = {
 		"text/x-patch", "text/x-diff",	      "text/patch",
@@ -1722,7 +1013,7 @@ static void mail_crlf(struct sbuf *sb)
 	sbuf_setlen(sb, o);
 }
 
-static void mail_leaf(struct mail *m, const struct mail_ctype *ct,
+static void mail_leaf(struct mail *m, const struct mime_ctype *ct,
 		      const char *s, size_t n)
 {
 	struct sbuf dec;
@@ -1730,14 +1021,14 @@ static void mail_leaf(struct mail *m, const struct mail_ctype *ct,
 
 	sbuf_init(&dec, MAIL_MAX_MESSAGE);
 	if (!strcmp(ct->cte, "base64")) {
-		bad = mail_base64(&dec, s, n);
+		bad = mime_base64_decode(&dec, s, n);
 		if (bad)
 			mail_warn(
 				m,
 				"%zu invalid characters in base64 part %zu ignored",
 				bad, m->nparts);
 	} else if (!strcmp(ct->cte, "quoted-printable")) {
-		bad = mail_qp(&dec, s, n);
+		bad = mime_qp_decode(&dec, s, n);
 		if (bad)
 			mail_warn(
 				m,
@@ -1749,7 +1040,7 @@ static void mail_leaf(struct mail *m, const struct mail_ctype *ct,
 			mail_warn(
 				m,
 				"unknown transfer encoding '%.32s' in part %zu",
-				mail_safe_name(ct->cte, strlen(ct->cte)) ?
+				mime_name_ok(ct->cte, strlen(ct->cte)) ?
 					ct->cte :
 					"?",
 				m->nparts);
@@ -1758,7 +1049,7 @@ static void mail_leaf(struct mail *m, const struct mail_ctype *ct,
 	mail_crlf(&dec);
 	if (m->body.len && m->body.buf[m->body.len - 1] != '\n')
 		sbuf_addch(&m->body, '\n');
-	if (mail_convert(m, &m->body, ct->charset, dec.buf, dec.len))
+	if (mime_convert(m->mime, &m->body, ct->charset, dec.buf, dec.len))
 		mail_warn(m, "body longer than %zu bytes, truncated",
 			  (size_t)SBUF_DEFAULT_MAX);
 	sbuf_release(&dec);
@@ -1781,7 +1072,7 @@ static bool mail_delim(const char *s, size_t n, const char *b, size_t blen,
 		s += 2;
 		n -= 2;
 	}
-	return mail_blank(s, n);
+	return mmr_blank(s, n);
 }
 
 static void mail_subpart(struct mail *m, const char *s, size_t n, int depth)
@@ -1826,7 +1117,7 @@ static void mail_multipart(struct mail *m, const char *s, size_t n,
 static void mail_entity(struct mail *m, const struct mail_fields *f,
 			const char *s, size_t n, int depth)
 {
-	struct mail_ctype ct;
+	struct mime_ctype ct;
 
 	if (m->nparts >= MAIL_MAX_PARTS) {
 		if (m->nparts++ == MAIL_MAX_PARTS)
@@ -1836,7 +1127,9 @@ static void mail_entity(struct mail *m, const struct mail_fields *f,
 		return;
 	}
 	m->nparts++;
-	mail_ctype_parse(&ct, f);
+	mime_ctype_parse(&ct, mail_field_raw(f, "content-type"),
+			 mail_field_raw(f, "content-disposition"),
+			 mail_field_raw(f, "content-transfer-encoding"));
 	if (!strncmp(ct.type, "multipart/", 10) && ct.boundary) {
 		if (depth >= MAIL_MAX_DEPTH)
 			mail_warn(m, "multipart nested deeper than %d, skipped",
@@ -1851,7 +1144,7 @@ static void mail_entity(struct mail *m, const struct mail_fields *f,
 	} else if (mail_part_wanted(&ct)) {
 		mail_leaf(m, &ct, s, n);
 	}
-	mail_ctype_release(&ct);
+	mime_ctype_release(&ct);
 }
 
 /* --- trailers ------------------------------------------------------------- */
@@ -1867,9 +1160,9 @@ static size_t mail_trailer_token(const char *s, size_t n)
 		k++;
 	if (k >= n || s[k] != ':')
 		return 0;
-	if (k + 1 < n && !mail_is_space((unsigned char)s[k + 1]))
+	if (k + 1 < n && !mmr_is_space((unsigned char)s[k + 1]))
 		return 0;
-	return mail_blank(s + k + 1, n - k - 1) ? 0 : k;
+	return mmr_blank(s + k + 1, n - k - 1) ? 0 : k;
 }
 
 static void mail_trailer_add(struct mail *m, const char *s, size_t n,
@@ -1886,7 +1179,7 @@ static void mail_trailer_add(struct mail *m, const char *s, size_t n,
 				  MAIL_MAX_TRAILERS);
 		return;
 	}
-	mail_trim(&v, &vlen);
+	mmr_trim(&v, &vlen);
 	sbuf_add(&sb, v, vlen);
 	if (cont && cont->len) {
 		sbuf_addch(&sb, ' ');
@@ -1928,7 +1221,7 @@ static bool mail_trailer_block(const char *s, size_t i, size_t end)
 
 	for (; i < end; i = e + 1, first = false) {
 		e = mail_eol(s, end, i);
-		if (mail_is_wsp((unsigned char)s[i])) {
+		if (mmr_is_wsp((unsigned char)s[i])) {
 			if (first)
 				return false;
 		} else if (s[i] == '[' && s[e - 1] == ']') {
@@ -1954,8 +1247,8 @@ static void mail_trailer_parse(struct mail *m, const char *s, size_t i,
 
 		e = mail_eol(s, end, i);
 		vlen = e - i;
-		if (mail_is_wsp((unsigned char)s[i])) {
-			mail_trim(&v, &vlen);
+		if (mmr_is_wsp((unsigned char)s[i])) {
+			mmr_trim(&v, &vlen);
 			if (cont.len)
 				sbuf_addch(&cont, ' ');
 			sbuf_add(&cont, v, vlen);
@@ -1992,7 +1285,7 @@ static void mail_find_trailers(struct mail *m)
 			msg_end = i;
 		if (msg_end != SIZE_MAX)
 			continue;
-		if (mail_blank(s + i, e - i)) {
+		if (mmr_blank(s + i, e - i)) {
 			blank = true;
 			continue;
 		}
@@ -2060,6 +1353,38 @@ static char *mail_normalize(const char *buf, size_t len, bool mboxrd,
 	return out;
 }
 
+/* The first address of an address list; false when there is none. */
+static bool mail_first_addr(struct mail *m, const char *raw,
+			    struct mail_addr *out)
+{
+	struct mail_addr *v = NULL;
+	size_t nv = 0, av = 0;
+	struct mail_addrs one = { &v, &nv, &av, false };
+
+	mail_addr_list(m, raw, &one);
+	if (nv)
+		*out = v[0];
+	free(v);
+	return nv > 0;
+}
+
+/*
+ * DEP-3 "Author:" (the first one: a patch may name several): an address,
+ * or a name alone, which names the patch all the same.
+ */
+static void mail_dep3_author(struct mail *m, const struct mail_field *fd)
+{
+	if (strchr(fd->raw, '@')) {
+		m->has_author = mail_first_addr(m, fd->raw, &m->author);
+		return;
+	}
+	if (!*fd->value)
+		return;
+	m->author.name = fd->value;
+	m->author.addr = "";
+	m->has_author = true;
+}
+
 static void mail_std_field(struct mail *m, const struct mail_field *fd,
 			   bool *seen)
 {
@@ -2084,16 +1409,7 @@ static void mail_std_field(struct mail *m, const struct mail_field *fd,
 	if (k == 0) {
 		m->subject = fd->value;
 	} else if (k == 1) {
-		struct mail_addr *v = NULL;
-		size_t nv = 0, av = 0;
-		struct mail_addrs from = { &v, &nv, &av, false };
-
-		mail_addr_list(m, fd->raw, &from);
-		if (nv) {
-			m->from = v[0];
-			m->has_from = true;
-		}
-		free(v);
+		m->has_from = mail_first_addr(m, fd->raw, &m->from);
 	} else if (k == 2) {
 		m->msgid = mail_one_id(m, "Message-ID", fd->raw);
 	} else if (k == 3) {
@@ -2109,7 +1425,24 @@ static void mail_std_field(struct mail *m, const struct mail_field *fd,
 		mail_addr_list(m, fd->raw, &to);
 	} else if (!strcasecmp(fd->name, "cc")) {
 		mail_addr_list(m, fd->raw, &cc);
+	} else if (!strcasecmp(fd->name, "author") && !m->has_author) {
+		mail_dep3_author(m, fd);
 	}
+}
+
+/* DEP-3: without a Subject, the first line of "Description:" names it. */
+static void mail_dep3_subject(struct mail *m)
+{
+	const struct mail_field *d = mail_field_get(&m->hdr, "description");
+
+	if (!d) {
+		mail_warn(m, "no 'Subject' header");
+		m->patch_subject = "";
+		return;
+	}
+	m->patch_subject = mail_keep(m, mail_decode_str(m, d->raw, d->first));
+	mail_warn(m, "no 'Subject' header, the first line of 'Description' "
+		     "names the patch");
 }
 
 static void mail_std_headers(struct mail *m)
@@ -2123,8 +1456,9 @@ static void mail_std_headers(struct mail *m)
 		fd->value = mail_decode_str(m, fd->raw, strlen(fd->raw));
 		mail_std_field(m, fd, seen);
 	}
+	m->patch_subject = m->subject;
 	if (!m->subject) {
-		mail_warn(m, "no 'Subject' header");
+		mail_dep3_subject(m);
 		m->subject = "";
 	}
 	if (!m->has_from && !seen[1])
@@ -2133,7 +1467,7 @@ static void mail_std_headers(struct mail *m)
 		mail_warn(m, "no address in 'From' header");
 	if (!seen[2])
 		mail_warn(m, "no 'Message-ID' header");
-	mail_subject_parse(&m->subj, m->subject);
+	mail_subject_parse(&m->subj, m->patch_subject);
 }
 
 int mail_parse(struct mail **out, const char *buf, size_t len, bool mboxrd)
@@ -2151,6 +1485,7 @@ int mail_parse(struct mail **out, const char *buf, size_t len, bool mboxrd)
 	text = mail_normalize(buf, len, mboxrd, &tlen);
 	m = xcalloc(1, sizeof(*m));
 	m->date = -1;
+	m->mime = mime_new(mail_mime_warn, m);
 	sbuf_init(&m->body, SBUF_DEFAULT_MAX);
 	err = mail_fields_parse(m, &m->hdr, text, tlen, &body);
 	if (err)
@@ -2162,7 +1497,8 @@ int mail_parse(struct mail **out, const char *buf, size_t len, bool mboxrd)
 	mail_std_headers(m);
 	mail_entity(m, &m->hdr, text + body, tlen - body, 0);
 	mail_find_trailers(m);
-	mail_iconv_drop(m);
+	mime_free(m->mime);
+	m->mime = NULL;
 	free(text);
 	*out = m;
 	return 0;
@@ -2178,7 +1514,7 @@ void mail_free(struct mail *m)
 
 	if (!m)
 		return;
-	mail_iconv_drop(m);
+	mime_free(m->mime);
 	mail_fields_release(&m->hdr);
 	for (i = 0; i < m->npool; i++)
 		free(m->pool[i]);
@@ -2192,6 +1528,44 @@ void mail_free(struct mail *m)
 	free(m->tr);
 	sbuf_release(&m->body);
 	free(m);
+}
+
+/* --- naming a message that does not parse ------------------------------ */
+
+char *mail_peek_id(const char *s, size_t n)
+{
+	size_t i, e;
+
+	for (i = 0; i < n; i = e + 1) {
+		const char *v, *lt, *gt;
+
+		e = mail_eol(s, n, i);
+		if (e == i || (e == i + 1 && s[i] == '\r'))
+			break;
+		if (!mmr_starts_with_ci(s + i, e - i, "message-id:"))
+			continue;
+		v = s + i + 11;
+		lt = memchr(v, '<', e - (size_t)(v - s));
+		gt = lt ? memchr(lt, '>', e - (size_t)(lt - s)) : NULL;
+		if (gt && mail_id_ok(lt + 1, (size_t)(gt - lt - 1)) &&
+		    gt - lt - 1 <= 200)
+			return xstrndup(lt + 1, (size_t)(gt - lt - 1));
+		break;
+	}
+	return NULL;
+}
+
+bool mail_field_line(const char *s, size_t n)
+{
+	size_t colon, i;
+
+	if (!mail_field_name(s, n, &colon))
+		return false;
+	for (i = colon; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && !mmr_is_space(s[i])) ||
+		    s[i] == 0x7f)
+			return false;
+	return true;
 }
 
 /* --- accessors ----------------------------------------------------------- */
@@ -2258,6 +1632,16 @@ const char *mail_body(const struct mail *m, size_t *len)
 	return m->body.buf;
 }
 
+const char *mail_patch_subject(const struct mail *m)
+{
+	return m->patch_subject;
+}
+
+const struct mail_addr *mail_patch_author(const struct mail *m)
+{
+	return m->has_author ? &m->author : mail_from(m);
+}
+
 const struct mail_subject *mail_subject_info(const struct mail *m)
 {
 	return &m->subj;
@@ -2283,304 +1667,4 @@ size_t mail_warnings(const struct mail *m, const char *const **w)
 {
 	*w = (const char *const *)m->warn;
 	return m->nwarn;
-}
-
-/* --- mbox --------------------------------------------------------------- */
-
-struct mail_mbox {
-	mail_read_fn read_fn;
-	void *ctx;
-	bool mboxrd;
-	char *buf; /* MAIL_MBOX_CHUNK bytes */
-	size_t pos, end, scan; /* unread [pos, end); no '\n' in [pos, scan) */
-	bool eof;
-	bool done;
-	bool started;
-	bool single; /* no "From " line: the input is one message */
-	bool at_from; /* the next message's "From " line has been read */
-	size_t lineno; /* complete lines consumed */
-	size_t index, line, next_line;
-	struct sbuf msg;
-};
-
-struct mail_mbox *mail_mbox_new(mail_read_fn read_fn, void *ctx, bool mboxrd)
-{
-	struct mail_mbox *mb = xcalloc(1, sizeof(*mb));
-
-	mb->read_fn = read_fn;
-	mb->ctx = ctx;
-	mb->mboxrd = mboxrd;
-	mb->buf = xmalloc(MAIL_MBOX_CHUNK);
-	sbuf_init(&mb->msg, MAIL_MAX_MESSAGE);
-	return mb;
-}
-
-void mail_mbox_free(struct mail_mbox *mb)
-{
-	if (!mb)
-		return;
-	free(mb->buf);
-	sbuf_release(&mb->msg);
-	free(mb);
-}
-
-/* Make room at the end of the buffer and read; false at EOF or error. */
-static int mail_mbox_fill(struct mail_mbox *mb)
-{
-	ssize_t r;
-
-	if (mb->end == MAIL_MBOX_CHUNK) {
-		memmove(mb->buf, mb->buf + mb->pos, mb->end - mb->pos);
-		mb->end -= mb->pos;
-		mb->scan -= mb->pos;
-		mb->pos = 0;
-	}
-	r = mb->read_fn(mb->ctx, mb->buf + mb->end, MAIL_MBOX_CHUNK - mb->end);
-	if (r < 0 || (size_t)r > MAIL_MBOX_CHUNK - mb->end)
-		return MMR_EIO;
-	if (!r)
-		mb->eof = true;
-	mb->end += (size_t)r;
-	return 0;
-}
-
-/*
- * The next piece of a line: a whole line with its '\n' (*eol true) or, for
- * lines longer than the buffer and the last line, a piece without it.
- * Returns 1, 0 at the end of the input, or MMR_EIO.
- */
-static int mail_mbox_piece(struct mail_mbox *mb, const char **p, size_t *n,
-			   bool *eol)
-{
-	const char *nl;
-	int err;
-
-	for (;;) {
-		if (mb->scan < mb->pos)
-			mb->scan = mb->pos;
-		nl = memchr(mb->buf + mb->scan, '\n', mb->end - mb->scan);
-		mb->scan = mb->end;
-		if (nl || mb->eof ||
-		    (mb->pos == 0 && mb->end == MAIL_MBOX_CHUNK)) {
-			size_t e = nl ? (size_t)(nl - mb->buf) + 1 : mb->end;
-
-			if (e == mb->pos)
-				return 0;
-			*p = mb->buf + mb->pos;
-			*n = e - mb->pos;
-			*eol = nl != NULL;
-			mb->pos = e;
-			mb->scan = e;
-			if (nl)
-				mb->lineno++;
-			return 1;
-		}
-		err = mail_mbox_fill(mb);
-		if (err)
-			return err;
-	}
-}
-
-static bool mail_mbox_blank(const char *p, size_t n)
-{
-	return (n == 1 && p[0] == '\n') ||
-	       (n == 2 && p[0] == '\r' && p[1] == '\n');
-}
-
-/* Skip the rest of a line whose first piece had no '\n'. */
-static int mail_mbox_skip_line(struct mail_mbox *mb, bool eol)
-{
-	const char *p;
-	size_t n;
-	int r = 1;
-
-	while (!eol && r > 0)
-		r = mail_mbox_piece(mb, &p, &n, &eol);
-	return r < 0 ? r : 0;
-}
-
-static int mail_mbox_io(struct mail_mbox *mb)
-{
-	mb->done = true;
-	return mmr_error_set(MMR_EIO, "cannot read mbox after line %zu",
-			     mb->lineno);
-}
-
-/* Read the first line: a "From " line or the start of a lone message. */
-static int mail_mbox_start(struct mail_mbox *mb)
-{
-	const char *p;
-	size_t n;
-	bool eol;
-	int r;
-
-	mb->started = true;
-	r = mail_mbox_piece(mb, &p, &n, &eol);
-	if (r <= 0)
-		return r;
-	if (mmr_starts_with(p, n, "From ")) {
-		mb->at_from = true;
-		mb->next_line = 1;
-		r = mail_mbox_skip_line(mb, eol);
-		return r < 0 ? r : 1;
-	}
-	mb->single = true;
-	sbuf_add(&mb->msg, p, n);
-	return 1;
-}
-
-/*
- * A real separator, "From sender Thu Jan  1 00:00:00 1970": a sender and
- * a four-digit year. A lone message's body line "From x" is not one.
- */
-static bool mail_mbox_separator(const char *p, size_t n)
-{
-	size_t i = 5, digits = 0;
-
-	while (i < n && p[i] != ' ' && p[i] != '\n')
-		i++;
-	if (i == 5 || i >= n || p[i] != ' ')
-		return false;
-	for (; i < n && p[i] != '\n'; i++) {
-		digits = (p[i] >= '0' && p[i] <= '9') ? digits + 1 : 0;
-		if (digits == 4 &&
-		    (i + 1 == n || p[i + 1] < '0' || p[i + 1] > '9'))
-			return true;
-	}
-	return false;
-}
-
-/* Read one message's lines into mb->msg; *big when over the bound. */
-static int mail_mbox_read(struct mail_mbox *mb, bool *big)
-{
-	bool line_start = true, prev_blank = false, eol;
-	const char *p;
-	size_t n;
-	int r;
-
-	for (;;) {
-		r = mail_mbox_piece(mb, &p, &n, &eol);
-		if (r < 0)
-			return r;
-		if (!r)
-			return 0;
-		/*
-		 * A "From " line after a blank line starts a message even
-		 * when the file did not open with one: junk in front of an
-		 * mbox must not swallow the messages behind it.
-		 */
-		if (line_start && prev_blank &&
-		    mmr_starts_with(p, n, "From ") &&
-		    (!mb->single || mail_mbox_separator(p, n))) {
-			mb->single = false;
-			mb->at_from = true;
-			mb->next_line = mb->lineno + (eol ? 0 : 1);
-			return mail_mbox_skip_line(mb, eol);
-		}
-		if (!*big && sbuf_add(&mb->msg, p, n))
-			*big = true;
-		prev_blank = line_start && eol && mail_mbox_blank(p, n);
-		line_start = eol;
-	}
-}
-
-/* The Message-ID in the header of a raw message, for error messages. */
-static char *mail_peek_id(const char *s, size_t n)
-{
-	size_t i, e;
-
-	for (i = 0; i < n; i = e + 1) {
-		const char *v, *lt, *gt;
-
-		e = mail_eol(s, n, i);
-		if (e == i || (e == i + 1 && s[i] == '\r'))
-			break;
-		if (!mmr_starts_with_ci(s + i, e - i, "message-id:"))
-			continue;
-		v = s + i + 11;
-		lt = memchr(v, '<', e - (size_t)(v - s));
-		gt = lt ? memchr(lt, '>', e - (size_t)(lt - s)) : NULL;
-		if (gt && mail_id_ok(lt + 1, (size_t)(gt - lt - 1)) &&
-		    gt - lt - 1 <= 200)
-			return xstrndup(lt + 1, (size_t)(gt - lt - 1));
-		break;
-	}
-	return NULL;
-}
-
-static void mail_mbox_prefix(struct mail_mbox *mb)
-{
-	char *id = mail_peek_id(mb->msg.buf, mb->msg.len);
-
-	if (id)
-		mmr_error_prefix("message %zu (line %zu, <%s>)", mb->index,
-				 mb->line, id);
-	else
-		mmr_error_prefix("message %zu (line %zu)", mb->index, mb->line);
-	free(id);
-}
-
-int mail_mbox_next(struct mail_mbox *mb, struct mail **out)
-{
-	bool big = false;
-	int r;
-
-	*out = NULL;
-	if (mb->done)
-		return 0;
-	sbuf_reset(&mb->msg);
-	if (!mb->started) {
-		r = mail_mbox_start(mb);
-		if (r < 0)
-			return mail_mbox_io(mb);
-		if (!r) {
-			mb->done = true;
-			return 0;
-		}
-	}
-	if (!mb->at_from && !mb->single) {
-		mb->done = true;
-		return 0;
-	}
-	mb->index++;
-	mb->line = mb->single ? 1 : mb->next_line;
-	mb->at_from = false;
-	r = mail_mbox_read(mb, &big);
-	if (r < 0)
-		return mail_mbox_io(mb);
-	if (!mb->at_from)
-		mb->done = true;
-	if (mb->single && mail_blank(mb->msg.buf, mb->msg.len)) {
-		mb->index--;
-		return 0;
-	}
-	if (!mb->single && mb->msg.len >= 2 &&
-	    mb->msg.buf[mb->msg.len - 1] == '\n') {
-		size_t l = mb->msg.len - 1;
-
-		if (mb->msg.buf[l - 1] == '\r')
-			l--;
-		if (l && mb->msg.buf[l - 1] == '\n')
-			sbuf_setlen(&mb->msg, l);
-	}
-	if (big) {
-		mmr_error_set(MMR_ELIMIT, "message longer than %zu bytes",
-			      MAIL_MAX_MESSAGE);
-		mail_mbox_prefix(mb);
-		return MMR_ELIMIT;
-	}
-	r = mail_parse(out, mb->msg.buf, mb->msg.len, mb->mboxrd);
-	if (r < 0)
-		mail_mbox_prefix(mb);
-	return r < 0 ? r : 1;
-}
-
-size_t mail_mbox_index(const struct mail_mbox *mb)
-{
-	return mb->index;
-}
-
-size_t mail_mbox_line(const struct mail_mbox *mb)
-{
-	return mb->line;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mail: RFC 822 / MIME messages and mbox files, as they arrive from a
- * mailing list (hostile input: every size is bounded, nothing is trusted).
+ * mail: one RFC 822 / MIME message as it arrives from a mailing list, a
+ * public-inbox archive or a patch file: headers, addresses, the subject
+ * prefix, the text and patch parts of the body, trailers. Hostile input:
+ * every size is bounded, nothing is trusted. mbox.h splits an mbox into
+ * messages; mime.h is the codec underneath.
  *
  * A struct mail owns all the strings it hands out; they live until
  * mail_free(). Every string is NUL-terminated UTF-8 (invalid bytes are
@@ -12,7 +15,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 #include <time.h>
 
 /* Bounds on untrusted input, documented in mmreview(1). */
@@ -28,7 +30,7 @@ struct mail;
 
 struct mail_addr {
 	const char *name; /* decoded display name, "" when absent */
-	const char *addr; /* "local@domain", never NULL */
+	const char *addr; /* "local@domain", never NULL; see mail_patch_author */
 };
 
 struct mail_trailer {
@@ -56,8 +58,10 @@ struct mail_subject {
 
 /*
  * Parse one message from buf (RFC 822 text, an mbox entry with or without
- * its "From " line, or public-inbox /raw output which is mboxrd). mboxrd
- * says whether ">From " quoting is undone in the body.
+ * its "From " line, public-inbox /raw output which is mboxrd, the blob of
+ * a public-inbox git epoch, a patch file with DEP-3 headers). mboxrd says
+ * whether ">From " quoting is undone in the body. buf need not be
+ * NUL-terminated and is not kept.
  * On success *out must be freed with mail_free(). On error returns
  * MMR_EINVAL or MMR_ELIMIT with a message; *out is NULL.
  * Recoverable oddities (a bad encoded word, an unknown charset, a missing
@@ -89,8 +93,21 @@ time_t mail_date(const struct mail *m);
  */
 const char *mail_body(const struct mail *m, size_t *len);
 
+/*
+ * What names the message as a patch: the Subject or, in a patch file with
+ * DEP-3 headers (Debian's debian/patches) and no Subject, the first line
+ * of "Description:"; "" when neither is there.
+ */
+const char *mail_patch_subject(const struct mail *m);
+/*
+ * The patch's author: the first DEP-3 "Author:" (its addr is "" when it
+ * gives a name alone), else From; NULL when neither is there.
+ */
+const struct mail_addr *mail_patch_author(const struct mail *m);
+
 /* Parse a subject line; never fails (no prefix gives patch == false). */
 void mail_subject_parse(struct mail_subject *out, const char *subject);
+/* The prefix of mail_patch_subject(), parsed. */
 const struct mail_subject *mail_subject_info(const struct mail *m);
 
 /*
@@ -107,27 +124,15 @@ const char *mail_trailer(const struct mail *m, const char *key);
 size_t mail_warnings(const struct mail *m, const char *const **w);
 
 /*
- * Reading an mbox (mboxo or mboxrd) one message at a time, with memory
- * bounded by MAIL_MAX_MESSAGE whatever the size of the file. Input comes
- * from read_fn (fread-like: returns bytes read, 0 at the end, <0 on error).
+ * The Message-ID in the header of the raw message [buf, buf + len), found
+ * without parsing it, to name a message that mail_parse() refused; NULL
+ * when there is none (or it is longer than 200 bytes). Free it with free().
  */
-struct mail_mbox;
-typedef ssize_t (*mail_read_fn)(void *ctx, char *buf, size_t len);
-
-/* The new reader must be freed with mail_mbox_free(). */
-struct mail_mbox *mail_mbox_new(mail_read_fn read_fn, void *ctx, bool mboxrd);
-void mail_mbox_free(struct mail_mbox *mb);
+char *mail_peek_id(const char *buf, size_t len);
 /*
- * Read the next message. Returns 1 and sets *out (caller frees with
- * mail_free()), 0 at the end, or a negative code when this message was
- * bad: the message is skipped, the error names it (its number in the file,
- * its first line and, when known, its Message-ID), and the next call goes
- * on with the following message. MMR_EIO from read_fn ends the reading.
+ * Whether the line [s, s + n) is a header field, "Name: value" without
+ * control characters (binary junk seldom is).
  */
-int mail_mbox_next(struct mail_mbox *mb, struct mail **out);
-/* 1-based number of the message last returned or skipped. */
-size_t mail_mbox_index(const struct mail_mbox *mb);
-/* Line in the file where that message started (its "From " line). */
-size_t mail_mbox_line(const struct mail_mbox *mb);
+bool mail_field_line(const char *s, size_t n);
 
 #endif

@@ -159,3 +159,23 @@ size_t mmr_parse_uint(const char *s, size_t n, unsigned long max,
 		*out = v;
 	return i;
 }
+
+bool mmr_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!mmr_is_space((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+void mmr_trim(const char **s, size_t *n)
+{
+	while (*n && mmr_is_space((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && mmr_is_space((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}

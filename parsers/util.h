@@ -65,4 +65,21 @@ bool mmr_starts_with_ci(const char *s, size_t n, const char *prefix);
 size_t mmr_parse_uint(const char *s, size_t n, unsigned long max,
 		      unsigned long *out);
 
+/* Blanks as mail and patches know them, whatever the locale. */
+static inline bool mmr_is_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static inline bool mmr_is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+/* True when [s, s + n) is all mmr_is_space(). */
+bool mmr_blank(const char *s, size_t n);
+/* Narrow [*s, *s + *n) to drop mmr_is_space() on both sides. */
+void mmr_trim(const char **s, size_t *n);
+
 #endif

@@ -3,6 +3,7 @@
  * role-swap: a property the old code tested on one role of a counterpart
  * pair (dst/src, old/new, ...) is tested on the other role by the new code.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,12 @@
 #include "util.h"
 
 #define SWAP_MAX_TEXT ((size_t)16 << 10)
+/*
+ * Lines of a patch between a removed use and the added one that replaces
+ * it, when only the hunks are known: a block of one statement and its
+ * comment, not a rewritten function.
+ */
+#define SWAP_MAX_REPLACE_DISTANCE 16
 
 /* A pair of roles role_derived() was asked about, and its answer. */
 struct derived_memo {
@@ -118,15 +125,50 @@ static void swap_count_moved(struct swap *sw)
 }
 
 /*
- * From the hunks alone, lines of different functions can share a change;
- * a swap is then only believed within one hunk, where a replacement is.
+ * From the hunks alone, lines of different functions can share a change
+ * (a hunk that rewrites one function into another); a swap is then only
+ * believed where a replacement is: within one hunk, the added line near
+ * the removed one in the patch.
  */
-static bool same_hunk(const struct swap *sw, const struct role_atom *b,
-		      const struct role_atom *a)
+/* The patch lines of the changed lines of an atom's test, first to last. */
+static void changed_span(const struct change *c, enum change_side side,
+			 const struct role_atom *x, unsigned *lo, unsigned *hi)
 {
-	return !change_partial(sw->c) ||
-	       change_hunk_of(sw->c, CHANGE_OLD, b->line) ==
-		       change_hunk_of(sw->c, CHANGE_NEW, a->line);
+	const struct csrc *cs = change_src(c, side);
+	unsigned l = csrc_line_of(cs, csrc_node_start(x->expr));
+	unsigned last = csrc_line_of(cs, csrc_node_end(x->expr)), p;
+
+	*lo = UINT_MAX;
+	*hi = 0;
+	for (; l <= last; l++) {
+		if (!change_line_changed(c, side, l) ||
+		    !(p = change_patch_line(c, side, l)))
+			continue;
+		*lo = p < *lo ? p : *lo;
+		*hi = p > *hi ? p : *hi;
+	}
+}
+
+static bool replaces(const struct swap *sw, const struct role_atom *b,
+		     const struct role_atom *a)
+{
+	unsigned blo, bhi, alo, ahi;
+
+	if (!change_partial(sw->c))
+		return true;
+	if (change_hunk_of(sw->c, CHANGE_OLD, b->line) !=
+	    change_hunk_of(sw->c, CHANGE_NEW, a->line))
+		return false;
+	changed_span(sw->c, CHANGE_OLD, b, &blo, &bhi);
+	changed_span(sw->c, CHANGE_NEW, a, &alo, &ahi);
+	if (!bhi || !ahi)
+		return true;
+	/* The lines between them, none when they interleave. */
+	if (alo > bhi)
+		return alo - bhi <= SWAP_MAX_REPLACE_DISTANCE;
+	if (blo > ahi)
+		return blo - ahi <= SWAP_MAX_REPLACE_DISTANCE;
+	return true;
 }
 
 static void swap_add_removed(struct swap *sw, const struct role_atom *b)
@@ -137,7 +179,7 @@ static void swap_add_removed(struct swap *sw, const struct role_atom *b)
 	for (j = 0; j < sw->nadded; j++) {
 		const struct role_atom *a = sw->added[j];
 
-		if (!same_hunk(sw, b, a))
+		if (!replaces(sw, b, a))
 			continue;
 		for (i = 0; i < a->nprops && sw->nprops < ROLE_MAX_PROPS; i++) {
 			const char *p = a->props[i].name;

@@ -59,8 +59,8 @@ run "$MMREVIEW" -c rule.nope.enabled=false rules list
 contains "$T/err" "no rule 'nope' (set in command line" "an unknown rule names where it was set"
 lacks "$T/err" "::" "without a double colon"
 
-run "$MMREVIEW" -c daemon.interval=5 rules list
-contains "$T/err" "key 'daemon.interval' in command line is not yet supported: it does nothing" \
+run "$MMREVIEW" -c rules.plugin=/x.so rules list
+contains "$T/err" "key 'rules.plugin' in command line is not yet supported: it does nothing" \
 	"a key that does nothing yet says so"
 run "$MMREVIEW" -c post.from=a@example.org rules list
 lacks "$T/err" "post.from" "a key that works does not"

@@ -65,6 +65,13 @@ run "$MMREVIEW" show "$T/junk.mbox"
 ok $? "junk input exits 0 or 2, no crash (got $rc)"
 contains "$T/out" "mm/memory.c (modified" "the good message after the junk is read"
 
+# A lone message quoting a whole format-patch (stable's "FAILED:" mails)
+# is one message.
+run "$MMREVIEW" show "$SRCDIR/tests/fixtures/mail/stable-failed.eml"
+is "$rc" 0 "a lone message that quotes an mbox exits 0"
+contains "$T/out" "message 1: FAILED: patch" "it is read"
+lacks "$T/out" "message 2:" "as one message"
+
 # A header line of 1 MB: bounded, named, the next message still read.
 {
 	printf 'From x@y Mon Jan  1 00:00:00 2024\nFrom: x@y\nSubject: '

@@ -28,6 +28,8 @@ w("show.diff", "commit 0123456789abcdef0123456789abcdef01234567\n"
   "Author: Ada Lovelace <ada@example.org>\nDate:   Tue Nov 18 10:00:00 2025 +0000\n\n"
   "    mm: introduce copy-on-fork VMAs\n\n    More words.\n\n" + diff)
 w("dep3.patch", "Description: mm: make copy-on-fork a mask\n"
+  " Gather the flags that force a copy on fork into one mask, as\n"
+  " upstream does.\n"
   "Author: Ada Lovelace <ada@example.org>\nForwarded: not-needed\n\n" + diff)
 def fp(subj, text):
     h = head.replace("[PATCH v4 5/9] mm: introduce copy-on-fork VMAs", subj)
@@ -62,6 +64,14 @@ PYEOF
 is "$(cat "$T/py")" "mm: introduce copy-on-fork VMAs 0123456789abcdef0123456789abcdef01234567 None" \
 	"git show output: subject and commit from its header"
 
+run "$MMREVIEW" check --format json dep3.patch
+"$PY" - "$T/out" >"$T/py" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1]))["patches"][0]
+print(p["subject"])
+PYEOF
+is "$(cat "$T/py")" "mm: make copy-on-fork a mask" \
+	"DEP-3: the subject is the Description's first line, not its paragraph"
 run "$MMREVIEW" check dep3.patch
 is "$rc" 1 "a DEP-3 patch (Description:, Author:, no Subject or From): reviewed"
 contains "$T/out" "mm: make copy-on-fork a mask" "DEP-3: the Description is the subject"

@@ -1002,17 +1002,19 @@ static void test_not_yet_supported(void **state)
 {
 	struct env *e = *state;
 
+	assert_int_equal(config_add_override(e->cfg, "rules.plugin=/x.so"), 0);
+	assert_int_equal(config_add_override(e->cfg, "rules.directory=/x"), 0);
 	assert_int_equal(config_add_override(e->cfg, "daemon.interval=5"), 0);
-	assert_int_equal(config_add_override(e->cfg, "smtp.url=smtp://x/"), 0);
 	assert_int_equal(config_add_override(e->cfg, "post.from=a@b.org"), 0);
 	assert_int_equal(config_add_override(e->cfg, "review.format=json"), 0);
 	assert_int_equal(config_add_override(e->cfg, "rule.x.enabled=no"), 0);
 	sbuf_reset(&e->warnings);
-	assert_int_equal(config_check(e->cfg, collect_warning, e), 2);
-	assert_true(contains(e->warnings.buf,
-			     "key 'daemon.interval' in command line is not "
-			     "yet supported: it does nothing"));
-	assert_true(contains(e->warnings.buf, "key 'smtp.url' in command"));
+	/* every key works now, rules.* too (custom rules) */
+	assert_int_equal(config_check(e->cfg, collect_warning, e), 0);
+	assert_true(config_key_is_supported("rules.plugin"));
+	assert_true(config_key_is_supported("rules.directory"));
+	assert_true(config_key_is_supported("rule.x.an-option"));
+	assert_false(contains(e->warnings.buf, "daemon.interval"));
 	assert_false(contains(e->warnings.buf, "post.from"));
 	assert_false(contains(e->warnings.buf, "review.format"));
 	assert_true(config_key_is_supported("rule.x.severity"));
@@ -1053,6 +1055,7 @@ static void test_example_documents_every_key(void **state)
 		"post.only-from",
 		"post.min-severity",
 		"post.max-per-hour",
+		"post.archive-wait",
 		"smtp.url",
 		"smtp.starttls",
 		"smtp.user",

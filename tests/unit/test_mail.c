@@ -14,6 +14,7 @@
 #include "testlib.h"
 
 #include "mail.h"
+#include "mbox.h"
 #include "sbuf.h"
 #include "util.h"
 
@@ -52,69 +53,6 @@ static bool has_warning(const struct mail *m, const char *needle)
 		if (strstr(w[i], needle))
 			return true;
 	return false;
-}
-
-/* --- an mbox read from memory, or generated on the fly ------------------- */
-
-struct memsrc {
-	const char *buf;
-	size_t len, pos;
-	size_t step; /* bytes per read, 0 for as many as asked */
-	bool fail; /* return an error at the end instead of EOF */
-};
-
-static ssize_t mem_read(void *ctx, char *buf, size_t len)
-{
-	struct memsrc *s = ctx;
-	size_t n = s->len - s->pos;
-
-	if (!n && s->fail)
-		return -1;
-	if (n > len)
-		n = len;
-	if (s->step && n > s->step)
-		n = s->step;
-	memcpy(buf, s->buf + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
-
-/* A generator of "prefix + filler * count + suffix" without storing it. */
-struct gensrc {
-	const char *prefix, *fill, *suffix;
-	size_t count; /* repeats of fill */
-	size_t stage, off, done;
-};
-
-static ssize_t gen_read(void *ctx, char *buf, size_t len)
-{
-	struct gensrc *g = ctx;
-	size_t out = 0;
-
-	while (out < len && g->stage < 3) {
-		const char *s = g->stage == 0 ? g->prefix :
-				g->stage == 1 ? g->fill :
-						g->suffix;
-		size_t n = strlen(s) - g->off;
-
-		if (g->stage == 1 && g->done >= g->count) {
-			g->stage++;
-			continue;
-		}
-		if (n > len - out)
-			n = len - out;
-		memcpy(buf + out, s + g->off, n);
-		out += n;
-		g->off += n;
-		if (g->off == strlen(s)) {
-			g->off = 0;
-			if (g->stage == 1)
-				g->done++;
-			else
-				g->stage++;
-		}
-	}
-	return (ssize_t)out;
 }
 
 /* --- the seed case ------------------------------------------------------- */
@@ -181,20 +119,20 @@ static void test_seed_mbox_bytewise(void **state)
 {
 	size_t len;
 	char *buf = test_need_file(FIX "seed-patch.mbox", &len);
-	struct memsrc src = { buf, len, 0, 1, false };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, true);
+	struct test_memsrc src = { buf, len, 0, 1, false };
+	struct mbox *mb = mbox_new(test_mem_read, &src, true);
 	struct mail *m;
 
 	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
+	assert_int_equal(mbox_next(mb, &m), 1);
 	check_seed(m);
-	assert_int_equal(mail_mbox_index(mb), 1);
-	assert_int_equal(mail_mbox_line(mb), 1);
+	assert_int_equal(mbox_index(mb), 1);
+	assert_int_equal(mbox_line(mb), 1);
 	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
+	assert_int_equal(mbox_next(mb, &m), 0);
 	assert_null(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
+	assert_int_equal(mbox_next(mb, &m), 0);
+	mbox_free(mb);
 	free(buf);
 }
 
@@ -485,6 +423,31 @@ static void test_qp_latin1(void **state)
 	mail_free(m);
 }
 
+/*
+ * A real patch, quoted-printable at 76 columns by Python's email package:
+ * the spaces before its soft line breaks stay, so the diff comes back
+ * byte for byte.
+ */
+static void test_qp_patch(void **state)
+{
+	struct mail *m = parse_fixture("qp-patch.eml", false);
+	size_t dlen, blen;
+	char *diff = test_need_file(FIX "qp-patch.diff", &dlen);
+	const char *body = mail_body(m, &blen), *d, *sig;
+	const char *const *w;
+
+	(void)state;
+	d = strstr(body, "diff --git ");
+	sig = strstr(body, "\n-- \n");
+	assert_non_null(d);
+	assert_non_null(sig);
+	assert_int_equal((size_t)(sig + 1 - d), dlen);
+	assert_memory_equal(d, diff, dlen);
+	assert_int_equal(mail_warnings(m, &w), 0);
+	free(diff);
+	mail_free(m);
+}
+
 static void test_base64_crlf(void **state)
 {
 	struct mail *m = parse_fixture("base64-crlf.eml", false);
@@ -593,19 +556,19 @@ static void test_junk(void **state)
 	struct mail *m = NULL;
 	size_t len;
 	char *buf = test_need_file(FIX "junk.bin", &len);
-	struct memsrc src = { buf, len, 0, 7, false };
-	struct mail_mbox *mb;
+	struct test_memsrc src = { buf, len, 0, 7, false };
+	struct mbox *mb;
 	int r, count = 0;
 
 	(void)state;
 	assert_int_equal(mail_parse(&m, buf, len, true), MMR_EINVAL);
 	assert_null(m);
 	assert_string_equal(mmr_error_last(), "no header fields in message");
-	mb = mail_mbox_new(mem_read, &src, false);
-	while ((r = mail_mbox_next(mb, &m)) != 0 && count++ < 10)
+	mb = mbox_new(test_mem_read, &src, false);
+	while ((r = mbox_next(mb, &m)) != 0 && count++ < 10)
 		mail_free(m);
 	assert_int_equal(r, 0);
-	mail_mbox_free(mb);
+	mbox_free(mb);
 	free(buf);
 	assert_int_equal(mail_parse(&m, "", 0, false), MMR_EINVAL);
 }
@@ -796,231 +759,6 @@ static void test_parts_and_depth(void **state)
 	sbuf_release(&sb);
 }
 
-/* --- mbox ------------------------------------------------------------------ */
-
-static void test_mboxrd_raw(void **state)
-{
-	size_t len;
-	char *buf = test_need_file(FIX "public-inbox-raw.mbox", &len);
-	struct memsrc src = { buf, len, 0, 0, false };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, true);
-	struct mail *m;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_message_id(m), "raw@example.org");
-	assert_string_equal(mail_body(m, NULL),
-			    "From the start\n>From two\n>>From three\n"
-			    "> From not unescaped\n>Fromage\n");
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-	/* mail_parse alone: the From_ line is dropped, quoting undone. */
-	assert_int_equal(mail_parse(&m, buf, len, true), 0);
-	assert_string_equal(mail_subject_text(m), "[PATCH] raw");
-	assert_true(strncmp(mail_body(m, NULL), "From the start\n>From", 20) ==
-		    0);
-	mail_free(m);
-	free(buf);
-}
-
-static void test_mboxo_three(void **state)
-{
-	static const char *const ids[] = { "one@example.org", "two@example.org",
-					   "three@example.org" };
-	static const size_t lines[] = { 1, 10, 17 };
-	size_t len, i;
-	char *buf = test_need_file(FIX "mboxo-three.mbox", &len);
-	struct memsrc src = { buf, len, 0, 3, false };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
-	struct mail *m;
-
-	(void)state;
-	for (i = 0; i < 3; i++) {
-		assert_int_equal(mail_mbox_next(mb, &m), 1);
-		assert_string_equal(mail_message_id(m), ids[i]);
-		assert_int_equal(mail_mbox_index(mb), i + 1);
-		assert_int_equal(mail_mbox_line(mb), lines[i]);
-		if (i == 0)
-			assert_string_equal(mail_body(m, NULL),
-					    "body one\nFrom here is not a "
-					    "separator (no blank line)\n"
-					    ">From quoted stays in mboxo\n");
-		if (i == 1)
-			assert_string_equal(mail_body(m, NULL), "body two\n");
-		mail_free(m);
-	}
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-	free(buf);
-}
-
-static void test_mbox_single_and_empty(void **state)
-{
-	static const char one[] = "Subject: lone\n\nline\n\nFrom x\n\nmore\n";
-	static const char junk[] = "\001\002junk\nmore junk\n\n"
-				   "From a@b Mon Jan  1 00:00:00 2024\n"
-				   "Subject: after junk\n\nbody\n";
-	struct memsrc src = { one, sizeof(one) - 1, 0, 0, false };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
-	struct mail *m;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_body(m, NULL), "line\n\nFrom x\n\nmore\n");
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-
-	src = (struct memsrc){ "", 0, 0, 0, false };
-	mb = mail_mbox_new(mem_read, &src, false);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-
-	/* Junk in front of an mbox does not swallow its messages. */
-	src = (struct memsrc){ junk, sizeof(junk) - 1, 0, 0, false };
-	mb = mail_mbox_new(mem_read, &src, false);
-	assert_true(mail_mbox_next(mb, &m) < 0);
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "after junk");
-	assert_int_equal(mail_mbox_line(mb), 4);
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-
-	src = (struct memsrc){ "\n\n", 2, 0, 0, false };
-	mb = mail_mbox_new(mem_read, &src, false);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-}
-
-static void test_mbox_read_error(void **state)
-{
-	static const char in[] = "From a\nSubject: x\n\nbody\n";
-	struct memsrc src = { in, sizeof(in) - 1, 0, 0, true };
-	struct mail_mbox *mb = mail_mbox_new(mem_read, &src, false);
-	struct mail *m;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), MMR_EIO);
-	assert_null(m);
-	assert_non_null(strstr(mmr_error_last(), "cannot read mbox"));
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-}
-
-static void test_mbox_oversized(void **state)
-{
-	/* 20 MB message between two good ones, streamed, never stored. */
-	struct gensrc g = {
-		"From a\nSubject: one\nMessage-ID: <one@x>\n\nbody\n\n"
-		"From b\nSubject: big\nMessage-ID: <big@x>\n\n",
-		"0123456789012345678901234567890123456789012345678901234567890"
-		"12345678901234567890123456789012345678901234567890123456789\n",
-		"\nFrom c\nSubject: three\nMessage-ID: <three@x>\n\nend\n",
-		20 << 20 >> 7,
-		0,
-		0,
-		0
-	};
-	struct mail_mbox *mb = mail_mbox_new(gen_read, &g, false);
-	struct mail *m;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "one");
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), MMR_ELIMIT);
-	assert_null(m);
-	assert_string_equal(mmr_error_last(),
-			    "message 2 (line 7, <big@x>): message longer than "
-			    "16777216 bytes");
-	assert_int_equal(mail_mbox_index(mb), 2);
-	assert_int_equal(mail_mbox_line(mb), 7);
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "three");
-	assert_string_equal(mail_body(m, NULL), "end\n");
-	assert_int_equal(mail_mbox_index(mb), 3);
-	assert_int_equal(mail_mbox_line(mb), 7 + 4 + (20 << 20 >> 7) + 1);
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-}
-
-static void test_mbox_long_lines(void **state)
-{
-	/* A 3 MB body line is fine; a 1 MB header line fails that message. */
-	struct gensrc g = {
-		"From a\nSubject: one\n\n",
-		"xxxxxxxxxxxxxxxx",
-		"\n\nFrom b\nSubject: two\nMessage-ID: <two@x>\n\nok\n",
-		3 << 20 >> 4,
-		0,
-		0,
-		0
-	};
-	struct gensrc h = { "From a\nMessage-ID: <h@x>\nSubject: ",
-			    "yyyyyyyyyyyyyyyy",
-			    "\n\nbody\n\nFrom b\nSubject: two\n\nok\n",
-			    1 << 20 >> 4,
-			    0,
-			    0,
-			    0 };
-	struct mail_mbox *mb = mail_mbox_new(gen_read, &g, false);
-	struct mail *m;
-	size_t len;
-
-	(void)state;
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	mail_body(m, &len);
-	assert_int_equal(len, (3 << 20) + 1);
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "two");
-	assert_int_equal(mail_mbox_line(mb), 6);
-	mail_free(m);
-	assert_int_equal(mail_mbox_next(mb, &m), 0);
-	mail_mbox_free(mb);
-
-	mb = mail_mbox_new(gen_read, &h, false);
-	assert_int_equal(mail_mbox_next(mb, &m), MMR_ELIMIT);
-	assert_string_equal(mmr_error_last(),
-			    "message 1 (line 1, <h@x>): header 'Subject' "
-			    "longer than 262144 bytes");
-	assert_int_equal(mail_mbox_next(mb, &m), 1);
-	assert_string_equal(mail_subject_text(m), "two");
-	mail_free(m);
-	mail_mbox_free(mb);
-}
-
-static void test_mbox_50mb(void **state)
-{
-	/* 50 MB of 100 KB messages, streamed. */
-	struct sbuf one = SBUF_INIT;
-	struct gensrc g = { "", NULL, "", 500, 0, 0, 0 };
-	struct mail_mbox *mb;
-	struct mail *m;
-	size_t count = 0;
-	int i, r;
-
-	(void)state;
-	sbuf_addstr(&one, "From x\nSubject: [PATCH] m\nMessage-ID: <m@x>\n\n");
-	for (i = 0; i < 1600; i++)
-		sbuf_addstr(&one, "+\tline of a patch body, sixty-four bytes "
-				  "long or so.......\n");
-	sbuf_addstr(&one, "\n");
-	g.fill = one.buf;
-	mb = mail_mbox_new(gen_read, &g, true);
-	while ((r = mail_mbox_next(mb, &m)) == 1) {
-		count++;
-		mail_free(m);
-	}
-	assert_int_equal(r, 0);
-	assert_int_equal(count, 500);
-	mail_mbox_free(mb);
-	sbuf_release(&one);
-}
-
 /* --- linear time on hostile input ---------------------------------------- */
 
 static void test_linear(void **state)
@@ -1187,6 +925,104 @@ static void test_quoted_local_part(void **state)
 	mail_free(m);
 }
 
+static void test_field_line_and_peek(void **state)
+{
+	static const char raw[] = "From x Mon Jan  1 00:00:00 2024\n"
+				  "Subject: s\nMessage-Id:  <p@q> (c)\n"
+				  "\nMessage-ID: <body@x>\n";
+	char *id;
+
+	(void)state;
+	assert_true(mail_field_line("Subject: x\n", 11));
+	assert_true(mail_field_line("X-Old : x\r\n", 11));
+	assert_true(mail_field_line("Empty:", 6));
+	assert_false(mail_field_line("From x@y Mon", 12));
+	assert_false(mail_field_line(": x", 3));
+	assert_false(mail_field_line("Bin: a\001b", 8));
+	assert_false(mail_field_line("diff --git a/x b/x", 18));
+	id = mail_peek_id(raw, sizeof(raw) - 1);
+	assert_string_equal(id, "p@q");
+	free(id);
+	assert_null(mail_peek_id(raw, 40));
+	assert_null(mail_peek_id("Subject: s\n\nMessage-ID: <b@x>\n", 32));
+	assert_null(mail_peek_id("Message-ID: <a b@x>\n", 20));
+}
+
+/* A patch file with DEP-3 headers (Debian's debian/patches). */
+static void test_dep3(void **state)
+{
+	struct mail *m = parse_fixture("dep3.patch", false);
+	const struct mail_subject *si = mail_subject_info(m);
+	const char *body;
+
+	(void)state;
+	assert_string_equal(mail_patch_subject(m),
+			    "mm: say which zone ran out in the warning");
+	assert_string_equal(si->title,
+			    "mm: say which zone ran out in the warning");
+	assert_false(si->patch);
+	assert_string_equal(mail_subject_text(m), "");
+	assert_null(mail_header(m, "Subject"));
+	assert_string_equal(mail_patch_author(m)->name, "Ann Example");
+	assert_string_equal(mail_patch_author(m)->addr, "ann@example.org");
+	assert_null(mail_from(m));
+	assert_string_equal(mail_header(m, "origin"), "vendor");
+	assert_string_equal(mail_header(m, "Forwarded"), "not-needed");
+	assert_string_equal(mail_header(m, "Bug-Debian"),
+			    "https://bugs.example.org/1000001");
+	assert_non_null(strstr(mail_header(m, "Description"),
+			       "told apart. . Print the zone's name"));
+	body = mail_body(m, NULL);
+	assert_true(strncmp(body, "---\n mm/example.c | 2 +-\n", 25) == 0);
+	assert_non_null(strstr(body, "\n--- a/mm/example.c\n+++ b/mm/example.c"
+				     "\n@@ -20,7 +20,7 @@"));
+	assert_true(has_warning(m, "no 'Subject' header, the first line of "
+				   "'Description' names the patch"));
+	assert_true(has_warning(m, "no 'From' header"));
+	assert_true(has_warning(m, "no 'Message-ID' header"));
+	assert_false(has_warning(m, "malformed"));
+	mail_free(m);
+}
+
+static void test_dep3_variants(void **state)
+{
+	struct mail *m;
+
+	(void)state;
+	/* Subject and From (DEP-3 allows them) win; Author before From */
+	m = parse_str("From: Sender <s@x>\nSubject: [PATCH] mm: s\n"
+		      "Description: d\nAuthor: A <a@x>\nAuthor: B <b@x>\n\n"
+		      "--- a/x\n");
+	assert_string_equal(mail_patch_subject(m), "[PATCH] mm: s");
+	assert_true(mail_subject_info(m)->patch);
+	assert_string_equal(mail_patch_author(m)->addr, "a@x");
+	assert_string_equal(mail_from(m)->addr, "s@x");
+	assert_false(has_warning(m, "Subject"));
+	mail_free(m);
+	/* a name alone; a Description that starts on its second line */
+	m = parse_str("Description:\n  =?utf-8?q?caf=C3=A9?= fix\n more\n"
+		      "Author: Ann Example\n\n--- a/x\n");
+	assert_string_equal(mail_patch_subject(m), "caf\u00e9 fix");
+	assert_string_equal(mail_patch_author(m)->name, "Ann Example");
+	assert_string_equal(mail_patch_author(m)->addr, "");
+	mail_free(m);
+	/* a mail: the patch's name and author are its Subject and From */
+	m = parse_fixture("seed-patch.mbox", false);
+	assert_string_equal(mail_patch_subject(m), mail_subject_text(m));
+	assert_ptr_equal(mail_patch_author(m), mail_from(m));
+	mail_free(m);
+	/* neither */
+	m = parse_str("X-A: b\n\nbody\n");
+	assert_string_equal(mail_patch_subject(m), "");
+	assert_null(mail_patch_author(m));
+	mail_free(m);
+	/* "---" ends a DEP-3 header quietly; other lines still warn */
+	m = parse_str("Description: x\n--- a/x\n+++ b/x\n");
+	assert_true(has_warning(m, "header line 2 is malformed"));
+	assert_string_equal(mail_body(m, NULL), "--- a/x\n+++ b/x\n");
+	mail_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1203,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(test_subject_parse),
 		cmocka_unit_test(test_subject_tags_bounded),
 		cmocka_unit_test(test_qp_latin1),
+		cmocka_unit_test(test_qp_patch),
 		cmocka_unit_test(test_base64_crlf),
 		cmocka_unit_test(test_multipart_attach),
 		cmocka_unit_test(test_multipart_nested),
@@ -1219,14 +1056,10 @@ int main(void)
 		cmocka_unit_test(test_header_too_long),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_parts_and_depth),
-		cmocka_unit_test(test_mboxrd_raw),
-		cmocka_unit_test(test_mboxo_three),
-		cmocka_unit_test(test_mbox_single_and_empty),
-		cmocka_unit_test(test_mbox_read_error),
-		cmocka_unit_test(test_mbox_oversized),
-		cmocka_unit_test(test_mbox_long_lines),
-		cmocka_unit_test(test_mbox_50mb),
 		cmocka_unit_test(test_linear),
+		cmocka_unit_test(test_field_line_and_peek),
+		cmocka_unit_test(test_dep3),
+		cmocka_unit_test(test_dep3_variants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

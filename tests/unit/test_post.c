@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "mail.h"
+#include "mbox.h"
 #include "post.h"
 #include "sbuf.h"
 #include "state.h"
@@ -503,13 +504,13 @@ static ssize_t file_read(void *ctx, char *buf, size_t len)
 static size_t read_mbox(const char *path, char **bodies, size_t max)
 {
 	FILE *f = fopen(path, "r");
-	struct mail_mbox *mb;
+	struct mbox *mb;
 	struct mail *m;
 	size_t n = 0;
 
 	assert_non_null(f);
-	mb = mail_mbox_new(file_read, f, true);
-	while (mail_mbox_next(mb, &m) == 1) {
+	mb = mbox_new(file_read, f, true);
+	while (mbox_next(mb, &m) == 1) {
 		size_t len;
 
 		if (n < max)
@@ -517,7 +518,7 @@ static size_t read_mbox(const char *path, char **bodies, size_t max)
 		n++;
 		mail_free(m);
 	}
-	mail_mbox_free(mb);
+	mbox_free(mb);
 	fclose(f);
 	return n;
 }
@@ -797,6 +798,9 @@ static void test_recover_lookup(void **state)
 	set(e, "post.mode=smtp");
 	set(e, "post.from=bot@example.org");
 	set(e, "smtp.url=smtp://127.0.0.1:1");
+	set(e, "post.reply-to=list");
+	set(e, "post.list=linux-mm@kvack.org");
+	set(e, "post.archive-wait=0");
 	new_post(e);
 	e->st = open_state(e, "st");
 	for (i = 1; i <= 3; i++)
@@ -818,6 +822,55 @@ static void test_recover_lookup(void **state)
 	assert_int_equal(s.sent, 1);
 	assert_int_equal(s.pending, 1);
 	assert_int_equal(s.sending, 1); /* cannot tell: never sent twice */
+}
+
+/*
+ * A reply that went to the author alone never reaches the archive: it
+ * stays sending, the lookup never asked; one to the list is looked up
+ * only once [post] archive-wait has passed.
+ */
+static void test_recover_unarchived(void **state)
+{
+	struct env *e = *state;
+	struct state_status s;
+	int64_t ids[4];
+	size_t n, i;
+	int calls = 0;
+
+	set(e, "post.mode=smtp");
+	set(e, "post.from=bot@example.org");
+	set(e, "smtp.url=smtp://127.0.0.1:1");
+	set(e, "post.list=linux-mm@kvack.org");
+	set(e, "post.archive-wait=600");
+	new_post(e);
+	e->st = open_state(e, "st");
+	assert_int_equal(queue(e, e->st, 1, 1000), 1); /* to the author */
+	/* then the config says list (a reload): the next one goes there */
+	post_free(e->post);
+	set(e, "post.reply-to=list");
+	new_post(e);
+	assert_int_equal(queue(e, e->st, 2, 1000), 1);
+	assert_int_equal(
+		state_outbox_list(e->st, STATE_OUTBOX_PENDING, ids, 4, &n), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(state_outbox_claim(e->st, ids[i], 1001), 0);
+	/* before archive-wait: nothing asked, both stay sending */
+	assert_int_equal(post_recover(e->post, e->st, archive, &calls, 1500,
+				      test_note_event, &e->events),
+			 0);
+	assert_int_equal(calls, 0);
+	assert_true(contains(e->events.buf, "unknown patch-1@example.org 1: "
+					    "sent to no archived address"));
+	sbuf_reset(&e->events);
+	/* after it: the one to the list is found, the other stays */
+	assert_int_equal(post_recover(e->post, e->st, archive, &calls, 1601,
+				      test_note_event, &e->events),
+			 1);
+	assert_int_equal(calls, 1);
+	assert_true(contains(e->events.buf, "found patch-2@example.org 1\n"));
+	assert_int_equal(state_status(e->st, 0, &s), 0);
+	assert_int_equal(s.sent, 1);
+	assert_int_equal(s.sending, 1);
 }
 
 int main(void)
@@ -844,6 +897,7 @@ int main(void)
 		T(test_recover_maildir),
 		T(test_recover_mbox),
 		T(test_recover_lookup),
+		T(test_recover_unarchived),
 #undef T
 	};
 

@@ -436,6 +436,9 @@ static void test_no_answer(void **state)
 
 	set(e, "smtp.timeout=2");
 	set(e, "post.reply-to=all");
+	/* the list among the recipients: the archive can tell */
+	set(e, "post.list=linux-mm@kvack.org");
+	set(e, "post.archive-wait=100");
 	new_post(e);
 	server_start(e, true);
 	queue(e, 1, "slow-x@example.org");

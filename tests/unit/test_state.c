@@ -917,6 +917,92 @@ static void test_transactions(void **state)
 	state_free(st);
 }
 
+/* --- the store of named values ------------------------------------------------------ */
+
+static int each_note(const char *key, const char *value, size_t len,
+		     void *payload)
+{
+	struct sbuf *sb = payload;
+
+	sbuf_addf(sb, "%s=%.*s;", key, (int)len, value);
+	return 0;
+}
+
+/* A callback that deletes what it is given, as the assembler's does. */
+static int each_delete(const char *key, const char *value, size_t len,
+		       void *payload)
+{
+	(void)value;
+	(void)len;
+	return state_store_del(payload, "ns", key);
+}
+
+static void test_store(void **state)
+{
+	struct env *e = *state;
+	struct state *st = open_daemon(e);
+	struct sbuf v = SBUF_INIT;
+	const char bin[] = { 'a', '\0', 'b' };
+
+	assert_int_equal(state_store_get(st, "ns", "k", &v), MMR_ENOTFOUND);
+	assert_int_equal(state_store_put(st, "ns", "k", "one", 3), 0);
+	assert_int_equal(state_store_put(st, "ns", "k", "two", 3), 0);
+	assert_int_equal(state_store_put(st, "ns", "b", bin, 3), 0);
+	assert_int_equal(state_store_put(st, "other", "k", "", 0), 0);
+	assert_int_equal(state_store_get(st, "ns", "k", &v), 0);
+	assert_string_equal(v.buf, "two");
+	assert_int_equal(state_store_get(st, "ns", "b", &v), 0);
+	assert_int_equal(v.len, 3);
+	assert_memory_equal(v.buf, bin, 3);
+	assert_int_equal(state_store_put(st, "", "k", "x", 1), MMR_EINVAL);
+	assert_int_equal(state_store_put(st, "ns", "big", "x",
+					 STATE_MAX_VALUE + 1),
+			 MMR_ELIMIT);
+	sbuf_reset(&v);
+	assert_int_equal(state_store_each(st, "other", each_note, &v), 0);
+	assert_string_equal(v.buf, "k=;");
+
+	/* in a transaction: undone with it */
+	assert_int_equal(state_begin(st), 0);
+	assert_int_equal(state_store_put(st, "ns", "k", "three", 5), 0);
+	assert_int_equal(state_store_del(st, "ns", "b"), 0);
+	state_rollback(st);
+	assert_int_equal(state_store_get(st, "ns", "k", &v), 0);
+	assert_string_equal(v.buf, "two");
+	assert_int_equal(state_store_get(st, "ns", "b", &v), 0);
+
+	/* each reads first: its callback may delete every key */
+	assert_int_equal(state_store_each(st, "ns", each_delete, st), 0);
+	assert_int_equal(raw_int(e->db,
+				 "SELECT count(*) FROM store WHERE ns = 'ns'"),
+			 0);
+	assert_int_equal(state_store_del(st, "ns", "gone"), 0);
+	sbuf_release(&v);
+	state_free(st);
+}
+
+static void test_clear_waiting(void **state)
+{
+	struct env *e = *state;
+	struct state *st = open_daemon(e);
+	int64_t w, r;
+
+	w = series_at(st, STATE_SERIES_WAITING, 1);
+	r = series_at(st, STATE_SERIES_READY, 2);
+	assert_int_equal(state_series_add_part(st, w, 1, "w1@x", 1), 1);
+	assert_int_equal(state_series_add_part(st, r, 1, "r1@x", 1), 1);
+	assert_int_equal(state_series_clear_waiting(st), 0);
+	assert_int_equal(state_series_get(st, w, note_series,
+					  &(struct series_seen){ 0 }),
+			 MMR_ENOTFOUND);
+	assert_int_equal(state_series_get(st, r, note_series,
+					  &(struct series_seen){ 0 }),
+			 0);
+	assert_int_equal(raw_int(e->db, "SELECT count(*) FROM series_parts"),
+			 1);
+	state_free(st);
+}
+
 /* --- status ------------------------------------------------------------------------ */
 
 static void test_status(void **state)
@@ -1202,6 +1288,8 @@ int main(void)
 		T(test_crash_mid_transaction),
 		T(test_crash_anywhere),
 		T(test_state_dir),
+		T(test_store),
+		T(test_clear_waiting),
 #undef T
 	};
 

@@ -51,6 +51,22 @@ bool test_have_kernel(void)
 	return false;
 }
 
+ssize_t test_mem_read(void *ctx, char *buf, size_t len)
+{
+	struct test_memsrc *s = ctx;
+	size_t n = s->len - s->pos;
+
+	if (!n && s->fail)
+		return -1;
+	if (n > len)
+		n = len;
+	if (s->step && n > s->step)
+		n = s->step;
+	memcpy(buf, s->buf + s->pos, n);
+	s->pos += n;
+	return (ssize_t)n;
+}
+
 void test_tmpdir(char *dir, size_t size, const char *name)
 {
 	snprintf(dir, size, "/tmp/mmr-%s.XXXXXX", name);
