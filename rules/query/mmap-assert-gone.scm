@@ -1,6 +1,7 @@
 ; id: mmap-assert-gone
 ; severity: warning
 ; on: gone
+; enabled: false
 ; summary: an mmap_assert_locked() removed from a function
 ; message: {function}: {assert}() is gone: does nothing here touch the VMA tree without the mmap lock any more?
 ; mark: call

@@ -60,8 +60,9 @@ contains "$T/err" "no rule 'nope' (set in command line" "an unknown rule names w
 lacks "$T/err" "::" "without a double colon"
 
 run "$MMREVIEW" -c rules.plugin=/x.so rules list
-contains "$T/err" "key 'rules.plugin' in command line is not yet supported: it does nothing" \
-	"a key that does nothing yet says so"
+contains "$T/err" "/x.so: cannot load the plugin" \
+	"rules.plugin is acted on: a missing plugin is named"
+lacks "$T/err" "not yet supported" "and not said to do nothing"
 run "$MMREVIEW" -c post.from=a@example.org rules list
 lacks "$T/err" "post.from" "a key that works does not"
 
