@@ -160,7 +160,7 @@ wait_for() {
 	return 1
 }
 has_replies() { [ "$(dm_replies "$1")" -ge 1 ]; }
-in_log() { grep -qF -- "$1" "$T/run.err"; }
+in_log() { grep -qsF -- "$1" "$T/run.err"; }
 
 "$MMREVIEW" --config "$T/dm.cfg" daemon >"$T/run.out" 2>"$T/run.err" &
 DPID=$!
