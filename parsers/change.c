@@ -709,14 +709,13 @@ static void order_hunks(struct change_file *f)
 	}
 }
 
-/* The hunk whose span on side holds line, or -1: a binary search. */
-static long hunk_of(const struct change_file *f, enum change_side side,
-		    unsigned line)
+/* How many spans of side start at or before line: a binary search. */
+static size_t spans_up_to(const struct change_file *f, enum change_side side,
+			  unsigned line)
 {
 	const size_t *order = f->order[side];
 	size_t lo = 0, hi = f->norder[side];
 
-	/* The last span starting at or before line. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -725,8 +724,17 @@ static long hunk_of(const struct change_file *f, enum change_side side,
 		else
 			hi = mid;
 	}
-	if (lo && line <= f->spans[order[lo - 1]].last[side])
-		return (long)order[lo - 1];
+	return lo;
+}
+
+/* The hunk whose span on side holds line, or -1. */
+static long hunk_of(const struct change_file *f, enum change_side side,
+		    unsigned line)
+{
+	size_t n = spans_up_to(f, side, line);
+
+	if (n && line <= f->spans[f->order[side][n - 1]].last[side])
+		return (long)f->order[side][n - 1];
 	return -1;
 }
 
@@ -1537,22 +1545,13 @@ bool change_line_changed(const struct change *c, enum change_side side,
 static unsigned patch_line(const struct change_file *f, enum change_side side,
 			   unsigned line)
 {
-	const size_t *order = f->order[side];
-	size_t lo = 0, hi = f->norder[side];
+	size_t n = spans_up_to(f, side, line);
 	const struct span *sp;
 	long l;
 
-	if (!hi)
+	if (!f->norder[side])
 		return line;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->spans[order[mid]].first[side] <= line)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	sp = &f->spans[order[lo ? lo - 1 : 0]];
+	sp = &f->spans[f->order[side][n ? n - 1 : 0]];
 	l = (long)line - (long)sp->first[side] + (long)sp->header[side];
 	return l > 0 ? (unsigned)l : 0;
 }

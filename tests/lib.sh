@@ -64,3 +64,18 @@ done_testing() {
 	echo "1..$_n"
 	[ "$_fail" -eq 0 ]
 }
+
+# seed_repo DIR K: a git repository at DIR of the 6.1 files (from the
+# kernel sources K) the seed patch touches, the seed patch applied on a
+# "base" commit; returns git am's status. The current directory is DIR.
+seed_repo() {
+	mkdir -p "$1/mm" "$1/include/linux"
+	cp "$2/mm/memory.c" "$1/mm/"
+	cp "$2/include/linux/mm.h" "$2/include/linux/userfaultfd_k.h" \
+		"$1/include/linux/"
+	cd "$1" || return 1
+	git init -q . && git config user.name T &&
+		git config user.email t@example.org &&
+		git add -A && git commit -qm base &&
+		git am -q "$SRCDIR/tests/fixtures/seed-case/patch.mbox"
+}

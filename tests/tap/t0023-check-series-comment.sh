@@ -9,12 +9,7 @@ K="${KERNEL_DIR:-$SRCDIR/build/kernel}/6.1"
 [ -f "$K/mm/memory.c" ] || skip_all "$K missing: run 'make kernel-sources'"
 
 G="$T/repo"
-mkdir -p "$G/mm" "$G/include/linux"
-cp "$K/mm/memory.c" "$G/mm/"
-cp "$K/include/linux/mm.h" "$K/include/linux/userfaultfd_k.h" "$G/include/linux/"
-cd "$G" || exit 1
-git init -q . && git config user.name T && git config user.email t@example.org
-git add -A && git commit -qm base && git am -q "$SEED"
+seed_repo "$G" "$K"
 ok $? "the seed patch applies"
 git reset -q HEAD^
 git add include/linux/mm.h && git commit -qm "mm: add VM_COPY_ON_FORK"
