@@ -29,7 +29,10 @@ roles() {
 bin=${MMREVIEW_ASAN:-$MMREVIEW}
 run env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$bin" check HEAD^..HEAD
-is "$rc" 0 "exact blobs: nothing found, no error$([ -n "${MMREVIEW_ASAN:-}" ] && echo ', under ASan+UBSan')"
+# The mm rule pack may question some of it (bench/corpus.sh counts
+# them); an error is never right.
+[ "$rc" -le 1 ]
+ok $? "exact blobs: no error$([ -n "${MMREVIEW_ASAN:-}" ] && echo ', under ASan+UBSan')"
 is "$(roles "$T/out")" 0 "exact blobs: no role-swap or comment-mismatch"
 grep -q "Sanitizer\|runtime error" "$T/err"
 ok $((! $?)) "exact blobs: no sanitizer report"
@@ -37,6 +40,7 @@ ok $((! $?)) "exact blobs: no sanitizer report"
 cd "$T" || exit 1
 run "$MMREVIEW" check corpus.mbox
 is "$(roles "$T/out")" 0 "hunks alone: no role-swap or comment-mismatch"
-is "$rc" 0 "hunks alone: exit 0"
+[ "$rc" -le 1 ]
+ok $? "hunks alone: no error"
 
 done_testing
