@@ -56,6 +56,103 @@ bool cli_is_help(const char *arg)
 	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
+/* The option arg names, and where its attached value starts, if any. */
+static bool option_matches(const struct cli_option *o, const char *arg,
+			   const char **attached)
+{
+	size_t n;
+
+	*attached = NULL;
+	if ((o->name && !strcmp(arg, o->name)) ||
+	    (o->alias && !strcmp(arg, o->alias)))
+		return true;
+	if (o->kind != CLI_OPT_STRING && o->kind != CLI_OPT_LIST)
+		return false;
+	n = o->name ? strlen(o->name) : 0;
+	if (n && !strncmp(arg, o->name, n) && arg[n] == '=') {
+		*attached = arg + n + 1;
+		return true;
+	}
+	if (o->alias && strlen(o->alias) == 2 && !strncmp(arg, o->alias, 2) &&
+	    arg[2]) {
+		*attached = arg + 2;
+		return true;
+	}
+	return false;
+}
+
+static const struct cli_option *find_option(const struct cli_option *opts,
+					    const char *arg,
+					    const char **attached)
+{
+	for (; opts->name || opts->alias; opts++)
+		if (option_matches(opts, arg, attached))
+			return opts;
+	return NULL;
+}
+
+static int store_option(const struct cli_option *o, const char *value)
+{
+	switch (o->kind) {
+	case CLI_OPT_STRING:
+		*(const char **)o->value = value;
+		return 0;
+	case CLI_OPT_LIST:
+		if (*o->count == o->max) {
+			cli_error("too many '%s' (at most %zu)",
+				  o->name ? o->name : o->alias, o->max);
+			return -1;
+		}
+		((const char **)o->value)[(*o->count)++] = value;
+		return 0;
+	case CLI_OPT_COUNT:
+		(*(int *)o->value)++;
+		return 0;
+	case CLI_OPT_FLAG:
+		*(bool *)o->value = true;
+		return 0;
+	}
+	return -1;
+}
+
+int cli_parse_options(int argc, char **argv, int first,
+		      const struct cli_option *opts, const char *usage,
+		      const char **args, int *nargs)
+{
+	int i;
+
+	*nargs = 0;
+	for (i = first; i < argc; i++) {
+		const char *a = argv[i], *value;
+		const struct cli_option *o;
+
+		if (cli_is_help(a)) {
+			fputs(usage, stdout);
+			exit(CLI_OK);
+		}
+		if (a[0] != '-' || !a[1]) {
+			args[(*nargs)++] = a;
+			continue;
+		}
+		o = find_option(opts, a, &value);
+		if (!o) {
+			cli_error("unknown option '%s'", a);
+			return -1;
+		}
+		if (!value &&
+		    (o->kind == CLI_OPT_STRING || o->kind == CLI_OPT_LIST)) {
+			if (++i == argc) {
+				cli_error("'%s' needs a value", a);
+				return -1;
+			}
+			value = argv[i];
+		}
+		if (store_option(o, value))
+			return -1;
+	}
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;

@@ -56,6 +56,39 @@ void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 bool cli_is_help(const char *arg);
 
+/* What an option of a command takes. */
+enum cli_opt_kind {
+	CLI_OPT_STRING, /* const char **: the value; the last one given wins */
+	CLI_OPT_LIST, /* const char *[max]: each value, in order */
+	CLI_OPT_COUNT, /* int *: how many times it was given */
+	CLI_OPT_FLAG, /* bool *: given or not */
+};
+
+/*
+ * An option of a command: its long name ("--format") and, or, an alias
+ * ("-o"). A value is the next argument, or follows "=" of the long name
+ * ("--format=json") or the short alias itself ("-v3").
+ */
+struct cli_option {
+	const char *name; /* "--format", or NULL */
+	const char *alias; /* "-o", or NULL */
+	enum cli_opt_kind kind;
+	void *value;
+	size_t *count; /* CLI_OPT_LIST: the values stored */
+	size_t max; /* CLI_OPT_LIST: room in value */
+};
+
+/*
+ * Parse argv[first..argc) against opts (ended by an entry without name
+ * and alias), the other arguments going to args (room for argc) in order,
+ * *nargs of them; "-" is an argument. On --help, print usage on stdout
+ * and exit 0. Returns 0, or -1 after logging what was wrong (an unknown
+ * option, a missing value, too many of a list).
+ */
+int cli_parse_options(int argc, char **argv, int first,
+		      const struct cli_option *opts, const char *usage,
+		      const char **args, int *nargs);
+
 /*
  * Load the configuration in the usual order (system, user, the .mmreview
  * at the top of the current git tree, --config, -c) and log warnings.

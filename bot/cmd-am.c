@@ -60,60 +60,31 @@ static int parse_version(const char *s, unsigned *out)
 
 static int parse_am_args(int argc, char **argv, struct am_opts *o)
 {
-	int i;
+	const char *version = NULL, **args;
+	const struct cli_option opts[] = {
+		{ "--use-version", "-v", CLI_OPT_STRING, &version },
+		{ "--save", NULL, CLI_OPT_STRING, &o->save },
+		{ "--url", NULL, CLI_OPT_STRING, &o->url },
+		{ "--format", NULL, CLI_OPT_STRING, &o->format },
+		{ "--tree", NULL, CLI_OPT_STRING, &o->tree },
+		{ "--from", NULL, CLI_OPT_STRING, &o->from },
+		{ "--output", "-o", CLI_OPT_STRING, &o->output },
+		{ "--verbose", NULL, CLI_OPT_COUNT, &o->verbose },
+		{ 0 },
+	};
+	int n, err;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], **slot = NULL;
-
-		if (cli_is_help(a)) {
-			fputs(am_usage, stdout);
-			exit(CLI_OK);
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--use-version")) {
-			if (++i == argc) {
-				cli_error("'%s' needs a value", a);
-				return -1;
-			}
-			if (parse_version(argv[i], &o->version))
-				return -1;
-			continue;
-		} else if (!strncmp(a, "-v", 2) && a[2]) {
-			if (parse_version(a + 2, &o->version))
-				return -1;
-			continue;
-		} else if (!strcmp(a, "--save")) {
-			slot = &o->save;
-		} else if (!strcmp(a, "--url")) {
-			slot = &o->url;
-		} else if (!strcmp(a, "--format")) {
-			slot = &o->format;
-		} else if (!strncmp(a, "--format=", 9)) {
-			o->format = a + 9;
-		} else if (!strcmp(a, "--tree")) {
-			slot = &o->tree;
-		} else if (!strcmp(a, "--from")) {
-			slot = &o->from;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			slot = &o->output;
-		} else if (!strcmp(a, "--verbose")) {
-			o->verbose++;
-		} else if (a[0] == '-' && a[1]) {
-			cli_error("unknown option '%s'", a);
-			return -1;
-		} else if (!o->target) {
-			o->target = a;
-		} else {
-			cli_error("more than one message ('%s', '%s')",
-				  o->target, a);
-			return -1;
-		}
-		if (slot) {
-			if (++i == argc) {
-				cli_error("'%s' needs a value", a);
-				return -1;
-			}
-			*slot = argv[i];
-		}
+	args = xcalloc((size_t)argc, sizeof(*args));
+	err = cli_parse_options(argc, argv, 1, opts, am_usage, args, &n);
+	if (!err && n > 1) {
+		cli_error("more than one message ('%s', '%s')", args[0],
+			  args[1]);
+		err = -1;
 	}
+	o->target = n ? args[0] : NULL;
+	free(args);
+	if (err || (version && parse_version(version, &o->version)))
+		return -1;
 	if (!o->target) {
 		cli_error("which message? (a message-id or its URL)");
 		return -1;

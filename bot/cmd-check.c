@@ -54,51 +54,22 @@ struct check_opts {
 
 static int parse_check_args(int argc, char **argv, struct check_opts *o)
 {
-	int i;
+	const struct cli_option opts[] = {
+		{ "--format", NULL, CLI_OPT_STRING, &o->format },
+		{ "--tree", NULL, CLI_OPT_STRING, &o->tree },
+		{ "--from", NULL, CLI_OPT_STRING, &o->from },
+		{ "--rules-dir", NULL, CLI_OPT_LIST, o->rule_dirs,
+		  &o->nrule_dirs, CLI_MAX_RULE_DIRS },
+		{ "--output", "-o", CLI_OPT_STRING, &o->output },
+		{ "--verbose", "-v", CLI_OPT_COUNT, &o->verbose },
+		{ 0 },
+	};
+	int n;
 
 	o->inputs = xcalloc((size_t)argc, sizeof(*o->inputs));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = NULL;
-
-		if (cli_is_help(a)) {
-			fputs(check_usage, stdout);
-			exit(CLI_OK);
-		} else if (!strcmp(a, "--format")) {
-			slot = &o->format;
-		} else if (!strncmp(a, "--format=", 9)) {
-			o->format = a + 9;
-		} else if (!strcmp(a, "--tree")) {
-			slot = &o->tree;
-		} else if (!strncmp(a, "--tree=", 7)) {
-			o->tree = a + 7;
-		} else if (!strcmp(a, "--from")) {
-			slot = &o->from;
-		} else if (!strcmp(a, "--rules-dir")) {
-			if (o->nrule_dirs == CLI_MAX_RULE_DIRS) {
-				cli_error("too many --rules-dir (at most %d)",
-					  CLI_MAX_RULE_DIRS);
-				return -1;
-			}
-			slot = &o->rule_dirs[o->nrule_dirs++];
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			slot = &o->output;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			o->verbose++;
-		} else if (a[0] == '-' && a[1]) {
-			cli_error("unknown option '%s'", a);
-			return -1;
-		} else {
-			o->inputs[o->ninputs++] = a;
-		}
-		if (slot) {
-			if (++i == argc) {
-				cli_error("'%s' needs a value", a);
-				return -1;
-			}
-			*slot = argv[i];
-		}
-	}
+	if (cli_parse_options(argc, argv, 1, opts, check_usage, o->inputs, &n))
+		return -1;
+	o->ninputs = (size_t)n;
 	return 0;
 }
 

@@ -57,7 +57,20 @@ struct lore_args {
 
 static int parse_lore_args(int argc, char **argv, struct lore_args *o)
 {
-	int i;
+	const struct cli_option opts[] = {
+		{ "--mode", NULL, CLI_OPT_STRING, &o->mode },
+		{ "--since", NULL, CLI_OPT_STRING, &o->since },
+		{ "--state-dir", NULL, CLI_OPT_STRING, &o->state_dir },
+		{ "--review", NULL, CLI_OPT_FLAG, &o->review },
+		{ "--format", NULL, CLI_OPT_STRING, &o->ro.format },
+		{ "--tree", NULL, CLI_OPT_STRING, &o->ro.tree },
+		{ "--from", NULL, CLI_OPT_STRING, &o->ro.from },
+		{ "--url", NULL, CLI_OPT_LIST, o->urls, &o->nurls,
+		  LORE_MAX_URLS },
+		{ 0 },
+	};
+	const char **args;
+	int n, err;
 
 	if (argc < 2 || cli_is_help(argv[1])) {
 		if (argc >= 2) {
@@ -71,44 +84,14 @@ static int parse_lore_args(int argc, char **argv, struct lore_args *o)
 		cli_error("'%s' is not a lore command (fetch)", argv[1]);
 		return -1;
 	}
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i], **slot = NULL;
-
-		if (cli_is_help(a)) {
-			fputs(lore_usage, stdout);
-			exit(CLI_OK);
-		} else if (!strcmp(a, "--mode")) {
-			slot = &o->mode;
-		} else if (!strcmp(a, "--since")) {
-			slot = &o->since;
-		} else if (!strcmp(a, "--state-dir")) {
-			slot = &o->state_dir;
-		} else if (!strcmp(a, "--review")) {
-			o->review = true;
-			continue;
-		} else if (!strcmp(a, "--format")) {
-			slot = &o->ro.format;
-		} else if (!strcmp(a, "--tree")) {
-			slot = &o->ro.tree;
-		} else if (!strcmp(a, "--from")) {
-			slot = &o->ro.from;
-		} else if (!strcmp(a, "--url")) {
-			if (o->nurls == LORE_MAX_URLS) {
-				cli_error("more than %d --url", LORE_MAX_URLS);
-				return -1;
-			}
-			slot = &o->urls[o->nurls++];
-		} else {
-			cli_error("unknown argument '%s'", a);
-			return -1;
-		}
-		if (++i == argc) {
-			cli_error("'%s' needs a value", a);
-			return -1;
-		}
-		*slot = argv[i];
+	args = xcalloc((size_t)argc, sizeof(*args));
+	err = cli_parse_options(argc, argv, 2, opts, lore_usage, args, &n);
+	if (!err && n) {
+		cli_error("unknown argument '%s'", args[0]);
+		err = -1;
 	}
-	return 0;
+	free(args);
+	return err;
 }
 
 struct round {

@@ -50,35 +50,21 @@ static const char rules_usage[] =
 struct rules_opts {
 	const char *dirs[CLI_MAX_RULE_DIRS];
 	size_t ndirs;
-	char **args; /* after the subcommand and options */
+	const char **args; /* after the subcommand and options */
 	int nargs;
 };
 
 static int parse_rules_args(int argc, char **argv, struct rules_opts *o)
 {
-	int i;
+	const struct cli_option opts[] = {
+		{ "--rules-dir", NULL, CLI_OPT_LIST, o->dirs, &o->ndirs,
+		  CLI_MAX_RULE_DIRS },
+		{ 0 },
+	};
 
 	o->args = xcalloc(argc + 1, sizeof(*o->args));
-	for (i = 2; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			fputs(rules_usage, stdout);
-			exit(CLI_OK);
-		} else if (!strcmp(argv[i], "--rules-dir")) {
-			if (++i == argc || o->ndirs == CLI_MAX_RULE_DIRS) {
-				cli_error("'--rules-dir' needs a value (at "
-					  "most %d of them)",
-					  CLI_MAX_RULE_DIRS);
-				return -1;
-			}
-			o->dirs[o->ndirs++] = argv[i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			cli_error("unknown option '%s'", argv[i]);
-			return -1;
-		} else {
-			o->args[o->nargs++] = argv[i];
-		}
-	}
-	return 0;
+	return cli_parse_options(argc, argv, 2, opts, rules_usage, o->args,
+				 &o->nargs);
 }
 
 /* --- list and show ------------------------------------------------------------ */
@@ -586,6 +572,6 @@ int cmd_rules(int argc, char **argv, const struct cli_global *g)
 out:
 	rule_set_free(rs);
 	config_free(cfg);
-	free(o.args);
+	free((void *)o.args);
 	return ret;
 }

@@ -34,6 +34,21 @@ run "$MMREVIEW" check --format nope "$SRCDIR/tests/fixtures/seed-case/patch.mbox
 is "$rc" 2 "an unknown format exits 2"
 contains "$T/err" "unknown format 'nope'" "naming the format"
 
+# Every command's options take "--opt VALUE" and "--opt=VALUE" alike.
+run "$MMREVIEW" check --format=json --output="$T/o.json" \
+	"$SRCDIR/tests/fixtures/seed-case/patch.mbox"
+is "$rc" 1 "check --format=json --output=FILE"
+contains "$T/o.json" '"rule": "role-swap"' "writes JSON to FILE"
+for cmd in check am "lore fetch" "rules list"; do
+	run "$MMREVIEW" $cmd --bogus
+	is "$rc" 2 "$cmd: an unknown option exits 2"
+	contains "$T/err" "unknown option '--bogus'" "$cmd: and names it"
+done
+run "$MMREVIEW" am --url
+contains "$T/err" "'--url' needs a value" "a missing value is named"
+run "$MMREVIEW" am -vx msgid
+contains "$T/err" "bad version 'x'" "am -vN takes its value attached"
+
 run "$MMREVIEW" --help
 contains "$T/out" "list, show and test the rules" "--help names 'rules test'"
 run "$MMREVIEW" rules --help
