@@ -286,26 +286,42 @@ static size_t line_number(const char *t, size_t at)
 	return line;
 }
 
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
 /*
- * Blank the annotations, in one pass that also measures the nesting.
- * Returns 0, or MMR_ELIMIT past CSRC_MAX_NESTING (the rest is not blanked).
+ * Blank the annotations, in one pass that also measures the nesting and
+ * the runs of comments. Returns 0, or MMR_ELIMIT past CSRC_MAX_NESTING or
+ * CSRC_MAX_COMMENT_RUN (the rest is not blanked).
  */
 static int blank_annotations(char *t, size_t len)
 {
 	struct nesting nest = { 0 };
 	const struct annotation *a;
 	bool line_start = true;
-	size_t i = 0, j;
+	size_t i = 0, j, comments = 0;
 
 	while (i < len && !nest.over) {
 		char c = t[i];
 
+		if (!is_space(c) && (c != '/' || skip_comment(t, len, i) == i))
+			comments = 0;
 		if (c == '\n') {
 			line_start = true;
 			i++;
 		} else if (c == ' ' || c == '\t') {
 			i++;
 		} else if (c == '/' && (j = skip_comment(t, len, i)) != i) {
+			if (++comments > CSRC_MAX_COMMENT_RUN)
+				return mmr_error_set(
+					MMR_ELIMIT,
+					"more than %d comments in a row at "
+					"line %zu",
+					CSRC_MAX_COMMENT_RUN,
+					line_number(t, i));
 			i = j;
 		} else if (c == '#' && line_start) {
 			i = skip_directive(t, len, i, &nest);

@@ -31,6 +31,12 @@
  * stays far below.
  */
 #define CSRC_MAX_NESTING 256
+/*
+ * Comments in a row, with nothing but white space between them:
+ * tree-sitter 0.20.7 (Debian 12's) frees memory it did not allocate from
+ * 65535 on, so longer runs are refused before parsing.
+ */
+#define CSRC_MAX_COMMENT_RUN 60000
 /* Wall time one parse may take, a last guard (microseconds). */
 #define CSRC_MAX_PARSE_MICROS (20ULL * 1000 * 1000)
 
@@ -72,7 +78,8 @@ struct csrc_def {
 /*
  * Parse len bytes of C. Returns 0 and *out (free with csrc_free()), or
  * MMR_ELIMIT when len > CSRC_MAX_INPUT, when the text nests deeper than
- * CSRC_MAX_NESTING ("nesting deeper than 256 at line 12") or when parsing
+ * CSRC_MAX_NESTING ("nesting deeper than 256 at line 12"), has more than
+ * CSRC_MAX_COMMENT_RUN comments in a row, or when parsing
  * takes longer than CSRC_MAX_PARSE_MICROS, MMR_EIO when the grammar does
  * not load.
  * Syntax errors are not failures: see csrc_errors().

@@ -118,6 +118,25 @@ contains "$T/err" "broken@example.org" "naming the message"
 contains "$T/err" "include/linux/mm.h" "and the file"
 contains "$T/out" "[role-swap]" "the good patch is still reviewed"
 
+# A run of 70000 comments (tree-sitter 0.20.7 crashes past 65535): the
+# patch is refused, naming it and the file; the rest is still reviewed.
+R="$T/comments"
+mkdir -p "$R/mm"
+(cd "$R" && git init -q . && echo x >mm/a.c &&
+	git -c user.name=T -c user.email=t@e.org add -A &&
+	git -c user.name=T -c user.email=t@e.org commit -qm base &&
+	"$PY" -c "open('mm/big.c', 'w').write('/* c */\n' * 70000)" &&
+	git add mm/big.c &&
+	git -c user.name=T -c user.email=t@e.org commit -qm "mm: comments" &&
+	git format-patch -q --stdout -1 HEAD) >"$T/comments.mbox"
+cat "$SEED" >>"$T/comments.mbox"
+run "$MMREVIEW" check "$T/comments.mbox"
+is "$rc" 2 "70000 comments in a row: exit 2, no crash"
+contains "$T/err" "mm/big.c (post image): more than 60000 comments in a row at line 60001" \
+	"naming the file, the bound and the line"
+contains "$T/err" "mm: comments" "and the patch"
+contains "$T/out" "[role-swap]" "the other patch is still reviewed"
+
 # A stray byte (not UTF-8) in the old code: the JSON still carries the
 # finding, the byte replaced.
 R="$T/utf8"

@@ -562,6 +562,42 @@ static char *nested(const char *prefix, const char *open, unsigned n,
 	return sbuf_detach(&sb, NULL);
 }
 
+/* n copies of piece between prefix and suffix. */
+static char *repeated(const char *prefix, const char *piece, unsigned n,
+		      const char *suffix)
+{
+	return nested(prefix, piece, n, "", suffix);
+}
+
+/*
+ * Past 65535 comments in a row tree-sitter 0.20.7 frees what it did not
+ * allocate: such runs are refused before parsing, anywhere in the file,
+ * and a token between two runs ends the first.
+ */
+static void test_comment_run_bound(void **state)
+{
+	static const char fn[] = "int f(void)\n{\n";
+	struct csrc *cs;
+	char *t;
+
+	(void)state;
+	t = repeated("int x;\n", "/* c */\n", CSRC_MAX_COMMENT_RUN, "");
+	cs = parse_str(t);
+	assert_non_null(csrc_def_find(cs, "x", CSRC_DECL));
+	csrc_free(cs);
+	free(t);
+	t = repeated("int x;\n", "// c\n", 70000, "");
+	assert_too_deep(t, "more than 60000 comments in a row at line 60002");
+	free(t);
+	t = repeated(fn, "/* c */ ", 70000, "\n}\n");
+	assert_too_deep(t, "more than 60000 comments in a row at line 3");
+	free(t);
+	t = repeated("", "/* a */\n/* b */ ;\n", 40000, "");
+	cs = parse_str(t);
+	csrc_free(cs);
+	free(t);
+}
+
 static void test_nesting_bound(void **state)
 {
 	static const char fn[] = "int f(void)\n{\n\tx = ";
@@ -685,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_expansion_parse),
 		cmocka_unit_test(test_kernel_tree),
 		cmocka_unit_test(test_nesting_bound),
+		cmocka_unit_test(test_comment_run_bound),
 		cmocka_unit_test(test_nesting_not_counted),
 		cmocka_unit_test(test_nesting_kernel),
 	};
