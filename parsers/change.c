@@ -212,6 +212,7 @@ struct change_set {
 	struct cache_entry *cache; /* sorted by name */
 	size_t ncache, acache;
 	char *subject, *message;
+	char *root; /* the base tree's directory, or NULL */
 	change_commit_fn history;
 	void *history_ctx;
 };
@@ -331,6 +332,7 @@ void change_set_free(struct change_set *set)
 	free(set->links);
 	free(set->subject);
 	free(set->message);
+	free(set->root);
 	pool_put(set->pool);
 	free(set->cache);
 	keymap_release(&set->index);
@@ -379,6 +381,17 @@ const char *change_set_subject(const struct change_set *set)
 const char *change_set_message(const struct change_set *set)
 {
 	return set->message ? set->message : "";
+}
+
+void change_set_set_root(struct change_set *set, const char *dir)
+{
+	free(set->root);
+	set->root = dir ? xstrdup(dir) : NULL;
+}
+
+const char *change_set_root(const struct change_set *set)
+{
+	return set->root;
 }
 
 void change_set_set_history(struct change_set *set, change_commit_fn fn,
