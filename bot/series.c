@@ -1153,7 +1153,8 @@ static int review_patch(struct review_state *st, struct patch *p,
 	if (st->tree) {
 		change_set_set_root(cs, source_path(st->tree));
 		change_set_set_lookup(cs, source_lookup, st->tree);
-		change_set_set_history(cs, source_commit, st->tree);
+		if (source_has_history(st->tree))
+			change_set_set_history(cs, source_commit, st->tree);
 	}
 	for (i = 0; i < n; i++) {
 		p->files[i].path = diff_file_path(diff_file(p->pub.diff, i));

@@ -409,6 +409,11 @@ char *change_set_commit(const struct change_set *set, const char *commit,
 			      NULL;
 }
 
+bool change_set_has_history(const struct change_set *set)
+{
+	return set->history != NULL;
+}
+
 void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,
 			   void *ctx)
 {

@@ -128,6 +128,8 @@ void change_set_set_history(struct change_set *set, change_commit_fn fn,
 			    void *ctx);
 char *change_set_commit(const struct change_set *set, const char *commit,
 			char **subject);
+/* Whether the set has a history to ask (change_set_set_history()). */
+bool change_set_has_history(const struct change_set *set);
 /*
  * The root directory of the base tree (a kernel tree, for the files a
  * rule reads from it such as scripts/spelling.txt), copied; NULL (the
