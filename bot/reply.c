@@ -289,6 +289,8 @@ static int cmp_keyed(const void *a, const void *b)
 	if (!c)
 		c = strcmp_null(x->fd->old_code, y->fd->old_code);
 	if (!c)
+		c = (int)x->fd->changelog - (int)y->fd->changelog;
+	if (!c)
 		c = x->idx < y->idx ? -1 : x->idx > y->idx;
 	return c;
 }
@@ -311,7 +313,9 @@ static void same_init(struct same *sm, const struct rule_findings *fs,
 					!strcmp(k[i].fd->message,
 						k[i - 1].fd->message) &&
 					!strcmp_null(k[i].fd->old_code,
-						     k[i - 1].fd->old_code) ?
+						     k[i - 1].fd->old_code) &&
+					k[i].fd->changelog ==
+						k[i - 1].fd->changelog ?
 				sm->first[k[i - 1].idx] :
 				k[i].idx;
 	free(k);
@@ -591,6 +595,7 @@ static bool file_has_findings(const struct same *sm, const char *path)
 static void quote_changelog(struct sbuf *sb, const struct same *sm,
 			    bool *elided)
 {
+	unsigned last = 0;
 	size_t i;
 
 	for (i = 0; i < rule_findings_count(sm->fs); i++) {
@@ -601,7 +606,11 @@ static void quote_changelog(struct sbuf *sb, const struct same *sm,
 
 		if (!fd->changelog || !same_speaks(sm, i))
 			continue;
+		/* the next line, or the same one again: nothing left out */
+		if (last && (fd->line == last || fd->line == last + 1))
+			*elided = false;
 		flush_elision(sb, elided);
+		last = fd->line;
 		sbuf_addf(sb, "> %.*s\n", (int)dl.len, dl.text);
 		add_caret_line(sb, &dl, fd, "  ");
 		add_explanation(sb, sm, i);

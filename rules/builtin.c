@@ -30,8 +30,13 @@ struct rule_set *rule_set_new(void)
 	struct rule_set *rs = rule_set_new_empty();
 	size_t i;
 
+	struct rule *r;
+
 	for (i = 0; i < sizeof(builtin_rules) / sizeof(builtin_rules[0]); i++)
 		rule_set_add(rs, builtin_rules[i], NULL);
+	r = rule_spelling_new();
+	if (rule_set_add(rs, r, NULL) < 0)
+		r->free(r);
 	return rs;
 }
 

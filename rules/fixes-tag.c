@@ -170,8 +170,8 @@ static int check_commit(struct rule_ctx *ctx, const struct change_set *cs,
 			ctx, cs, fl->line, COLS(fl->subj, fl->subj_end),
 			"Looked up in the kernel tree's git history.",
 			"Fixes: names '%.*s', but commit %s is '%s'",
-			(int)(fl->subj_end - fl->subj), fl->text + fl->subj,
-			id, subject);
+			(int)(fl->subj_end - fl->subj), fl->text + fl->subj, id,
+			subject);
 	}
 	free(patch);
 	free(subject);

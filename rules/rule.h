@@ -154,6 +154,11 @@ const char *rule_option(const struct rule_ctx *ctx, const char *name);
  * query rules shipped with mmreview are added by rule_set_load_shipped().
  */
 struct rule_set *rule_set_new(void);
+/*
+ * The spelling rule, which keeps its dictionaries (read once) with it: a
+ * new rule with a free hook, for rule_set_new().
+ */
+struct rule *rule_spelling_new(void);
 /* An empty set. */
 struct rule_set *rule_set_new_empty(void);
 /* Free the set and each rule it owns (those with a free hook). */
