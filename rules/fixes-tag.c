@@ -212,7 +212,7 @@ static const char *const fixes_doc =
 	"which commit a patch repairs, so it must name that commit without "
 	"doubt: at least 12 hex digits of its id (7 are ambiguous in a kernel "
 	"tree today) and its subject, in parentheses and quotes, on one "
-	"line:\n"
+	"line. Example:\n"
 	"\n"
 	"    Fixes: 0123456789ab (\"mm: do the thing right\")\n"
 	"\n"

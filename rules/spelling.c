@@ -697,7 +697,7 @@ static const char *const spell_doc =
 	"Misspelled words in the comments and string literals a patch adds "
 	"and in its changelog (the subject and the body; not trailers, quoted "
 	"or indented lines, URLs or `code`), each reported with its "
-	"correction, as checkpatch does:\n"
+	"correction, as checkpatch does. Example:\n"
 	"\n"
 	"    + * The race occured when the folio was unmapped.\n"
 	"    warning: 'occured' may be misspelled - perhaps 'occurred'?\n"
@@ -722,7 +722,8 @@ static const char *const spell_doc =
 	"and merged mm code keeps a few misspellings (14 in the comments "
 	"added from 6.1 to 6.12): no reason to fail a CI run or to mail the "
 	"author. Raise it with [rule \"spelling\"] severity = warning; "
-	"silence it with -c rule.spelling.enabled=false.";
+	"silence it with [rule \"spelling\"] enabled = false (or -c "
+	"rule.spelling.enabled=false).";
 
 struct rule *rule_spelling_new(void)
 {

@@ -916,16 +916,18 @@ static void test_set_builtins(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(rule_set_count(rs), 2);
+	assert_true(rule_set_count(rs) >= 2);
 	for (i = 0; i < rule_set_count(rs); i++) {
 		r = rule_set_at(rs, i);
 		assert_non_null(r->summary);
 		assert_non_null(strstr(r->doc, "Example"));
 		assert_non_null(strstr(r->doc, "enabled = false"));
-		assert_true(rule_set_enabled(rs, r->id));
-		assert_int_equal(rule_set_severity(rs, r->id), RULE_WARNING);
+		assert_true(rule_set_enabled(rs, r->id) == !r->off);
 	}
-	assert_null(rule_set_at(rs, 2));
+	assert_null(rule_set_at(rs, rule_set_count(rs)));
+	assert_int_equal(rule_set_severity(rs, "role-swap"), RULE_WARNING);
+	assert_int_equal(rule_set_severity(rs, "comment-mismatch"),
+			 RULE_WARNING);
 	r = rule_set_find(rs, "role-swap");
 	assert_non_null(r);
 	assert_string_equal(r->id, "role-swap");
