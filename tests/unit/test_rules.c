@@ -913,10 +913,10 @@ static void test_set_builtins(void **state)
 {
 	struct rule_set *rs = rule_set_new();
 	const struct rule *r;
-	size_t i;
+	size_t i, nb = rule_set_count(rs);
 
 	(void)state;
-	assert_true(rule_set_count(rs) >= 2);
+	assert_true(nb >= 2);
 	for (i = 0; i < rule_set_count(rs); i++) {
 		r = rule_set_at(rs, i);
 		assert_non_null(r->summary);
@@ -937,7 +937,7 @@ static void test_set_builtins(void **state)
 
 	assert_int_equal(rule_set_add(rs, &fake_rule, NULL), 0);
 	assert_int_equal(rule_set_add(rs, &fake_rule, NULL), MMR_EINVAL);
-	assert_int_equal(rule_set_count(rs), 3);
+	assert_int_equal(rule_set_count(rs), nb + 1);
 	assert_int_equal(rule_set_severity(rs, "a-fake"), RULE_INFO);
 	assert_int_equal(rule_set_enable(rs, "nope", false), MMR_ENOTFOUND);
 	assert_int_equal(rule_set_set_severity(rs, "nope", RULE_ERROR),
