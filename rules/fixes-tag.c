@@ -17,6 +17,7 @@
 #define FIXES_MAX_HEX 40
 #define FIXES_MAX_TAGS 64 /* Fixes: lines looked at in one changelog */
 #define FIXES_MAX_LINE 1024 /* bytes of one Fixes: line */
+#define FIXES_MAX_LINES 10000 /* changelog lines looked at */
 
 #define FIXES_FORM "Fixes: <12+ hex digits> (\"<subject>\")"
 
@@ -186,7 +187,8 @@ static int fixes_check_patch(const struct rule *self __maybe_unused,
 	unsigned line = 1, tags = 0;
 	int err = 0;
 
-	for (; *p && !err && tags < FIXES_MAX_TAGS; line++) {
+	for (; *p && !err && tags < FIXES_MAX_TAGS && line <= FIXES_MAX_LINES;
+	     line++) {
 		size_t n = strcspn(p, "\n");
 		struct fixes_line fl = { p, n, line };
 		bool lookup;

@@ -17,6 +17,12 @@
 #define SPELL_MAX_DICT ((size_t)8 << 20) /* bytes of a dictionary file */
 #define SPELL_MAX_WORD 64 /* longer words are not looked up */
 #define SPELL_MAX_LINE 4096 /* bytes of a changelog line looked at */
+#define SPELL_MAX_LINES 10000 /* changelog lines looked at */
+/*
+ * Words reported in one patch: past it the rule stops (each report looks
+ * for the word in the identifiers of a whole image, up to 4 MiB).
+ */
+#define SPELL_MAX_REPORTS 200
 #define SPELL_TREE_FILE "scripts/spelling.txt"
 
 /* Where codespell's dictionary is when the package is installed. */
@@ -43,6 +49,11 @@ struct spell_dict {
 /* The rule's data: the dictionaries, read once for the set's life. */
 struct spell_state {
 	struct spell_dict tree, codespell, builtin;
+	/*
+	 * Words reported in the patch under review: its changes are checked,
+	 * then the patch (rule_set_run()), which starts the count again.
+	 */
+	unsigned reports;
 };
 
 /*
@@ -476,7 +487,7 @@ static bool code_term(const struct spell_run *r, const char *word)
 /* Look the word at text[start, end) up, and report it if misspelled. */
 static void check_word(struct spell_run *r, size_t start, size_t end)
 {
-	const struct spell_state *st = r->st;
+	struct spell_state *st = r->st;
 	const struct spell_entry *e = NULL;
 	const struct spell_dict *from = NULL;
 	char word[SPELL_MAX_WORD + 1];
@@ -493,8 +504,9 @@ static void check_word(struct spell_run *r, size_t start, size_t end)
 	else if (!st->tree.n && !st->codespell.n &&
 		 (e = dict_find(&st->builtin, word)))
 		from = &st->builtin;
-	if (!e || code_term(r, word))
+	if (!e || r->st->reports >= SPELL_MAX_REPORTS || code_term(r, word))
 		return;
+	r->st->reports++;
 	fix_case(&fix, r->text + start, n, e->right);
 	if (from == &st->tree)
 		sbuf_addf(&note, "From the kernel tree's %s (%s).",
@@ -666,7 +678,8 @@ static int spell_check_patch(const struct rule *self, struct rule_ctx *ctx,
 	const char *p = change_set_message(cs);
 
 	r.st = state_for(self, ctx, cs);
-	for (r.line = 1; *p && r.err >= 0; r.line++) {
+	for (r.line = 1; *p && r.err >= 0 && r.line <= SPELL_MAX_LINES;
+	     r.line++) {
 		size_t n = strcspn(p, "\n");
 
 		/* quoted mail, indented code or logs, trailers: not prose */
@@ -677,6 +690,7 @@ static int spell_check_patch(const struct rule *self, struct rule_ctx *ctx,
 		}
 		p += n + (p[n] == '\n');
 	}
+	r.st->reports = 0; /* the patch is done */
 	return r.err < 0 ? r.err : 0;
 }
 
