@@ -406,8 +406,8 @@ static bool plain_word(const char *text, size_t start, size_t end, size_t limit)
 	if (upper && upper != end - start &&
 	    (upper > 1 || !isupper((unsigned char)text[start])))
 		return false;
-	if (start && strchr("\\%.>:#&$@/-", text[start - 1]))
-		return false; /* "\n", "%lu", "->field", "a.b", "-EFOO" */
+	if (start && strchr("\\%.>:#&$@/", text[start - 1]))
+		return false; /* "\n", "%lu", "->field", "a.b", "mm/x" */
 	if (end < limit &&
 	    (text[end] == '(' || text[end] == '/' ||
 	     (text[end] == '.' && end + 1 < limit &&
@@ -547,7 +547,7 @@ static size_t skip_url(const char *t, size_t i, size_t end)
 }
 
 /*
- * The words of r->text[start, end); with skip_on a function telling
+ * The words of r->text[start, end); wanted, if not NULL, tells
  * which words are on lines the patch adds.
  */
 static void check_words(struct spell_run *r, size_t start, size_t end,
