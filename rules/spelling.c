@@ -731,12 +731,9 @@ static const char *const spell_doc =
 	"the patch's code uses in an identifier (\"uptodate\" of "
 	"folio_test_uptodate() is a term, not a misspelling).\n"
 	"\n"
-	"It ships at info severity: shown by mmreview check, neither failing "
-	"it nor posted in a reply (post.min-severity is warning). Reviewed "
-	"and merged mm code keeps a few misspellings (14 in the comments "
-	"added from 6.1 to 6.12): no reason to fail a CI run or to mail the "
-	"author. Raise it with [rule \"spelling\"] severity = warning; "
-	"silence it with [rule \"spelling\"] enabled = false (or -c "
+	"Lower it with [rule \"spelling\"] severity = info (shown by mmreview "
+	"check, neither failing it nor posted in a reply); silence it with "
+	"[rule \"spelling\"] enabled = false (or -c "
 	"rule.spelling.enabled=false).";
 
 struct rule *rule_spelling_new(void)
@@ -745,7 +742,7 @@ struct rule *rule_spelling_new(void)
 
 	r->version = RULE_VERSION;
 	r->id = "spelling";
-	r->severity = RULE_INFO;
+	r->severity = RULE_WARNING;
 	r->summary = "a misspelled word in an added comment or string, or in "
 		     "the changelog";
 	r->doc = spell_doc;

@@ -140,26 +140,26 @@ git -C "$G" format-patch -q --stdout -1 HEAD >"$T/p.mbox"
 
 cd "$T" || exit 1
 run "$MMREVIEW" check -v --tree "$K" p.mbox
-is "$rc" 0 "spelling: info, the run passes"
-contains "$T/out" "COMMIT_MSG:1:7: info: 'maangement' may be misspelled - perhaps 'management'? [spelling]" \
+is "$rc" 1 "spelling: a warning, the run fails as checkpatch's would"
+contains "$T/out" "COMMIT_MSG:1:7: warning: 'maangement' may be misspelled - perhaps 'management'? [spelling]" \
 	"tree: in the subject, from the tree's scripts/spelling.txt"
 contains "$T/out" "note: From the kernel tree's scripts/spelling.txt ($K/scripts/spelling.txt)." \
 	"tree: the note names the tree's dictionary"
-contains "$T/out" "COMMIT_MSG:3:10: info: 'occured' may be misspelled - perhaps 'occurred'? [spelling]" \
+contains "$T/out" "COMMIT_MSG:3:10: warning: 'occured' may be misspelled - perhaps 'occurred'? [spelling]" \
 	"tree: in the body"
-contains "$T/out" "COMMIT_MSG:3:21: info: 'teh' may be misspelled - perhaps 'the'? [spelling]" \
+contains "$T/out" "COMMIT_MSG:3:21: warning: 'teh' may be misspelled - perhaps 'the'? [spelling]" \
 	"tree: two on one line"
 lacks "$T/out" "COMMIT_MSG:4:" "tree: not in an indented line"
 lacks "$T/out" "COMMIT_MSG:5:" "tree: not in a trailer"
-contains "$T/out" "mm/memory.c:$L:9: info: 'maangement' may be misspelled - perhaps 'management'? [spelling]" \
+contains "$T/out" "mm/memory.c:$L:9: warning: 'maangement' may be misspelled - perhaps 'management'? [spelling]" \
 	"tree: in the added comment of real 6.1 code"
-contains "$T/out" "mm/memory.c:$L:32: info: 'occured' may be misspelled" \
+contains "$T/out" "mm/memory.c:$L:32: warning: 'occured' may be misspelled" \
 	"tree: the second word of the comment"
 is "$(grep -c '\[spelling\]' "$T/out")" 6 "tree: nothing else in memory.c"
 
 run "$MMREVIEW" -c rule.spelling.codespell=none check -v p.mbox
 lacks "$T/out" "'maangement'" "no tree: a word only the tree's list has is not known"
-contains "$T/out" "COMMIT_MSG:3:10: info: 'occured' may be misspelled - perhaps 'occurred'? [spelling]" \
+contains "$T/out" "COMMIT_MSG:3:10: warning: 'occured' may be misspelled - perhaps 'occurred'? [spelling]" \
 	"built-in list: found"
 contains "$T/out" "note: From mmreview's built-in list of common misspellings" \
 	"built-in list: the note says so"
@@ -172,11 +172,13 @@ if [ -f "$CS" ]; then
 	lacks "$T/out" "built-in list" "codespell installed: not the built-in list"
 fi
 
-run "$MMREVIEW" -c rule.spelling.severity=warning check --format email --tree "$K" p.mbox
-contains "$T/out" "> mm: a maangement fix that occured twice" \
-	"email: the subject line quoted (severity raised to warning)"
-contains "$T/out" "        ^^^^^^^^^^" "email: the caret under the word"
 run "$MMREVIEW" check --format email --tree "$K" p.mbox
-lacks "$T/out" "maangement" "email: info findings are not posted"
+contains "$T/out" "> mm: a maangement fix that occured twice" \
+	"email: the subject line quoted"
+contains "$T/out" "        ^^^^^^^^^^" "email: the caret under the word"
+contains "$T/out" "> +	/* the maangement of the copy occured here */" \
+	"email: the added comment quoted"
+run "$MMREVIEW" -c rule.spelling.severity=info check --format email --tree "$K" p.mbox
+lacks "$T/out" "maangement" "email: lowered to info, not posted"
 
 done_testing
