@@ -16,6 +16,7 @@
 #include "config.h"
 #include "csrc.h"
 #include "diff.h"
+#include "mail.h"
 #include "review.h"
 #include "rule.h"
 #include "sbuf.h"
@@ -303,6 +304,66 @@ static void case_release(struct case_run *cr)
 	free(cr->new);
 }
 
+/* The 1-based line of the case's text at p. */
+static unsigned case_line(const char *text, const char *p)
+{
+	unsigned n = 1;
+
+	for (; text < p; text++)
+		n += *text == '\n';
+	return n;
+}
+
+/*
+ * The changelog of a patch case, its subject line first as in a commit,
+ * with the expectations written at the end of its lines ("# expect:").
+ * A mail's subject is its Subject's title; a plain diff's changelog is
+ * whatever stands before it.
+ */
+static int load_case_changelog(struct case_run *cr)
+{
+	size_t len, tlen, blen;
+	const char *msg = diff_message(cr->d, &len), *body = msg;
+	const char *subj = NULL;
+	struct mail *m = NULL;
+	struct sbuf sb = SBUF_INIT;
+	char *title = NULL, *text = NULL;
+	int err = 0;
+
+	if (mail_parse(&m, cr->patch, cr->plen, false) == 0 &&
+	    mail_header(m, "Subject")) {
+		const char *end = strstr(msg, "\n\n");
+
+		title = xstrdup(mail_subject_info(m)->title);
+		subj = strstr(cr->patch, "\nSubject:");
+		body = end ? end + 2 : msg + len;
+		while (*body == '\n')
+			body++;
+	}
+	blen = len - (body - msg);
+	text = xstrndup(body, blen);
+	if (title) {
+		tlen = strlen(title);
+		err = rule_expects_from_changelog(
+			&cr->e, title, &tlen, 1,
+			subj ? case_line(cr->patch, subj + 1) : 1);
+		sbuf_addf(&sb, "%s\n\n", title);
+	}
+	if (!err)
+		err = rule_expects_from_changelog(&cr->e, text, &blen,
+						  title ? 3 : 1,
+						  case_line(cr->patch, body));
+	sbuf_add(&sb, text, blen);
+	if (!err)
+		change_set_set_patch(cr->cs, title ? title : "",
+				     sb.buf ? sb.buf : "", sb.len);
+	sbuf_release(&sb);
+	free(title);
+	free(text);
+	mail_free(m);
+	return err;
+}
+
 /* A patch: reviewed from its hunks alone. */
 static int load_patch_case(struct case_run *cr, const char *path)
 {
@@ -314,6 +375,8 @@ static int load_patch_case(struct case_run *cr, const char *path)
 		err = diff_parse(&cr->d, cr->patch, cr->plen);
 	if (!err)
 		err = rule_expects_from_diff(&cr->e, cr->d);
+	if (!err)
+		err = load_case_changelog(cr);
 	for (i = 0; !err && i < diff_nfiles(cr->d); i++)
 		err = change_set_add_file(cr->cs, diff_file(cr->d, i), NULL, 0,
 					  NULL, 0, CHANGE_FROM_HUNKS,

@@ -214,9 +214,12 @@ static void add_wrapped_buf(struct sbuf *sb, const struct sbuf *part)
 		add_wrapped(sb, part->buf);
 }
 
-/* Display width up to byte n of s: UTF-8 continuation bytes add nothing. */
+/*
+ * The caret line under the finding's bytes of dl, quoted after indent
+ * ("> " and the origin's column): UTF-8 continuation bytes take no width.
+ */
 static void add_caret_line(struct sbuf *sb, const struct diff_line *dl,
-			   const struct rule_finding *fd)
+			   const struct rule_finding *fd, const char *indent)
 {
 	size_t start = fd->column ? fd->column - 1 : 0, i, width = 0;
 	size_t end = fd->end_column > fd->column ? fd->end_column - 1 :
@@ -226,7 +229,7 @@ static void add_caret_line(struct sbuf *sb, const struct diff_line *dl,
 		start = dl->len;
 	if (end > dl->len)
 		end = dl->len;
-	sbuf_addstr(sb, "   ");
+	sbuf_addstr(sb, indent);
 	for (i = 0; i < start; i++) {
 		unsigned char c = (unsigned char)dl->text[i];
 
@@ -286,6 +289,8 @@ static int cmp_keyed(const void *a, const void *b)
 	if (!c)
 		c = strcmp_null(x->fd->old_code, y->fd->old_code);
 	if (!c)
+		c = (int)x->fd->changelog - (int)y->fd->changelog;
+	if (!c)
 		c = x->idx < y->idx ? -1 : x->idx > y->idx;
 	return c;
 }
@@ -308,7 +313,9 @@ static void same_init(struct same *sm, const struct rule_findings *fs,
 					!strcmp(k[i].fd->message,
 						k[i - 1].fd->message) &&
 					!strcmp_null(k[i].fd->old_code,
-						     k[i - 1].fd->old_code) ?
+						     k[i - 1].fd->old_code) &&
+					k[i].fd->changelog ==
+						k[i - 1].fd->changelog ?
 				sm->first[k[i - 1].idx] :
 				k[i].idx;
 	free(k);
@@ -346,10 +353,16 @@ static void add_same_places(struct sbuf *sb, const struct same *sm, size_t idx)
 		}
 		struct sbuf line = SBUF_INIT;
 
-		sbuf_addf(&line,
-			  "The same question applies to %s, line %u, which "
-			  "has the same code.",
-			  fd->path, fd->line);
+		if (fd->changelog)
+			sbuf_addf(&line,
+				  "The same applies to line %u of the "
+				  "changelog.",
+				  fd->line);
+		else
+			sbuf_addf(&line,
+				  "The same question applies to %s, line %u, "
+				  "which has the same code.",
+				  fd->path, fd->line);
 		if (!listed++)
 			sbuf_addch(sb, '\n');
 		add_wrapped_buf(sb, &line);
@@ -443,7 +456,8 @@ static size_t place_findings(const struct diff_file *f, const struct same *sm,
 		const struct diff_hunk *h;
 		struct placed *p;
 
-		if (strcmp(fd->path, path) || !same_speaks(sm, i))
+		if (fd->changelog || strcmp(fd->path, path) ||
+		    !same_speaks(sm, i))
 			continue;
 		XGROW(pl, alloc, n + 1);
 		p = &pl[n++];
@@ -532,7 +546,7 @@ static void quote_hunk(struct sbuf *sb, const struct same *sm,
 		flush_elision(sb, elided);
 		sbuf_addf(sb, "> %c%.*s\n", dl->origin, (int)dl->len, dl->text);
 		for (; j < n && pl[j].line == i; j++) {
-			add_caret_line(sb, dl, pl[j].fd);
+			add_caret_line(sb, dl, pl[j].fd, "   ");
 			add_explanation(sb, sm, pl[j].idx);
 		}
 	}
@@ -556,7 +570,7 @@ static void quote_outside(struct sbuf *sb, const struct same *sm, size_t idx,
 	sbuf_addf(sb, "In %s, line %u, which the patch does not change:\n\n",
 		  fd->path, fd->line);
 	sbuf_addf(sb, "> %c%.*s\n", dl.origin, (int)dl.len, dl.text);
-	add_caret_line(sb, &dl, fd);
+	add_caret_line(sb, &dl, fd, "   ");
 	add_explanation(sb, sm, idx);
 	*elided = true;
 }
@@ -568,9 +582,40 @@ static bool file_has_findings(const struct same *sm, const char *path)
 
 	for (i = 0; i < rule_findings_count(sm->fs); i++)
 		if (same_speaks(sm, i) &&
+		    !rule_findings_at(sm->fs, i)->changelog &&
 		    !strcmp(rule_findings_at(sm->fs, i)->path, path))
 			return true;
 	return false;
+}
+
+/*
+ * The findings on the changelog, first, as a reviewer answers a patch:
+ * the line quoted with "> ", the caret line under the words.
+ */
+static void quote_changelog(struct sbuf *sb, const struct same *sm,
+			    bool *elided)
+{
+	unsigned last = 0;
+	size_t i;
+
+	for (i = 0; i < rule_findings_count(sm->fs); i++) {
+		const struct rule_finding *fd = rule_findings_at(sm->fs, i);
+		struct diff_line dl = { .origin = ' ',
+					.text = fd->line_text,
+					.len = strlen(fd->line_text) };
+
+		if (!fd->changelog || !same_speaks(sm, i))
+			continue;
+		/* the next line, or the same one again: nothing left out */
+		if (last && (fd->line == last || fd->line == last + 1))
+			*elided = false;
+		flush_elision(sb, elided);
+		last = fd->line;
+		sbuf_addf(sb, "> %.*s\n", (int)dl.len, dl.text);
+		add_caret_line(sb, &dl, fd, "  ");
+		add_explanation(sb, sm, i);
+		*elided = true;
+	}
 }
 
 static void quote_file(struct sbuf *sb, const struct diff_file *f,
@@ -675,6 +720,7 @@ int reply_email_opts(char **out, const struct series_patch *p,
 		sbuf_rtrim(&sb);
 		sbuf_addstr(&sb, "\n\n");
 	}
+	quote_changelog(&sb, &sm, &elided);
 	for (i = 0; i < diff_nfiles(p->diff); i++) {
 		const struct diff_file *f = diff_file(p->diff, i);
 

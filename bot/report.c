@@ -240,11 +240,11 @@ static json_t *json_finding(const struct rule_finding *fd,
 			    const struct series_patch *p)
 {
 	return json_pack(
-		"{s:s, s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:b, s:o, "
-		"s:{s:o, s:o, s:o}}",
+		"{s:s, s:s, s:o, s:b, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:b, "
+		"s:o, s:{s:o, s:o, s:o}}",
 		"rule", fd->rule, "severity", rule_severity_name(fd->severity),
-		"file", report_json_text(fd->path), "line",
-		(json_int_t)fd->line, "column", (json_int_t)fd->column,
+		"file", report_json_text(fd->path), "changelog", fd->changelog,
+		"line", (json_int_t)fd->line, "column", (json_int_t)fd->column,
 		"end_column", (json_int_t)fd->end_column, "function",
 		report_json_text(fd->function), "message", json_question(fd),
 		"old_code", report_json_text(fd->old_code), "note",
@@ -390,7 +390,7 @@ static json_t *sarif_result(const struct rule_finding *fd,
 {
 	return json_pack(
 		"{s:s, s:s, s:{s:o}, s:[{s:{s:{s:o}, s:{s:I, s:I, s:I}}}], "
-		"s:{s:o, s:o, s:o, s:b}}",
+		"s:{s:o, s:o, s:o, s:b, s:b}}",
 		"ruleId", fd->rule, "level", sarif_level(fd->severity),
 		"message", "text", report_json_text(fd->message), "locations",
 		"physicalLocation", "artifactLocation", "uri",
@@ -400,7 +400,7 @@ static json_t *sarif_result(const struct rule_finding *fd,
 		"function", report_json_text(fd->function), "patch",
 		report_json_text(p->message_id ? p->message_id : p->commit),
 		"oldCode", report_json_text(fd->old_code), "partial",
-		fd->partial);
+		fd->partial, "changelog", fd->changelog);
 }
 
 /*

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apply.h"
+#include "sbuf.h"
 #include "series.h"
 #include "source.h"
 #include "util.h"
@@ -1071,20 +1072,50 @@ static void note_file(struct series_file *sf, const struct change_set *cs,
 					kind;
 }
 
-/* What the rules read of the patch itself: subject and changelog. */
+/*
+ * A mail's body starts with the changelog's body, maybe after in-body
+ * "From:" and "Date:" lines that git am takes out, and blank lines.
+ */
+static const char *body_start(const char *msg, size_t *len)
+{
+	const char *p = msg, *end = msg + *len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *next = nl ? nl + 1 : end;
+
+		if (!mmr_starts_with(p, end - p, "From: ") &&
+		    !mmr_starts_with(p, end - p, "Date: ") &&
+		    strspn(p, " \t\r") != (size_t)(next - p - (nl != NULL)))
+			break;
+		p = next;
+	}
+	*len = end - p;
+	return p;
+}
+
+/*
+ * What the rules read of the patch itself: its subject and its changelog
+ * as git shows a commit's, the subject line first; a mail's is made so.
+ */
 static void patch_changelog(struct change_set *cs, const struct patch *p)
 {
-	const char *msg = p->changelog;
+	const char *msg = p->changelog, *title;
 	size_t len = msg ? strlen(msg) : 0;
+	struct sbuf sb = SBUF_INIT;
 
-	if (!msg && p->pub.diff)
-		msg = diff_message(p->pub.diff, &len);
 	/* Named by its title: "mm: foo", not "[PATCH v2 3/5] mm: foo". */
-	change_set_set_patch(cs,
-			     p->pub.mail ?
-				     mail_subject_info(p->pub.mail)->title :
-				     p->pub.subject,
-			     msg, len);
+	title = p->pub.mail ? mail_subject_info(p->pub.mail)->title :
+			      p->pub.subject;
+	if (msg || !p->pub.diff) {
+		change_set_set_patch(cs, title, msg, len);
+		return;
+	}
+	msg = body_start(diff_message(p->pub.diff, &len), &len);
+	sbuf_addf(&sb, "%s\n\n", title ? title : "");
+	sbuf_add(&sb, msg, len);
+	change_set_set_patch(cs, title, sb.buf ? sb.buf : "", sb.len);
+	sbuf_release(&sb);
 }
 
 /* A commit's blobs are in its change set now. */
@@ -1120,8 +1151,10 @@ static int review_patch(struct review_state *st, struct patch *p,
 	change_set_link(cs, prev);
 	patch_changelog(cs, p);
 	if (st->tree) {
+		change_set_set_root(cs, source_path(st->tree));
 		change_set_set_lookup(cs, source_lookup, st->tree);
-		change_set_set_history(cs, source_commit, st->tree);
+		if (source_has_history(st->tree))
+			change_set_set_history(cs, source_commit, st->tree);
 	}
 	for (i = 0; i < n; i++) {
 		p->files[i].path = diff_file_path(diff_file(p->pub.diff, i));

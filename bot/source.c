@@ -89,6 +89,11 @@ const char *source_path(const struct source *src)
 	return src->dir;
 }
 
+bool source_has_history(const struct source *src)
+{
+	return src->repo != NULL;
+}
+
 /*
  * Open path inside the tree for reading: a regular file only (a FIFO
  * named like a kernel file must not hang the review), opened without

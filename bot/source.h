@@ -21,6 +21,8 @@ struct source;
 int source_open(struct source **out, const char *dir);
 void source_free(struct source *src);
 const char *source_path(const struct source *src);
+/* Whether the tree is a git repository, whose commits source_commit() reads. */
+bool source_has_history(const struct source *src);
 
 /*
  * The pre-image of a file of a patch: the blob named by old_id, else the

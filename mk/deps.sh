@@ -9,7 +9,7 @@ clang-format
 libgit2-dev libcurl4-openssl-dev libxml2-dev libtree-sitter-dev
 libsqlite3-dev zlib1g-dev libjansson-dev libcmocka-dev
 clang libclang-rt-14-dev npm
-public-inbox python3-aiosmtpd b4 systemd
+public-inbox python3-aiosmtpd b4 systemd codespell
 linux-source-6.1 linux-source-6.12"
 
 missing=""

@@ -212,6 +212,7 @@ struct change_set {
 	struct cache_entry *cache; /* sorted by name */
 	size_t ncache, acache;
 	char *subject, *message;
+	char *root; /* the base tree's directory, or NULL */
 	change_commit_fn history;
 	void *history_ctx;
 };
@@ -331,6 +332,7 @@ void change_set_free(struct change_set *set)
 	free(set->links);
 	free(set->subject);
 	free(set->message);
+	free(set->root);
 	pool_put(set->pool);
 	free(set->cache);
 	keymap_release(&set->index);
@@ -381,6 +383,17 @@ const char *change_set_message(const struct change_set *set)
 	return set->message ? set->message : "";
 }
 
+void change_set_set_root(struct change_set *set, const char *dir)
+{
+	free(set->root);
+	set->root = dir ? xstrdup(dir) : NULL;
+}
+
+const char *change_set_root(const struct change_set *set)
+{
+	return set->root;
+}
+
 void change_set_set_history(struct change_set *set, change_commit_fn fn,
 			    void *ctx)
 {
@@ -394,6 +407,11 @@ char *change_set_commit(const struct change_set *set, const char *commit,
 	*subject = NULL;
 	return set->history ? set->history(set->history_ctx, commit, subject) :
 			      NULL;
+}
+
+bool change_set_has_history(const struct change_set *set)
+{
+	return set->history != NULL;
 }
 
 void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,

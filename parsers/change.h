@@ -106,9 +106,11 @@ const struct change_set *change_set_link_at(const struct change_set *set,
 					    size_t i);
 
 /*
- * The patch the set reviews: its subject and its message (the changelog
- * and its trailers, before "---"), copied, so that rules can see whether
- * the patch explains what it does. Both are "" until set.
+ * The patch the set reviews: its subject and its message, copied, so that
+ * rules can see whether the patch explains what it does. The message is
+ * the changelog as "git show -s --format=%B" prints it: the subject line,
+ * a blank line, the body and its trailers (a mail's, before "---"). Both
+ * are "" until set.
  */
 void change_set_set_patch(struct change_set *set, const char *subject,
 			  const char *message, size_t len);
@@ -126,6 +128,15 @@ void change_set_set_history(struct change_set *set, change_commit_fn fn,
 			    void *ctx);
 char *change_set_commit(const struct change_set *set, const char *commit,
 			char **subject);
+/* Whether the set has a history to ask (change_set_set_history()). */
+bool change_set_has_history(const struct change_set *set);
+/*
+ * The root directory of the base tree (a kernel tree, for the files a
+ * rule reads from it such as scripts/spelling.txt), copied; NULL (the
+ * default) without one.
+ */
+void change_set_set_root(struct change_set *set, const char *dir);
+const char *change_set_root(const struct change_set *set);
 /* The base tree; without it a built-in table of mm helpers is used. */
 void change_set_set_lookup(struct change_set *set, change_lookup_fn fn,
 			   void *ctx);

@@ -9,10 +9,12 @@
 #include "util.h"
 
 extern const struct rule rule_role_swap, rule_comment_mismatch;
+extern const struct rule rule_fixes_tag;
 
 static const struct rule *const builtin_rules[] = {
 	&rule_role_swap,
 	&rule_comment_mismatch,
+	&rule_fixes_tag,
 };
 
 /* Generated from rules/query/ *.scm by mk/embed-rules.sh. */
@@ -28,8 +30,13 @@ struct rule_set *rule_set_new(void)
 	struct rule_set *rs = rule_set_new_empty();
 	size_t i;
 
+	struct rule *r;
+
 	for (i = 0; i < sizeof(builtin_rules) / sizeof(builtin_rules[0]); i++)
 		rule_set_add(rs, builtin_rules[i], NULL);
+	r = rule_spelling_new();
+	if (rule_set_add(rs, r, NULL) < 0)
+		r->free(r);
 	return rs;
 }
 

@@ -121,7 +121,7 @@ int rule_set_add(struct rule_set *rs, const struct rule *r, const char *origin)
 
 	if (!origin)
 		origin = RULE_BUILTIN;
-	if (!r || !r->check || !rule_id_valid(r->id))
+	if (!r || (!r->check && !r->check_patch) || !rule_id_valid(r->id))
 		return mmr_error_set(MMR_EINVAL, "invalid rule id '%s'",
 				     r && r->id ? r->id : "");
 	if (r->version != RULE_VERSION)
@@ -469,13 +469,85 @@ int rule_report_info(struct rule_ctx *ctx, const struct change *c,
 	return err;
 }
 
+/* Line `line` (1-based) of text, without its newline; NULL past the end. */
+static const char *text_line(const char *text, unsigned line, size_t *len)
+{
+	const char *p = text;
+
+	while (*p && --line) {
+		const char *nl = strchr(p, '\n');
+
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	if (line)
+		return NULL;
+	*len = strcspn(p, "\n");
+	while (*len && p[*len - 1] == '\r')
+		(*len)--;
+	return p;
+}
+
+int rule_report_message(struct rule_ctx *ctx, const struct change_set *cs,
+			unsigned line, unsigned column, unsigned end_column,
+			const char *note, const char *fmt, ...)
+{
+	struct rule_findings *fl = ctx->findings;
+	struct sbuf msg = SBUF_INIT;
+	struct rule_finding *f;
+	const char *text;
+	size_t len = 0;
+	va_list ap;
+
+	assert(ctx && cs && fmt);
+	if (fl->n >= RULE_MAX_FINDINGS) {
+		ctx->dropped = true;
+		return mmr_error_set(MMR_ELIMIT,
+				     "more than %d findings, the rest dropped",
+				     RULE_MAX_FINDINGS);
+	}
+	text = line ? text_line(change_set_message(cs), line, &len) : NULL;
+	if (!text)
+		text = "";
+	sbuf_init(&msg, RULE_MAX_MESSAGE);
+	va_start(ap, fmt);
+	sbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	sbuf_rtrim(&msg);
+
+	XGROW(fl->v, fl->alloc, fl->n + 1);
+	XGROW(fl->order, fl->order_alloc, fl->n + 1);
+	f = &fl->v[fl->n];
+	memset(f, 0, sizeof(*f));
+	f->rule = xstrdup(ctx->entry->rule->id);
+	f->severity = ctx->entry->severity;
+	f->path = xstrdup(RULE_CHANGELOG_PATH);
+	f->side = CHANGE_NEW;
+	f->line = line;
+	/* A caret line is one line, on the text there is. */
+	f->column = !column ? 1 : column > len + 1 ? (unsigned)len + 1 : column;
+	f->end_column = end_column > len + 1 ? (unsigned)len + 1 : end_column;
+	if (f->end_column <= f->column)
+		f->end_column = f->column + 1;
+	f->message = sbuf_detach(&msg, NULL);
+	f->note = dup_or_null(note);
+	f->line_text = xstrndup(text, len);
+	f->changelog = true;
+	fl->order[fl->n] = fl->seq++;
+	fl->n++;
+	return 0;
+}
+
 /* --- running ------------------------------------------------------------- */
 
 static int finding_cmp(const struct rule_finding *a,
 		       const struct rule_finding *b)
 {
-	int r = strcmp(a->path, b->path);
+	int r;
 
+	/* The changelog first, as a reviewer reads a patch. */
+	if (a->changelog != b->changelog)
+		return a->changelog ? -1 : 1;
+	r = strcmp(a->path, b->path);
 	if (r)
 		return r;
 	if (a->line != b->line)
@@ -543,6 +615,8 @@ static int run_rule(struct rule_ctx *ctx, const struct change *c)
 {
 	int err;
 
+	if (!ctx->entry->rule->check)
+		return 0;
 	mmr_error_clear();
 	err = ctx->entry->rule->check(ctx->entry->rule, ctx, c);
 	if (err < 0)
@@ -550,6 +624,18 @@ static int run_rule(struct rule_ctx *ctx, const struct change *c)
 				 ctx->entry->rule->id,
 				 change_name(c) ? change_name(c) : "",
 				 change_path(c) ? change_path(c) : "");
+	return err;
+}
+
+static int run_patch_rule(struct rule_ctx *ctx, const struct change_set *cs)
+{
+	int err;
+
+	mmr_error_clear();
+	err = ctx->entry->rule->check_patch(ctx->entry->rule, ctx, cs);
+	if (err < 0)
+		mmr_error_prefix("rule '%s' on the patch \"%s\"",
+				 ctx->entry->rule->id, change_set_subject(cs));
 	return err;
 }
 
@@ -579,6 +665,19 @@ int rule_set_run(const struct rule_set *rs, const struct change_set *cs,
 				snprintf(first_msg, sizeof(first_msg), "%s",
 					 mmr_error_last());
 			}
+		}
+	}
+	for (j = 0; cs && j < rs->n; j++) {
+		int err;
+
+		if (!rs->v[j].enabled || !rs->v[j].rule->check_patch)
+			continue;
+		ctx.entry = &rs->v[j];
+		err = run_patch_rule(&ctx, cs);
+		if (err < 0 && !first) {
+			first = err;
+			snprintf(first_msg, sizeof(first_msg), "%s",
+				 mmr_error_last());
 		}
 	}
 	findings_sort(ctx.findings);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * rule: the rule engine. A rule looks at one change (a definition a patch
- * touches, before and after) and reports findings through its context.
+ * touches, before and after) and reports findings through its context; it
+ * may also look at the patch as a whole, once, for what is not in a
+ * definition: its changelog.
  * Rules come from three places and run the same way: the built-in C rules
  * (rule_set_new()) and the query rules shipped with mmreview
  * (rule_set_load_shipped()), query rule files (rule_set_load_dir(),
@@ -64,7 +66,22 @@ struct rule {
 	 * rule_set_free() calls free(self), which frees data and the rule.
 	 */
 	void (*free)(struct rule *self);
+	/*
+	 * Optional: report findings on the patch as a whole, its changelog
+	 * (change_set_message()) above all, with rule_report_message() or
+	 * rule_report(); called once per change set, after check() has seen
+	 * each change. check may be NULL when this is not.
+	 */
+	int (*check_patch)(const struct rule *self, struct rule_ctx *ctx,
+			   const struct change_set *cs);
 };
+
+/*
+ * The path a finding on the changelog has, as Gerrit names the commit
+ * message: its line is the changelog's line as "git show -s --format=%B"
+ * prints it, 1 being the subject line.
+ */
+#define RULE_CHANGELOG_PATH "COMMIT_MSG"
 
 struct rule_finding {
 	const char *rule;
@@ -88,6 +105,12 @@ struct rule_finding {
 	 */
 	const struct change *change;
 	uint32_t start, end;
+	/*
+	 * On a line of the patch's changelog, not of a file: path is
+	 * RULE_CHANGELOG_PATH, side CHANGE_NEW, function and change NULL,
+	 * line_text the changelog's line. Sorted before the files' findings.
+	 */
+	bool changelog;
 };
 
 /*
@@ -110,6 +133,16 @@ int rule_report_info(struct rule_ctx *ctx, const struct change *c,
 		     const char *old_code, const char *note, const char *fmt,
 		     ...) __attribute__((format(printf, 8, 9)));
 
+/*
+ * Report a finding on the changelog of cs (change_set_message()): on its
+ * 1-based line, bytes [column, end_column) of it, 1-based, end exclusive
+ * (clamped to the line). note may be NULL. Returns as rule_report().
+ */
+int rule_report_message(struct rule_ctx *ctx, const struct change_set *cs,
+			unsigned line, unsigned column, unsigned end_column,
+			const char *note, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
 struct rule_set;
 struct rule_findings;
 
@@ -121,6 +154,11 @@ const char *rule_option(const struct rule_ctx *ctx, const char *name);
  * query rules shipped with mmreview are added by rule_set_load_shipped().
  */
 struct rule_set *rule_set_new(void);
+/*
+ * The spelling rule, which keeps its dictionaries (read once) with it: a
+ * new rule with a free hook, for rule_set_new().
+ */
+struct rule *rule_spelling_new(void);
 /* An empty set. */
 struct rule_set *rule_set_new_empty(void);
 /* Free the set and each rule it owns (those with a free hook). */
@@ -259,7 +297,8 @@ int rule_set_load_plugin(struct rule_set *rs, const char *path,
 
 /*
  * An expectation written in a case: a comment "expect: ID[, ID...]" on a
- * line a rule must flag, "expect-none: ID" on one it must not.
+ * line a rule must flag, "expect-none: ID" on one it must not; on a line
+ * of the changelog, "# expect: ID" at its end.
  */
 struct rule_expect {
 	char *rule;
@@ -268,6 +307,7 @@ struct rule_expect {
 	unsigned line; /* the file's line on that side */
 	bool none; /* expect-none */
 	unsigned src_line; /* where it is written in the case */
+	bool changelog; /* on the changelog's line (RULE_CHANGELOG_PATH) */
 };
 
 struct rule_expects {
@@ -289,6 +329,16 @@ int rule_expects_from_diff(struct rule_expects *e, const struct diff *d);
 /* The same for every line of a text, on one side of the file path. */
 int rule_expects_from_text(struct rule_expects *e, const char *text, size_t len,
 			   const char *path, enum change_side side);
+/*
+ * The same for lines of a changelog (text, changelog line first_line
+ * first, written on line src_line of the case): a line that ends with
+ * "# expect: ID[, ID...]" or "# expect-none: ID" states it on that line.
+ * The annotation and the blanks before it are cut out of text, in place,
+ * so that the rules read the line as it would be without it; *len is
+ * updated (text must be NUL-terminated at text[*len]). Returns 0 or MMR_ELIMIT past RULE_MAX_EXPECTS.
+ */
+int rule_expects_from_changelog(struct rule_expects *e, char *text, size_t *len,
+				unsigned first_line, unsigned src_line);
 
 enum rule_miss_kind {
 	RULE_MISS_MISSING, /* expect: without a finding */

@@ -2,7 +2,8 @@
 /*
  * Rule tests: the expectations written in a case's comments
  * ("/" "* expect: ID *" "/" on a line a rule must flag, "expect-none:" on
- * one it must not), and the findings judged against them.
+ * one it must not; "# expect: ID" at the end of a changelog's line), and
+ * the findings judged against them.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -144,6 +145,73 @@ int rule_expects_from_text(struct rule_expects *e, const char *text, size_t len,
 	return err;
 }
 
+/*
+ * Where a changelog annotation "# expect..." starts in line s[0..n): the
+ * '#' of the last one whose keyword follows, else NULL.
+ */
+static const char *changelog_mark(const char *s, size_t n, bool *none)
+{
+	const char *hash = NULL, *k;
+	size_t i;
+
+	for (i = n; i-- > 0 && !hash;) {
+		if (s[i] != '#')
+			continue;
+		for (k = s + i + 1; k < s + n && (*k == ' ' || *k == '\t');)
+			k++;
+		*none = mmr_starts_with(k, s + n - k, "expect-none:");
+		if (*none || mmr_starts_with(k, s + n - k, "expect:"))
+			hash = s + i;
+	}
+	return hash;
+}
+
+int rule_expects_from_changelog(struct rule_expects *e, char *text, size_t *len,
+				unsigned first_line, unsigned src_line)
+{
+	struct rule_expect w = { .path = (char *)RULE_CHANGELOG_PATH,
+				 .side = CHANGE_NEW,
+				 .changelog = true };
+	size_t in = 0, out = 0;
+	int err = 0;
+
+	w.line = first_line;
+	w.src_line = src_line;
+	while (in < *len && !err) {
+		const char *nl = memchr(text + in, '\n', *len - in);
+		size_t n = nl ? (size_t)(nl - (text + in)) : *len - in;
+		size_t keep = n;
+		const char *hash = changelog_mark(text + in, n, &w.none);
+
+		if (hash) {
+			/* "# expect: x" reads as the comment "// expect: x" */
+			size_t m = text + in + n - hash;
+			char *c = xmalloc(m + 2);
+
+			memcpy(c, "//", 2);
+			memcpy(c + 2, hash + 1, m - 1);
+			err = parse_line(e, c, m + 1, &w);
+			free(c);
+			keep = hash - (text + in);
+			while (keep && (text[in + keep - 1] == ' ' ||
+					text[in + keep - 1] == '\t'))
+				keep--;
+		}
+		memmove(text + out, text + in, keep);
+		out += keep;
+		in += n;
+		if (nl) {
+			text[out++] = '\n';
+			in++;
+		}
+		w.line++;
+		w.src_line++;
+	}
+	*len = out;
+	text[out] = '\0';
+	return err;
+}
+
 static bool found_on(const struct rule_findings *f, const struct rule_expect *x,
 		     const struct rule_finding **out)
 {
@@ -153,7 +221,8 @@ static bool found_on(const struct rule_findings *f, const struct rule_expect *x,
 		const struct rule_finding *fd = rule_findings_at(f, i);
 
 		if (!strcmp(fd->rule, x->rule) && !strcmp(fd->path, x->path) &&
-		    fd->side == x->side && fd->line == x->line) {
+		    fd->changelog == x->changelog && fd->side == x->side &&
+		    fd->line == x->line) {
 			*out = fd;
 			return true;
 		}
@@ -181,7 +250,8 @@ static bool expect_at(const struct rule_expects *e,
 		const struct rule_expect *x = &e->v[i];
 
 		if (!strcmp(x->rule, fd->rule) && !strcmp(x->path, fd->path) &&
-		    x->side == fd->side && x->line == fd->line)
+		    x->changelog == fd->changelog && x->side == fd->side &&
+		    x->line == fd->line)
 			return true;
 	}
 	return false;

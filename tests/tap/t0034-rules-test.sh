@@ -11,7 +11,7 @@ for r in role-swap comment-mismatch vm-flags-write kmap-atomic-new \
 	grep -q "^ok   $r (" "$T/out"
 	ok $? "$r is tested and passes"
 done
-contains "$T/out" "7 rules tested, 0 failed" "a count at the end"
+contains "$T/out" "9 rules tested, 0 failed" "a count at the end"
 
 run "$MMREVIEW" rules test "$SRCDIR/rules/query/vm-flags-write.scm"
 is "$rc" 0 "a rule file: its own cases"

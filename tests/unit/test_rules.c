@@ -913,19 +913,21 @@ static void test_set_builtins(void **state)
 {
 	struct rule_set *rs = rule_set_new();
 	const struct rule *r;
-	size_t i;
+	size_t i, nb = rule_set_count(rs);
 
 	(void)state;
-	assert_int_equal(rule_set_count(rs), 2);
+	assert_true(nb >= 2);
 	for (i = 0; i < rule_set_count(rs); i++) {
 		r = rule_set_at(rs, i);
 		assert_non_null(r->summary);
 		assert_non_null(strstr(r->doc, "Example"));
 		assert_non_null(strstr(r->doc, "enabled = false"));
-		assert_true(rule_set_enabled(rs, r->id));
-		assert_int_equal(rule_set_severity(rs, r->id), RULE_WARNING);
+		assert_true(rule_set_enabled(rs, r->id) == !r->off);
 	}
-	assert_null(rule_set_at(rs, 2));
+	assert_null(rule_set_at(rs, rule_set_count(rs)));
+	assert_int_equal(rule_set_severity(rs, "role-swap"), RULE_WARNING);
+	assert_int_equal(rule_set_severity(rs, "comment-mismatch"),
+			 RULE_WARNING);
 	r = rule_set_find(rs, "role-swap");
 	assert_non_null(r);
 	assert_string_equal(r->id, "role-swap");
@@ -935,7 +937,7 @@ static void test_set_builtins(void **state)
 
 	assert_int_equal(rule_set_add(rs, &fake_rule, NULL), 0);
 	assert_int_equal(rule_set_add(rs, &fake_rule, NULL), MMR_EINVAL);
-	assert_int_equal(rule_set_count(rs), 3);
+	assert_int_equal(rule_set_count(rs), nb + 1);
 	assert_int_equal(rule_set_severity(rs, "a-fake"), RULE_INFO);
 	assert_int_equal(rule_set_enable(rs, "nope", false), MMR_ENOTFOUND);
 	assert_int_equal(rule_set_set_severity(rs, "nope", RULE_ERROR),
@@ -1163,6 +1165,213 @@ static void test_sorted(void **state)
 	run_free(&r);
 }
 
+/* --- findings on the changelog ---------------------------------------------- */
+
+#define MSG_TEXT                \
+	"mm: fix the teh bug\n" \
+	"\n"                    \
+	"A body line.\n"        \
+	"Fixes: 0123 (\"mm: foo\")\n"
+
+/* Reports on the changelog: line 4 twice (deduplicated), 1, and past it. */
+static int msg_check_patch(const struct rule *self __maybe_unused,
+			   struct rule_ctx *ctx, const struct change_set *cs)
+{
+	int err;
+
+	err = rule_report_message(ctx, cs, 4, 9, 13, "a note", "short hash");
+	if (!err)
+		err = rule_report_message(ctx, cs, 4, 9, 13, NULL, "again");
+	if (!err)
+		err = rule_report_message(ctx, cs, 1, 13, 16, NULL,
+					  "'teh' may be misspelled");
+	if (!err) /* the column past the line: clamped to it */
+		err = rule_report_message(ctx, cs, 3, 40, 90, NULL, "past");
+	if (!err) /* a line the changelog does not have */
+		err = rule_report_message(ctx, cs, 99, 1, 2, NULL, "nowhere");
+	return err;
+}
+
+static const struct rule msg_rule = {
+	.version = RULE_VERSION,
+	.id = "b-msg",
+	.severity = RULE_WARNING,
+	.summary = "test",
+	.doc = "test",
+	.check_patch = msg_check_patch,
+};
+
+/* The seed patch's hunks with the changelog MSG_TEXT, and the rules. */
+static void run_msg(struct run *r, const struct rule *const *rules, size_t n,
+		    int *err)
+{
+	size_t len, i;
+
+	memset(r, 0, sizeof(*r));
+	r->patch = read_fixture("seed-case.patch", &len);
+	assert_int_equal(diff_parse(&r->d, r->patch, len), 0);
+	r->cs = change_set_new();
+	change_set_set_patch(r->cs, "mm: fix the teh bug", MSG_TEXT,
+			     strlen(MSG_TEXT));
+	for (i = 0; i < diff_nfiles(r->d); i++)
+		assert_int_equal(change_set_add_file(r->cs, diff_file(r->d, i),
+						     NULL, 0, NULL, 0,
+						     CHANGE_FROM_HUNKS, "test"),
+				 0);
+	r->rs = rule_set_new_empty();
+	for (i = 0; i < n; i++)
+		assert_int_equal(rule_set_add(r->rs, rules[i], NULL), 0);
+	*err = rule_set_run(r->rs, r->cs, &r->f);
+}
+
+static void test_changelog_findings(void **state)
+{
+	const struct rule *rules[] = { &fake_rule, &msg_rule };
+	const struct rule_finding *f;
+	struct run r;
+	int err;
+
+	(void)state;
+	fake_reports = 1;
+	fake_start = 0;
+	fake_end = 1;
+	run_msg(&r, rules, 2, &err);
+	assert_int_equal(err, 0);
+	/* 4 on the changelog (one deduplicated), 2 on the files */
+	assert_int_equal(rule_findings_count(r.f), 6);
+	f = rule_findings_at(r.f, 0);
+	assert_true(f->changelog);
+	assert_string_equal(f->path, RULE_CHANGELOG_PATH);
+	assert_string_equal(f->path, "COMMIT_MSG");
+	assert_int_equal(f->line, 1);
+	assert_int_equal(f->column, 13);
+	assert_int_equal(f->end_column, 16);
+	assert_string_equal(f->line_text, "mm: fix the teh bug");
+	assert_int_equal(f->side, CHANGE_NEW);
+	assert_int_equal(f->severity, RULE_WARNING);
+	assert_null(f->function);
+	assert_null(f->change);
+	f = rule_findings_at(r.f, 1);
+	assert_int_equal(f->line, 3);
+	assert_int_equal(f->column, 13); /* "A body line." is 12 bytes */
+	assert_int_equal(f->end_column, 14);
+	f = rule_findings_at(r.f, 2);
+	assert_int_equal(f->line, 4);
+	assert_string_equal(f->message, "short hash");
+	assert_string_equal(f->note, "a note");
+	assert_string_equal(f->line_text, "Fixes: 0123 (\"mm: foo\")");
+	f = rule_findings_at(r.f, 3);
+	assert_int_equal(f->line, 99);
+	assert_string_equal(f->line_text, "");
+	/* the files' findings after the changelog's */
+	f = rule_findings_at(r.f, 4);
+	assert_false(f->changelog);
+	assert_string_equal(f->path, "include/linux/mm.h");
+	run_free(&r);
+}
+
+/* A patch rule is configured like the others: off, and severity. */
+static void test_changelog_config(void **state)
+{
+	const struct rule *rules[] = { &msg_rule };
+	struct rule_set *rs;
+	struct run r;
+	int err;
+
+	(void)state;
+	run_msg(&r, rules, 1, &err);
+	rs = r.rs;
+	rule_findings_free(r.f);
+	r.f = NULL;
+	assert_int_equal(rule_set_set_severity(rs, "b-msg", RULE_INFO), 0);
+	assert_int_equal(rule_set_run(rs, r.cs, &r.f), 0);
+	assert_int_equal(rule_findings_count(r.f), 4);
+	assert_int_equal(rule_findings_at(r.f, 0)->severity, RULE_INFO);
+	rule_findings_free(r.f);
+	r.f = NULL;
+	assert_int_equal(rule_set_enable(rs, "b-msg", false), 0);
+	assert_int_equal(rule_set_run(rs, r.cs, &r.f), 0);
+	assert_int_equal(rule_findings_count(r.f), 0);
+	run_free(&r);
+}
+
+static int failing_patch(const struct rule *self __maybe_unused,
+			 struct rule_ctx *ctx, const struct change_set *cs)
+{
+	(void)ctx;
+	(void)cs;
+	return mmr_error_set(MMR_EINVAL, "broken patch rule");
+}
+
+/* A rule with neither hook is refused; a failing patch rule is named. */
+static void test_changelog_errors(void **state)
+{
+	struct rule bad = msg_rule, failing = msg_rule;
+	const struct rule *rules[] = { &msg_rule, &failing };
+	struct run r;
+	int err;
+
+	(void)state;
+	failing.id = "c-failing";
+	failing.check_patch = failing_patch;
+	run_msg(&r, rules, 2, &err);
+	assert_int_equal(err, MMR_EINVAL);
+	assert_non_null(strstr(mmr_error_last(), "c-failing"));
+	assert_non_null(strstr(mmr_error_last(), "mm: fix the teh bug"));
+	assert_int_equal(rule_findings_count(r.f), 4);
+	bad.id = "d-bad";
+	bad.check_patch = NULL;
+	assert_int_equal(rule_set_add(r.rs, &bad, NULL), MMR_EINVAL);
+	run_free(&r);
+}
+
+static void note_miss_count(const struct rule_miss *m, void *payload)
+{
+	size_t *n = payload;
+
+	(void)m;
+	(*n)++;
+}
+
+/* "# expect:" at the end of a changelog line, cut from what rules read. */
+static void test_changelog_expects(void **state)
+{
+	const struct rule *rules[] = { &msg_rule };
+	struct rule_expects e = RULE_EXPECTS_INIT;
+	char text[] = "mm: fix the teh bug # expect: b-msg\n"
+		      "\n"
+		      "A body line.\t# expect: b-msg\n"
+		      "Fixes: 0123 (\"mm: foo\")  #expect-none: b-msg\n"
+		      "a # sign, # expect something";
+	size_t len = strlen(text), misses = 0;
+	struct run r;
+	int err;
+
+	(void)state;
+	assert_int_equal(rule_expects_from_changelog(&e, text, &len, 1, 7), 0);
+	assert_string_equal(text, "mm: fix the teh bug\n"
+				  "\n"
+				  "A body line.\n"
+				  "Fixes: 0123 (\"mm: foo\")\n"
+				  "a # sign, # expect something");
+	assert_int_equal(len, strlen(text));
+	assert_int_equal(e.n, 3);
+	assert_true(e.v[0].changelog);
+	assert_string_equal(e.v[0].path, RULE_CHANGELOG_PATH);
+	assert_int_equal(e.v[0].line, 1);
+	assert_int_equal(e.v[0].src_line, 7);
+	assert_int_equal(e.v[1].line, 3);
+	assert_int_equal(e.v[2].line, 4);
+	assert_true(e.v[2].none);
+	run_msg(&r, rules, 1, &err);
+	/* line 4 is flagged (expect-none), 99 has no expectation */
+	assert_int_equal(
+		rule_expects_judge(&e, r.rs, r.f, note_miss_count, &misses), 2);
+	assert_int_equal(misses, 2);
+	rule_expects_release(&e);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1204,6 +1413,10 @@ int main(void)
 		cmocka_unit_test(test_dedup_and_errors),
 		cmocka_unit_test(test_findings_bound),
 		cmocka_unit_test(test_sorted),
+		cmocka_unit_test(test_changelog_findings),
+		cmocka_unit_test(test_changelog_config),
+		cmocka_unit_test(test_changelog_errors),
+		cmocka_unit_test(test_changelog_expects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
