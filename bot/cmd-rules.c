@@ -328,6 +328,14 @@ static int load_patch_case(struct case_run *cr, const char *path)
 		err = diff_parse(&cr->d, cr->patch, cr->plen);
 	if (!err)
 		err = rule_expects_from_diff(&cr->e, cr->d);
+	if (!err) {
+		/* Its message, headers and all, is the changelog rules read. */
+		size_t mlen;
+		const char *msg = diff_message(cr->d, &mlen);
+
+		change_set_set_patch(cr->cs, "", msg ? msg : "",
+				     msg ? mlen : 0);
+	}
 	for (i = 0; !err && i < diff_nfiles(cr->d); i++)
 		err = change_set_add_file(cr->cs, diff_file(cr->d, i), NULL, 0,
 					  NULL, 0, CHANGE_FROM_HUNKS,
