@@ -853,8 +853,37 @@ static bool same_code(const struct csrc *a, TSNode x, const struct csrc *b,
 	return eq;
 }
 
-static void pair_add(struct cond_pairs *out, const struct side *o, size_t i,
-		     const struct side *n, size_t j, bool alone)
+/* Whether text calls a function that the patch or the series changes. */
+static bool calls_changed(const struct change *c, const char *text)
+{
+	const struct change_set *set = change_owner(c);
+	const char *s = text;
+
+	while (*s) {
+		char name[ROLE_MAX_NAME];
+		size_t n = 0;
+
+		if (!ident_char(*s) || (s > text && ident_char(s[-1]))) {
+			s++;
+			continue;
+		}
+		while (ident_char(s[n]))
+			n++;
+		if (s[n] == '(' && n < sizeof(name)) {
+			memcpy(name, s, n);
+			name[n] = '\0';
+			if (change_set_find(set, CSRC_FUNCTION, name) ||
+			    change_set_find(set, CSRC_FUNC_MACRO, name))
+				return true;
+		}
+		s += n;
+	}
+	return false;
+}
+
+static void pair_add(const struct change *c, struct cond_pairs *out,
+		     const struct side *o, size_t i, const struct side *n,
+		     size_t j, bool alone)
 {
 	const struct csrc_cond *a = &o->v[i], *b = &n->v[j];
 	struct cond_pair *p;
@@ -866,6 +895,10 @@ static void pair_add(struct cond_pairs *out, const struct side *o, size_t i,
 	p->old = *a;
 	p->new = *b;
 	p->alone = alone;
+	p->old_first = o->first[i];
+	p->old_last = o->last[i];
+	p->new_first = n->first[j];
+	p->new_last = n->last[j];
 	p->body_same =
 		same_code(o->cs, guarded(a, false), n->cs, guarded(b, false)) &&
 		same_code(o->cs, guarded(a, true), n->cs, guarded(b, true));
@@ -881,6 +914,8 @@ static void pair_add(struct cond_pairs *out, const struct side *o, size_t i,
 	    p->diff.old_start == csrc_node_start(a->expr) &&
 	    p->diff.old_end == csrc_node_end(a->expr))
 		p->diff.cls = COND_SAME;
+	p->callee_changed = calls_changed(c, p->diff.old_text) ||
+			    calls_changed(c, p->diff.new_text);
 }
 
 /* The unchanged lines around the change of old condition i, mapped. */
@@ -943,7 +978,7 @@ int cond_pairs_collect(struct cond_pairs *out, const struct change *c)
 			;
 		if (k == no || o.v[i].kind != n.v[ni[k]].kind)
 			continue;
-		pair_add(out, &o, i, &n, ni[k],
+		pair_add(c, out, &o, i, &n, ni[k],
 			 no == 1 && lines_alone(&o, i, pb, pa) &&
 				 lines_alone(&n, ni[k], nb, na));
 	}
@@ -954,6 +989,65 @@ int cond_pairs_collect(struct cond_pairs *out, const struct change *c)
 	side_release(&o);
 	side_release(&n);
 	return 0;
+}
+
+/* Whether line l of side is a line of a condition changed alone. */
+static bool alone_line(const struct cond_pairs *pairs, enum change_side side,
+		       unsigned l)
+{
+	size_t i;
+
+	for (i = 0; i < pairs->n; i++) {
+		const struct cond_pair *p = &pairs->v[i];
+		unsigned lo = side == CHANGE_OLD ? p->old_first : p->new_first;
+		unsigned hi = side == CHANGE_OLD ? p->old_last : p->new_last;
+
+		if (p->alone && l >= lo && l <= hi)
+			return true;
+	}
+	return false;
+}
+
+/* Whether line l of cs is blank or a comment's line, as far as it shows. */
+static bool comment_line(const struct csrc *cs, unsigned l)
+{
+	size_t len;
+	const char *t = csrc_text(cs, &len);
+	uint32_t s = csrc_line_start(cs, l), e = csrc_line_start(cs, l + 1);
+
+	while (s < e && isspace((unsigned char)t[s]))
+		s++;
+	return s >= e || t[s] == '*' ||
+	       (t[s] == '/' && s + 1 < e && (t[s + 1] == '*' || t[s + 1] == '/'));
+}
+
+bool cond_pair_quiet(const struct change *c, const struct cond_pairs *pairs,
+		     size_t i, unsigned reach)
+{
+	const struct cond_pair *p = &pairs->v[i];
+	const struct csrc_cond *k[2] = { &p->old, &p->new };
+	unsigned first[2] = { p->old_first, p->new_first };
+	unsigned last[2] = { p->old_last, p->new_last };
+	int side;
+
+	for (side = CHANGE_OLD; side <= CHANGE_NEW; side++) {
+		enum change_side sd = (enum change_side)side;
+		const struct csrc *cs = change_src(c, sd);
+		const struct csrc_def *def = change_def(c, sd);
+		unsigned lo = csrc_line_of(cs, csrc_node_start(k[side]->stmt));
+		unsigned hi = csrc_line_of(cs, csrc_node_end(k[side]->stmt));
+		unsigned l;
+
+		lo = lo > def->start_line + reach ? lo - reach :
+						      def->start_line;
+		hi = hi + reach < def->end_line ? hi + reach : def->end_line;
+		for (l = lo; l <= hi; l++)
+			if ((l < first[side] || l > last[side]) &&
+			    change_line_changed(c, sd, l) &&
+			    !comment_line(cs, l) && !alone_line(pairs, sd, l))
+				return false;
+	}
+	return true;
 }
 
 void cond_pairs_release(struct cond_pairs *p)

@@ -85,6 +85,14 @@ struct cond_pair {
 	 * condition on each side, nothing else removed or added with it.
 	 */
 	bool alone;
+	/*
+	 * The part that differs calls a function the patch (or an earlier
+	 * patch of the series) also changes: its convention may have
+	 * changed with it (folio_isolate_lru() returning true on success).
+	 */
+	bool callee_changed;
+	/* The image lines of each side's condition the patch changed. */
+	unsigned old_first, old_last, new_first, new_last;
 	struct cond_diff diff;
 };
 
@@ -105,6 +113,15 @@ struct cond_pairs {
  */
 int cond_pairs_collect(struct cond_pairs *out, const struct change *c);
 void cond_pairs_release(struct cond_pairs *p);
+
+/*
+ * Whether no line within reach lines of pair i's statement, or inside
+ * it, changed on either side but the lines of conditions changed alone
+ * (this one's, and others of pairs that are alone): the patch changed
+ * tests there and nothing else.
+ */
+bool cond_pair_quiet(const struct change *c, const struct cond_pairs *pairs,
+		     size_t i, unsigned reach);
 
 /*
  * The question a reviewer asks of a difference: "Is the boundary change

@@ -16,14 +16,23 @@
 
 /* Identifiers of a changed test asked about in the changelog. */
 #define FLIP_MAX_NAMES 8
+/*
+ * Lines around the statement that must be unchanged: a test changed in
+ * the middle of a reworked block is part of the rework, not a slip.
+ */
+#define FLIP_REACH 8
 
-static bool flipped(const struct cond_pair *p)
+static bool flipped(const struct change *c, const struct cond_pairs *pairs,
+		    size_t i)
 {
+	const struct cond_pair *p = &pairs->v[i];
+
 	switch (p->diff.cls) {
 	case COND_POLARITY:
 	case COND_COMPARISON:
 	case COND_CONNECTIVE:
-		return p->body_same && p->alone;
+		return p->body_same && p->alone && !p->callee_changed &&
+		       cond_pair_quiet(c, pairs, i, FLIP_REACH);
 	default:
 		return false;
 	}
@@ -122,7 +131,7 @@ static int flip_check(const struct rule *self __maybe_unused,
 	size_t i;
 
 	for (i = 0; !err && i < pairs.n; i++)
-		if (flipped(&pairs.v[i]))
+		if (flipped(c, &pairs, i))
 			err = flip_report(ctx, c, &pairs.v[i]);
 	cond_pairs_release(&pairs);
 	return err;

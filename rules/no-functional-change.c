@@ -171,8 +171,11 @@ static bool meaning_changed(const struct change *c, const struct cond_pair *p)
 {
 	switch (p->diff.cls) {
 	case COND_POLARITY:
-		/* Inverted with its code rewritten: maybe restructured. */
-		return p->body_same;
+		/*
+		 * Inverted with its code rewritten: maybe restructured; with
+		 * the callee changed too: maybe its convention changed.
+		 */
+		return p->body_same && !p->callee_changed;
 	case COND_COMPARISON:
 	case COND_CONNECTIVE:
 	case COND_FLAG:
