@@ -193,14 +193,15 @@ static int nfc_check(const struct rule *self __maybe_unused,
 {
 	const struct change_set *set = change_owner(c);
 	struct cond_pairs pairs = COND_PAIRS_INIT;
-	const char *where = "changelog";
-	char *claim = nfc_claim(change_set_message(set));
+	const char *where = "subject";
+	/* The subject first: a commit's message starts with it too. */
+	char *claim = nfc_claim(change_set_subject(set));
 	size_t i;
 	int err = 0;
 
 	if (!claim) {
-		claim = nfc_claim(change_set_subject(set));
-		where = "subject";
+		claim = nfc_claim(change_set_message(set));
+		where = "changelog";
 	}
 	if (!claim)
 		return 0;
