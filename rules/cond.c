@@ -41,7 +41,8 @@ static char *squeeze(const struct csrc *cs, uint32_t s, uint32_t e, bool quote)
 		if (t[i] == '/' && i + 1 < e && t[i + 1] == '*') {
 			const char *end = strstr(t + i + 2, "*/");
 
-			i = end && end + 1 < t + e ? (uint32_t)(end - t) + 1 : e;
+			i = end && end + 1 < t + e ? (uint32_t)(end - t) + 1 :
+						     e;
 			space = true;
 			continue;
 		}
@@ -56,8 +57,8 @@ static char *squeeze(const struct csrc *cs, uint32_t s, uint32_t e, bool quote)
 			continue;
 		}
 		if (space && sb.len &&
-		    (quote || (ident_char(sb.buf[sb.len - 1]) &&
-			       ident_char(t[i]))))
+		    (quote ||
+		     (ident_char(sb.buf[sb.len - 1]) && ident_char(t[i]))))
 			sbuf_addch(&sb, ' ');
 		space = false;
 		sbuf_addch(&sb, t[i]);
@@ -73,7 +74,7 @@ static char *quote_span(const struct csrc *cs, uint32_t s, uint32_t e)
 	char *q = squeeze(cs, s, e, true);
 
 	if (strlen(q) > COND_MAX_QUOTE)
-		strcpy(q + COND_MAX_QUOTE - 3, "...");
+		memcpy(q + COND_MAX_QUOTE - 3, "...", 4);
 	return q;
 }
 
@@ -225,6 +226,7 @@ static int str_order(const void *a, const void *b)
 static void sort_flags(char *s)
 {
 	char *v[COND_MAX_TERMS], *copy = xstrdup(s), *p = copy;
+	struct sbuf sb = SBUF_INIT;
 	size_t n = 0, i;
 
 	while (n < COND_MAX_TERMS) {
@@ -235,14 +237,16 @@ static void sort_flags(char *s)
 		*p++ = '\0';
 	}
 	qsort(v, n, sizeof(*v), str_order);
-	*s = '\0';
 	for (i = 0; i < n; i++) {
 		if (i && !strcmp(v[i], v[i - 1]))
 			continue;
-		if (*s)
-			strcat(s, "|");
-		strcat(s, v[i]);
+		if (sb.len)
+			sbuf_addch(&sb, '|');
+		sbuf_addstr(&sb, v[i]);
 	}
+	/* Never longer than s: the same flags, fewer separators. */
+	memcpy(s, sb.buf ? sb.buf : "", sb.len + 1);
+	sbuf_release(&sb);
 	free(copy);
 }
 
@@ -279,8 +283,8 @@ static int leaf(struct form *f, TSNode e, bool neg, struct at at)
 	int i = term_new(f, T_LEAF, at);
 
 	f->v[i].neg = neg;
-	f->v[i].text = squeeze(f->cs, csrc_node_start(e), csrc_node_end(e),
-			       false);
+	f->v[i].text =
+		squeeze(f->cs, csrc_node_start(e), csrc_node_end(e), false);
 	return i;
 }
 
@@ -334,8 +338,8 @@ static int add_and_mask(struct form *f, TSNode e, bool neg, struct at at)
 	}
 	i = term_new(f, T_MASK, at_op(at, csrc_node_field(e, "operator")));
 	f->v[i].neg = neg;
-	f->v[i].text = squeeze(f->cs, csrc_node_start(obj), csrc_node_end(obj),
-			       false);
+	f->v[i].text =
+		squeeze(f->cs, csrc_node_start(obj), csrc_node_end(obj), false);
 	f->v[i].rtext = sbuf_detach(&flags, NULL);
 	sort_flags(f->v[i].rtext);
 	return i;
@@ -370,11 +374,10 @@ static int add_expr(struct form *f, TSNode e, bool neg, struct at at,
 				at_op(at, csrc_node_field(e, "operator")),
 				depth + 1);
 	if (csrc_node_is(e, "call_expression") && is_hint(f->cs, e))
-		return add_expr(
-			f,
-			csrc_node_named_child(csrc_node_field(e, "arguments"),
-					      0),
-			neg, at, depth + 1);
+		return add_expr(f,
+				csrc_node_named_child(
+					csrc_node_field(e, "arguments"), 0),
+				neg, at, depth + 1);
 	if (!csrc_node_is(e, "binary_expression"))
 		return leaf(f, e, neg, at);
 	o = op_of(e);
@@ -673,8 +676,8 @@ static void compare_terms(struct compare *x, int o, int n, unsigned depth)
 	}
 }
 
-int cond_compare(struct cond_diff *out, const struct csrc *old,
-		 TSNode old_expr, const struct csrc *new, TSNode new_expr)
+int cond_compare(struct cond_diff *out, const struct csrc *old, TSNode old_expr,
+		 const struct csrc *new, TSNode new_expr)
 {
 	struct form fo = { .cs = old }, fn = { .cs = new };
 	struct compare x = { &fo, &fn, out };
@@ -714,8 +717,8 @@ void cond_diff_release(struct cond_diff *d)
 const char *cond_class_name(enum cond_class cls)
 {
 	static const char *const names[] = {
-		"same",	    "polarity", "comparison", "connective", "flag",
-		"term",	    "role",	"operand",    "reorder",    "rewrite",
+		"same", "polarity", "comparison", "connective", "flag",
+		"term", "role",	    "operand",	  "reorder",	"rewrite",
 	};
 
 	return (size_t)cls < sizeof(names) / sizeof(names[0]) ? names[cls] :
@@ -902,12 +905,11 @@ static void pair_add(const struct change *c, struct cond_pairs *out,
 	p->body_same =
 		same_code(o->cs, guarded(a, false), n->cs, guarded(b, false)) &&
 		same_code(o->cs, guarded(a, true), n->cs, guarded(b, true));
-	exchanged = a->kind != CSRC_COND_RETURN &&
-		    !csrc_node_is_null(guarded(a, true)) &&
-		    same_code(o->cs, guarded(a, false), n->cs,
-			      guarded(b, true)) &&
-		    same_code(o->cs, guarded(a, true), n->cs,
-			      guarded(b, false));
+	exchanged =
+		a->kind != CSRC_COND_RETURN &&
+		!csrc_node_is_null(guarded(a, true)) &&
+		same_code(o->cs, guarded(a, false), n->cs, guarded(b, true)) &&
+		same_code(o->cs, guarded(a, true), n->cs, guarded(b, false));
 	cond_compare(&p->diff, o->cs, a->expr, n->cs, b->expr);
 	/* if (x) A else B written as if (!x) B else A */
 	if (exchanged && p->diff.cls == COND_POLARITY &&
@@ -1018,7 +1020,8 @@ static bool comment_line(const struct csrc *cs, unsigned l)
 	while (s < e && isspace((unsigned char)t[s]))
 		s++;
 	return s >= e || t[s] == '*' ||
-	       (t[s] == '/' && s + 1 < e && (t[s + 1] == '*' || t[s + 1] == '/'));
+	       (t[s] == '/' && s + 1 < e &&
+		(t[s + 1] == '*' || t[s + 1] == '/'));
 }
 
 bool cond_pair_quiet(const struct change *c, const struct cond_pairs *pairs,
@@ -1039,7 +1042,7 @@ bool cond_pair_quiet(const struct change *c, const struct cond_pairs *pairs,
 		unsigned l;
 
 		lo = lo > def->start_line + reach ? lo - reach :
-						      def->start_line;
+						    def->start_line;
 		hi = hi + reach < def->end_line ? hi + reach : def->end_line;
 		for (l = lo; l <= hi; l++)
 			if ((l < first[side] || l > last[side]) &&

@@ -72,8 +72,8 @@ struct cond_diff {
  * COND_MAX_CANON (*out is then COND_REWRITE, spans the whole
  * expressions).
  */
-int cond_compare(struct cond_diff *out, const struct csrc *old,
-		 TSNode old_expr, const struct csrc *new, TSNode new_expr);
+int cond_compare(struct cond_diff *out, const struct csrc *old, TSNode old_expr,
+		 const struct csrc *new, TSNode new_expr);
 void cond_diff_release(struct cond_diff *d);
 
 struct cond_pair {
@@ -100,9 +100,9 @@ struct cond_pairs {
 	struct cond_pair *v;
 	size_t n, alloc;
 };
-#define COND_PAIRS_INIT \
-	{               \
-		NULL, 0, 0  \
+#define COND_PAIRS_INIT    \
+	{                  \
+		NULL, 0, 0 \
 	}
 
 /*

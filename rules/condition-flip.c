@@ -40,8 +40,8 @@ static bool flipped(const struct change *c, const struct cond_pairs *pairs,
 
 static bool keyword(const char *w)
 {
-	static const char *const kw[] = { "NULL", "true", "false", "sizeof",
-					  "likely", "unlikely" };
+	static const char *const kw[] = { "NULL",   "true",   "false",
+					  "sizeof", "likely", "unlikely" };
 	size_t i;
 
 	for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
@@ -59,8 +59,8 @@ static bool flip_explained(const struct change *c, const struct cond_pair *p,
 			   char **sentence, char **where)
 {
 	const char *s = p->diff.new_text;
-	unsigned line = csrc_line_of(change_src(c, CHANGE_NEW),
-				     p->diff.at_start);
+	unsigned line =
+		csrc_line_of(change_src(c, CHANGE_NEW), p->diff.at_start);
 	unsigned tried = 0;
 
 	while (*s && tried < FLIP_MAX_NAMES) {
@@ -89,8 +89,8 @@ static int flip_report(struct rule_ctx *ctx, const struct change *c,
 		       const struct cond_pair *p)
 {
 	const struct cond_diff *d = &p->diff;
-	char *old_code = role_stmt_lines(c, CHANGE_OLD, p->old.stmt,
-					 p->old.expr);
+	char *old_code =
+		role_stmt_lines(c, CHANGE_OLD, p->old.stmt, p->old.expr);
 	char *sentence, *where;
 	struct sbuf note = SBUF_INIT;
 	int err;

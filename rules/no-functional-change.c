@@ -59,9 +59,12 @@ static bool in(const char *w, const char *const *v)
  */
 static bool claim_at(const struct word *w, size_t avail, size_t *n)
 {
-	static const char *const change[] = { "change",	      "changes",
-					      "modification", "modifications",
-					      "difference",   "differences",
+	static const char *const change[] = { "change",
+					      "changes",
+					      "modification",
+					      "modifications",
+					      "difference",
+					      "differences",
 					      NULL };
 	static const char *const behaviour[] = { "behaviour", "behavior",
 						 "behavioural", "behavioral",
@@ -81,8 +84,8 @@ static bool claim_at(const struct word *w, size_t avail, size_t *n)
 		*n = k + 2;
 		return true;
 	}
-	if (!strcmp(w[0].w, "no") && k + 1 < avail &&
-	    in(w[k].w, behaviour) && in(w[k + 1].w, change)) {
+	if (!strcmp(w[0].w, "no") && k + 1 < avail && in(w[k].w, behaviour) &&
+	    in(w[k + 1].w, change)) {
 		*n = k + 2;
 		return true;
 	}
@@ -95,8 +98,9 @@ static void sentence_of(const char *s, size_t len, size_t start, size_t end,
 {
 	size_t i = start;
 
-	while (i > 0 && !(strchr(".?!", s[i - 1]) && i < len &&
-			  isspace((unsigned char)s[i])) &&
+	while (i > 0 &&
+	       !(strchr(".?!", s[i - 1]) && i < len &&
+		 isspace((unsigned char)s[i])) &&
 	       !(s[i - 1] == '\n' && i > 1 && s[i - 2] == '\n'))
 		i--;
 	*b = i;
@@ -113,8 +117,8 @@ static void sentence_of(const char *s, size_t len, size_t start, size_t end,
 /* "except", "other than": the claim is qualified, not a whole one. */
 static bool qualified(const char *s, size_t len)
 {
-	static const char *const q[] = { "except", "other than", "apart from",
-					  "besides", "beyond", "aside from" };
+	static const char *const q[] = { "except",  "other than", "apart from",
+					 "besides", "beyond",	  "aside from" };
 	char *t = xstrndup(s, len);
 	bool found = false;
 	size_t i;

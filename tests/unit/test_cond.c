@@ -20,6 +20,7 @@
 #include "cond.h"
 #include "csrc.h"
 #include "diff.h"
+#include "sbuf.h"
 #include "util.h"
 
 /* Compare two expressions; new-side offsets in *d are offsets in b. */
@@ -135,8 +136,7 @@ static void test_connective_term_flag(void **state)
 	assert_int_equal(d.at_start, 2);
 	assert_int_equal(d.at_end, 4);
 	cond_diff_release(&d);
-	assert_int_equal(cls_of("a && b && c", "a && b || c"),
-			 COND_CONNECTIVE);
+	assert_int_equal(cls_of("a && b && c", "a && b || c"), COND_CONNECTIVE);
 	assert_int_equal(compare("a", "a && b", &d), COND_TERM);
 	assert_string_equal(d.new_text, "a && b");
 	cond_diff_release(&d);
@@ -178,12 +178,14 @@ static void test_bounds(void **state)
 	struct cond_diff d;
 	TSNode ea, eb;
 	size_t n = 3 * COND_MAX_TERMS, i;
-	char *a = xmalloc(n * 4 + 8), *b;
+	struct sbuf sb = SBUF_INIT;
+	char *a, *b;
 
 	(void)state;
-	strcpy(a, "x0");
+	sbuf_addstr(&sb, "x0");
 	for (i = 1; i < n; i++)
-		strcat(a, " &&x");
+		sbuf_addstr(&sb, " &&x");
+	a = sbuf_detach(&sb, NULL);
 	b = xstrdup(a);
 	b[strlen(b) - 3] = '|';
 	b[strlen(b) - 4] = '|';
@@ -213,14 +215,12 @@ static void pairs_of(struct set *s, const char *patch)
 	memset(s, 0, sizeof(*s));
 	assert_int_equal(diff_parse(&s->d, patch, strlen(patch)), 0);
 	s->cs = change_set_new();
-	assert_int_equal(change_set_add_file(s->cs, diff_file(s->d, 0), NULL,
-					     0, NULL, 0, CHANGE_FROM_HUNKS,
+	assert_int_equal(change_set_add_file(s->cs, diff_file(s->d, 0), NULL, 0,
+					     NULL, 0, CHANGE_FROM_HUNKS,
 					     "test"),
 			 0);
 	assert_true(change_set_count(s->cs) > 0);
-	assert_int_equal(cond_pairs_collect(&s->p,
-					    change_set_at(s->cs, 0)),
-			 0);
+	assert_int_equal(cond_pairs_collect(&s->p, change_set_at(s->cs, 0)), 0);
 }
 
 static void set_release(struct set *s)
