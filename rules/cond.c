@@ -960,7 +960,13 @@ int cond_pairs_collect(struct cond_pairs *out, const struct change *c)
 	struct side o = { 0 }, n = { 0 };
 	size_t *oi, *ni, i, k;
 
-	if (!change_def(c, CHANGE_OLD) || !change_def(c, CHANGE_NEW))
+	/*
+	 * The top-level lines outside every definition (hunks that name no
+	 * function) span the whole image: which function a test is in is
+	 * not known there.
+	 */
+	if (!change_def(c, CHANGE_OLD) || !change_def(c, CHANGE_NEW) ||
+	    change_is_toplevel(c))
 		return 0;
 	side_load(&o, c, CHANGE_OLD);
 	side_load(&n, c, CHANGE_NEW);

@@ -107,7 +107,8 @@ struct cond_pairs {
 
 /*
  * The changed conditions of c's definition paired across the sides, in
- * the new side's text order, each compared. An if/else whose test was
+ * the new side's text order, each compared (none for the top-level
+ * change). An if/else whose test was
  * inverted and whose branches were exchanged compares COND_SAME. Returns
  * 0 or a negative code; release *out either way.
  */

@@ -24,17 +24,25 @@ struct word {
 	size_t start, end;
 };
 
-/* The next word of s at or after *pos; false at the end. */
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/*
+ * The next word of s at or after *pos (an identifier such as nfc_dev is
+ * one word); false at the end.
+ */
 static bool next_word(const char *s, size_t len, size_t *pos, struct word *w)
 {
 	size_t i = *pos, n = 0;
 
-	while (i < len && !isalnum((unsigned char)s[i]))
+	while (i < len && !word_char(s[i]))
 		i++;
 	if (i >= len)
 		return false;
 	w->start = i;
-	while (i < len && isalnum((unsigned char)s[i])) {
+	while (i < len && word_char(s[i])) {
 		if (n + 1 < sizeof(w->w))
 			w->w[n++] = (char)tolower((unsigned char)s[i]);
 		i++;

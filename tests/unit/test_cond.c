@@ -20,6 +20,7 @@
 #include "cond.h"
 #include "csrc.h"
 #include "diff.h"
+#include "rule.h"
 #include "sbuf.h"
 #include "util.h"
 
@@ -289,6 +290,54 @@ static void test_exchanged_branches(void **state)
 	set_release(&s);
 }
 
+/* --- the claim of no-functional-change ---------------------------------------- */
+
+/* Findings of rule id on the flip patch with this subject and changelog. */
+static size_t nfc_findings(const char *subject, const char *message)
+{
+	struct set s;
+	struct rule_set *rs = rule_set_new();
+	struct rule_findings *f = NULL;
+	size_t i, n = 0;
+
+	pairs_of(&s, flip_patch);
+	change_set_set_patch(s.cs, subject, message, strlen(message));
+	assert_int_equal(rule_set_run(rs, s.cs, &f), 0);
+	for (i = 0; i < rule_findings_count(f); i++)
+		n += !strcmp(rule_findings_at(f, i)->rule,
+			     "no-functional-change");
+	rule_findings_free(f);
+	rule_set_free(rs);
+	set_release(&s);
+	return n;
+}
+
+static void test_nfc_claim(void **state)
+{
+	(void)state;
+	/* The boundary, the '!' dropped and the inverted a > 0. */
+	assert_int_equal(
+		nfc_findings("mm: x", "No functional change intended."), 3);
+	assert_int_equal(
+		nfc_findings("mm: x", "Tidy.\n\nNo functional changes\n"), 3);
+	assert_int_equal(nfc_findings("mm: x (NFC)", ""), 3);
+	assert_int_equal(nfc_findings("mm: x", "no behaviour change."), 3);
+	assert_int_equal(nfc_findings("mm: x", "No behavior changes."), 3);
+	assert_int_equal(nfc_findings("mm: x", "A non-functional change."), 3);
+	assert_int_equal(nfc_findings("mm: x", "No Functional Modification."),
+			 3);
+	assert_int_equal(nfc_findings("mm: x", "no intended functional change"),
+			 3);
+	/* Not the claim. */
+	assert_int_equal(nfc_findings("mm: x", ""), 0);
+	assert_int_equal(nfc_findings("mm: x", "A functional change."), 0);
+	assert_int_equal(nfc_findings("mm: x", "No functional change except "
+					       "for the bound."),
+			 0);
+	assert_int_equal(nfc_findings("mm: nfcs", "the nfc_dev code"), 0);
+	assert_int_equal(nfc_findings("mm: x", "no functionality changes"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_pairs),
 		cmocka_unit_test(test_exchanged_branches),
+		cmocka_unit_test(test_nfc_claim),
 	};
 
 	return cmocka_run_group_tests_name("cond", tests, NULL, NULL);
