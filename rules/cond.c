@@ -1044,17 +1044,21 @@ bool cond_pair_quiet(const struct change *c, const struct cond_pairs *pairs,
 		const struct csrc *cs = change_src(c, sd);
 		const struct csrc_def *def = change_def(c, sd);
 		unsigned lo = csrc_line_of(cs, csrc_node_start(k[side]->stmt));
-		unsigned hi = csrc_line_of(cs, csrc_node_end(k[side]->stmt));
-		unsigned l;
+		unsigned end = csrc_line_of(cs, csrc_node_end(k[side]->stmt));
+		unsigned hi, l;
 
 		lo = lo > def->start_line + reach ? lo - reach :
 						    def->start_line;
-		hi = hi + reach < def->end_line ? hi + reach : def->end_line;
-		for (l = lo; l <= hi; l++)
+		hi = end + reach < def->end_line ? end + reach : def->end_line;
+		for (l = lo; l <= hi; l++) {
+			/* Deep inside the guarded code: body_same says. */
+			if (l > last[side] + reach && l < end)
+				l = end;
 			if ((l < first[side] || l > last[side]) &&
 			    change_line_changed(c, sd, l) &&
 			    !comment_line(cs, l) && !alone_line(pairs, sd, l))
 				return false;
+		}
 	}
 	return true;
 }
