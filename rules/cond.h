@@ -117,9 +117,11 @@ void cond_pairs_release(struct cond_pairs *p);
 
 /*
  * Whether no line within reach lines of pair i's statement, or inside
- * it, changed on either side but the lines of conditions changed alone
- * (this one's, and others of pairs that are alone): the patch changed
- * tests there and nothing else.
+ * it, changed on either side but blank and comment lines and the lines
+ * of conditions changed alone (this one's, and others of pairs that are
+ * alone): the patch changed tests there and nothing else. Lines of the
+ * guarded code farther than reach from the test and from the
+ * statement's end are left to body_same.
  */
 bool cond_pair_quiet(const struct change *c, const struct cond_pairs *pairs,
 		     size_t i, unsigned reach);
