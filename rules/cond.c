@@ -509,6 +509,23 @@ static void set_class(struct compare *x, enum cond_class cls, int o, int n)
 	x->out->at_end = b->at.has_op ? b->at.op_end : b->at.end;
 }
 
+/* Point at the first whole word w of the new part, if it shows there. */
+static void point_at_word(struct compare *x, const char *w)
+{
+	size_t len, n = strlen(w);
+	const char *t = csrc_text(x->n->cs, &len);
+	uint32_t i;
+
+	for (i = x->out->new_start; i + n <= x->out->new_end; i++) {
+		if (memcmp(t + i, w, n) || (i > 0 && ident_char(t[i - 1])) ||
+		    (i + n < len && ident_char(t[i + n])))
+			continue;
+		x->out->at_start = i;
+		x->out->at_end = i + (uint32_t)n;
+		return;
+	}
+}
+
 /*
  * Two operands that differ: by one identifier that names the
  * counterpart role (src_vma for dst_vma), or otherwise.
@@ -548,6 +565,7 @@ static void classify_operand(struct compare *x, const char *a, const char *b,
 		set_class(x, COND_ROLE, o, n);
 		x->out->from = xstrdup(from);
 		x->out->to = xstrdup(to);
+		point_at_word(x, to);
 		return;
 	}
 	set_class(x, COND_OPERAND, o, n);

@@ -161,6 +161,8 @@ static void test_role_operand_rewrite(void **state)
 			 COND_ROLE);
 	assert_string_equal(d.from, "dst_vma");
 	assert_string_equal(d.to, "src_vma");
+	assert_int_equal(d.at_start, 15); /* under src_vma */
+	assert_int_equal(d.at_end, 22);
 	cond_diff_release(&d);
 	assert_int_equal(cls_of("old->index < end", "new->index < end"),
 			 COND_ROLE);

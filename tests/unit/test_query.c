@@ -99,6 +99,16 @@ static unsigned line_of(const char *text, const char *s)
 	return line;
 }
 
+/* How many built-in C rules rule_set_new() gives, whatever they are. */
+static size_t builtin_count(void)
+{
+	struct rule_set *rs = rule_set_new();
+	size_t n = rule_set_count(rs);
+
+	rule_set_free(rs);
+	return n;
+}
+
 /* --- problems ------------------------------------------------------------- */
 
 struct problems {
@@ -656,7 +666,7 @@ static void test_load_dir(void **state)
 		  "already defined by built-in\n",
 		  t.dir, t.dir);
 	assert_string_equal(pr.out.buf, sb.buf);
-	assert_int_equal(rule_set_count(rs), 3);
+	assert_int_equal(rule_set_count(rs), builtin_count() + 1);
 	assert_string_equal(rule_set_origin(rs, "one"), a);
 	assert_string_equal(rule_set_origin(rs, "role-swap"), "built-in");
 
@@ -673,7 +683,7 @@ static void test_load_dir(void **state)
 			 0);
 	assert_string_equal(pr.out.buf, "");
 	assert_string_equal(rule_set_origin(rs, "role-swap"), sb.buf);
-	assert_int_equal(rule_set_count(rs), 3);
+	assert_int_equal(rule_set_count(rs), builtin_count() + 1);
 
 	sbuf_reset(&pr.out);
 	assert_int_equal(rule_set_load_dir(rs, "/nonexistent/rules", 0,
@@ -754,8 +764,8 @@ static void test_shipped(void **state)
 	assert_true(files >= 1);
 	assert_int_equal(rule_set_load_shipped(rs, note_problem, &pr), 0);
 	assert_int_equal(pr.n, 0);
-	assert_int_equal(rule_set_count(rs), 2 + files);
-	for (i = 2; i < rule_set_count(rs); i++) {
+	assert_int_equal(rule_set_count(rs), builtin_count() + files);
+	for (i = builtin_count(); i < rule_set_count(rs); i++) {
 		const struct rule *r = rule_set_at(rs, i);
 
 		assert_string_equal(rule_set_origin(rs, r->id), "built-in");
