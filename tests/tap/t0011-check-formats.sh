@@ -36,7 +36,9 @@ res = [(r["ruleId"], r["level"],
        for r in run["results"]]
 print(d["version"], " ".join(rules), res)
 PYEOF
-is "$(cat "$T/py")" "2.1.0 bug-on-new comment-mismatch fixes-tag folio-test-changed kmap-atomic-new mmap-assert-gone role-swap spelling vm-flags-write [('comment-mismatch', 'warning', 'include/linux/mm.h', 430), ('role-swap', 'warning', 'mm/memory.c', 1253)]" \
+# Every rule "rules list" shows, whichever the build has.
+ids=$("$MMREVIEW" rules list | awk '{ print $1 }' | LC_ALL=C sort | tr '\n' ' ')
+is "$(cat "$T/py")" "2.1.0 ${ids}[('comment-mismatch', 'warning', 'include/linux/mm.h', 430), ('role-swap', 'warning', 'mm/memory.c', 1253)]" \
 	"sarif: version, rules in tool.driver.rules, results"
 
 run "$MMREVIEW" check --format email "$SEED"
