@@ -9,10 +9,12 @@
 #include "util.h"
 
 extern const struct rule rule_role_swap, rule_comment_mismatch;
+extern const struct rule rule_sleep_in_atomic;
 
 static const struct rule *const builtin_rules[] = {
 	&rule_role_swap,
 	&rule_comment_mismatch,
+	&rule_sleep_in_atomic,
 };
 
 /* Generated from rules/query/ *.scm by mk/embed-rules.sh. */
