@@ -57,6 +57,7 @@ struct walk {
 	struct {
 		enum sleeps_kind kind;
 		const char *key;
+		enum state st;
 	} seen[SIA_MAX_KEYS];
 	size_t nseen;
 	const struct call *held; /* the opening op found */
@@ -153,7 +154,8 @@ static void calls_collect(struct calls *out, const struct csrc *cs,
 		k->is_op = sleeps_op_of(k->name, &k->op);
 		if (k->is_op) {
 			if (k->op.key_arg >= 0)
-				section_key(cs, call_arg(nodes[i], k->op.key_arg),
+				section_key(cs,
+					    call_arg(nodes[i], k->op.key_arg),
 					    k->key, sizeof(k->key));
 			out->any_op = true;
 			out->any_open |= k->op.open;
@@ -180,6 +182,7 @@ static void decide(struct walk *w, const struct call *k, enum state st)
 		return;
 	w->seen[w->nseen].kind = k->op.kind;
 	w->seen[w->nseen].key = k->key;
+	w->seen[w->nseen].st = st;
 	w->nseen++;
 	if (st == ST_HELD)
 		w->held = k;
@@ -294,19 +297,20 @@ static bool is_loop(TSNode n)
 }
 
 /*
- * Whether a section is held at the call (sections of kind only_kind, or
- * any when -1): ST_HELD with *opener, ST_FREE, or ST_UNKNOWN when an op
- * was met whose effect depends on the path.
+ * The section held at the call (of kind only_kind, or any when -1), or
+ * NULL; w says what was seen of the others.
  */
-static enum state held_at(const struct calls *calls, const struct call *call,
-			  TSNode top, int only_kind, const struct call **opener)
+static const struct call *held_at(struct walk *w, const struct calls *calls,
+				  const struct call *call, TSNode top,
+				  int only_kind)
 {
-	struct walk w = { .calls = calls, .only_kind = only_kind };
 	TSNode node = call->node, parent;
 	unsigned depth;
-	size_t i;
 
-	for (depth = 0; depth < CSRC_MAX_NESTING * 2 && !w.held; depth++) {
+	memset(w, 0, sizeof(*w));
+	w->calls = calls;
+	w->only_kind = only_kind;
+	for (depth = 0; depth < CSRC_MAX_NESTING * 2 && !w->held; depth++) {
 		parent = csrc_node_parent(node);
 		if (csrc_node_is_null(parent))
 			break;
@@ -314,34 +318,40 @@ static enum state held_at(const struct calls *calls, const struct call *call,
 			uint32_t k, n = csrc_node_named_count(parent);
 
 			for (k = 0; k < n; k++)
-				if (csrc_node_same(
-					    csrc_node_named_child(parent, k),
-					    node))
+				if (csrc_node_same(csrc_node_named_child(parent,
+									 k),
+						   node))
 					break;
-			run_block(&w, parent, k < n ? k : 0);
+			run_block(w, parent, k < n ? k : 0);
 			/* A bare block may be a macro loop's body. */
 			if (csrc_node_is(node, "compound_statement"))
-				unknown_node(&w, node);
+				unknown_node(w, node);
 		} else if (csrc_node_is(parent, "if_statement")) {
 			TSNode cond = csrc_node_field(parent, "condition");
 
 			if (!csrc_node_same(cond, node))
-				unknown_node(&w, cond);
+				unknown_node(w, cond);
 		} else if (is_loop(parent)) {
-			unknown_node(&w, parent);
+			unknown_node(w, parent);
 		}
 		if (csrc_node_same(parent, top) ||
 		    csrc_node_is(parent, "function_definition"))
 			break;
 		node = parent;
 	}
-	*opener = w.held;
-	if (w.held)
-		return ST_HELD;
-	for (i = 0; i < w.nseen; i++)
-		if (w.only_kind < 0 || (int)w.seen[i].kind == w.only_kind)
-			return ST_UNKNOWN;
-	return ST_FREE;
+	return w->held;
+}
+
+/* What the walk found of the section (kind, key): unknown or not. */
+static bool section_unknown(const struct walk *w, enum sleeps_kind kind,
+			    const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < w->nseen; i++)
+		if (w->seen[i].kind == kind && !strcmp(w->seen[i].key, key))
+			return w->seen[i].st == ST_UNKNOWN;
+	return false;
 }
 
 /* Whether the call runs only when a test of the context allows it. */
@@ -362,7 +372,8 @@ static bool context_guarded(const struct csrc *cs, TSNode node, TSNode top)
 		if ((csrc_node_is(parent, "if_statement") ||
 		     csrc_node_is(parent, "conditional_expression")) &&
 		    !csrc_node_same(cond, node)) {
-			n = csrc_find_nodes(cs, cond, "call_expression", &calls);
+			n = csrc_find_nodes(cs, cond, "call_expression",
+					    &calls);
 			for (i = 0; i < n && !found; i++) {
 				char name[SIA_MAX_NAME];
 
@@ -407,6 +418,8 @@ static int sleeps_builtin(const struct csrc *cs, TSNode call, const char *name,
 		if (!node_text(cs, a, text, sizeof(text)) ||
 		    !strstr(text, "GFP"))
 			continue;
+		if (!sleeps_allocator(name))
+			return -1;
 		g = sleeps_gfp_mask(text, strlen(text), flag, sizeof(flag));
 		if (g != SLEEPS_GFP_SLEEPS || sleeps_gfp_exempt(name))
 			return 0;
@@ -611,17 +624,15 @@ static void opener_text(const struct csrc *cs, const struct call *k, char *buf,
 }
 
 /* The call of the old image that the new image's call k was. */
-static const struct call *old_call(const struct change *c,
-				   const struct calls *old,
-				   const struct csrc *ocs,
-				   const struct csrc *ncs,
-				   const struct calls *new,
-				   const struct call *k)
+static const struct call *
+old_call(const struct change *c, const struct calls *old,
+	 const struct csrc *ocs, const struct csrc *ncs,
+	 const struct calls *new, const struct call *k)
 {
 	unsigned line = csrc_line_of(ncs, k->start), nth = 0;
 	size_t i;
 
-	for (i = 0; i < new->n && &new->v[i] != k; i++)
+	for (i = 0; i < new->n &&&new->v[i] != k; i++)
 		nth += !strcmp(new->v[i].name, k->name) &&
 		       csrc_line_of(ncs, new->v[i].start) == line;
 	for (i = 0; i < old->n; i++) {
@@ -702,27 +713,30 @@ static int check_call(struct rule_ctx *ctx, struct scan *s,
 		      const struct call *k)
 {
 	const struct change *c = s->c;
-	const struct call *opener = NULL, *o, *ignored;
+	const struct call *opener, *o;
 	unsigned line = csrc_line_of(s->cs, k->start);
 	bool added = change_line_changed(c, CHANGE_NEW, line), gfp;
 	char what[128], *note = NULL;
+	struct walk w;
 	int b;
 
 	if (k->is_op || (!added && !s->ops_moved))
 		return 0;
-	if (held_at(&s->calls, k, s->def->node, -1, &opener) != ST_HELD)
+	opener = held_at(&w, &s->calls, k, s->def->node, -1);
+	if (!opener)
 		return 0;
 	/* Hunks alone: the section must open in the call's own hunk. */
 	if (change_partial(c) &&
 	    change_hunk_of(c, CHANGE_NEW, csrc_line_of(s->cs, opener->start)) !=
 		    change_hunk_of(c, CHANGE_NEW, line))
 		return 0;
+	/* An old call: reported when no section held it before. */
 	if (!added) {
-		o = s->odef ? old_call(c, &s->old, s->ocs, s->cs, &s->calls,
-				       k) :
-			      NULL;
-		if (!o || held_at(&s->old, o, s->odef->node, -1, &ignored) !=
-				  ST_FREE)
+		o = s->odef ?
+			    old_call(c, &s->old, s->ocs, s->cs, &s->calls, k) :
+			    NULL;
+		if (!o || held_at(&w, &s->old, o, s->odef->node, -1) ||
+		    section_unknown(&w, opener->op.kind, opener->key))
 			return 0;
 	}
 	if (context_guarded(s->cs, k->node, s->def->node))
@@ -736,8 +750,7 @@ static int check_call(struct rule_ctx *ctx, struct scan *s,
 		snprintf(what, sizeof(what), "%s()", k->name);
 	}
 	if (sleeps_uaccess(k->name) &&
-	    held_at(&s->calls, k, s->def->node, SLEEPS_PAGEFAULT, &ignored) ==
-		    ST_HELD)
+	    held_at(&w, &s->calls, k, s->def->node, SLEEPS_PAGEFAULT))
 		return 0;
 	return report(ctx, c, s->cs, k, opener, what, gfp, added,
 		      b > 0 ? (gfp ? "may sleep: the gfp mask allows direct "

@@ -165,10 +165,25 @@ static const char *const always_prefix[] = {
 
 /* gfp flags that allow direct reclaim; sorted. */
 static const char *const gfp_sleeps[] = {
-	"GFP_HIGHUSER",	 "GFP_HIGHUSER_MOVABLE", "GFP_KERNEL",
-	"GFP_KERNEL_ACCOUNT", "GFP_NOFS",	      "GFP_NOIO",
-	"GFP_TRANSHUGE", "GFP_USER",		  "__GFP_DIRECT_RECLAIM",
+	"GFP_HIGHUSER",
+	"GFP_HIGHUSER_MOVABLE",
+	"GFP_KERNEL",
+	"GFP_KERNEL_ACCOUNT",
+	"GFP_NOFS",
+	"GFP_NOIO",
+	"GFP_TRANSHUGE",
+	"GFP_USER",
+	"__GFP_DIRECT_RECLAIM",
 	"__GFP_RECLAIM",
+};
+
+/* Allocators whose name does not say "alloc"; sorted. */
+static const char *const allocators[] = {
+	"__get_free_page",    "__get_free_pages", "get_zeroed_page",
+	"idr_preload",	      "kmemdup",	  "kmemdup_nul",
+	"krealloc",	      "krealloc_array",	  "kstrdup",
+	"kstrdup_const",      "kstrndup",	  "kvrealloc",
+	"radix_tree_preload",
 };
 
 /* Calls taking a gfp mask that do not allocate under the caller's locks. */
@@ -181,10 +196,7 @@ static const char *const gfp_exempt[] = {
 
 static const char *const gfp_exempt_prefix[] = {
 	"__xa_", /* __xa_store() and friends drop xa_lock to allocate */
-	"__xas_",
-	"current_gfp",
-	"gfp",
-	"mapping_gfp",
+	"__xas_", "current_gfp", "gfp", "mapping_gfp",
 };
 
 /* User copies: they fault instead of sleeping under pagefault_disable(). */
@@ -195,12 +207,8 @@ static const char *const uaccess[] = {
 
 /* Conditions that make the code they guard depend on the context. */
 static const char *const context_tests[] = {
-	"gfpflags_allow_blocking",
-	"in_atomic",
-	"in_interrupt",
-	"in_task",
-	"irqs_disabled",
-	"preemptible",
+	"gfpflags_allow_blocking", "in_atomic",	  "in_interrupt", "in_task",
+	"irqs_disabled",	   "preemptible",
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -274,6 +282,13 @@ bool sleeps_uaccess(const char *name)
 	return in_sorted(uaccess, N(uaccess), name);
 }
 
+bool sleeps_allocator(const char *name)
+{
+	return strstr(name, "alloc") ||
+	       in_sorted(allocators, N(allocators), name) ||
+	       !strncmp(name, "xa_", 3);
+}
+
 bool sleeps_gfp_exempt(const char *name)
 {
 	return in_sorted(gfp_exempt, N(gfp_exempt), name) ||
@@ -303,8 +318,8 @@ enum sleeps_gfp sleeps_gfp_mask(const char *text, size_t len, char *flag,
 		/* ~, &, ?, casts, calls: not a plain union of flags. */
 		if (!isalpha((unsigned char)ch) && ch != '_')
 			return SLEEPS_GFP_UNKNOWN;
-		for (w = 0; i < len && (isalnum((unsigned char)text[i]) ||
-					text[i] == '_');
+		for (w = 0; i < len &&
+			    (isalnum((unsigned char)text[i]) || text[i] == '_');
 		     i++, w++)
 			if (w < sizeof(word) - 1)
 				word[w] = text[i];

@@ -67,6 +67,13 @@ enum sleeps_gfp sleeps_gfp_mask(const char *text, size_t len, char *flag,
 				size_t n);
 
 /*
+ * Whether a call of name allocates with the gfp mask it is given
+ * (kmalloc(), alloc_pages(), kstrdup(), xa_store()...): node_zonelist()
+ * and the like take one to choose, not to allocate.
+ */
+bool sleeps_allocator(const char *name);
+
+/*
  * Whether a call of name takes a gfp mask without allocating under the
  * caller's locks: it computes a mask (mapping_gfp_constraint()), is a
  * lockdep annotation (fs_reclaim_acquire()), or drops the lock to
