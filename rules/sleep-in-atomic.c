@@ -131,6 +131,24 @@ static void section_key(const struct csrc *cs, TSNode arg, char *key,
 	key[k] = '\0';
 }
 
+/* What a call's result is stored in (ptl = pmd_lock(...)), or null. */
+static TSNode result_of(TSNode call)
+{
+	TSNode parent = csrc_node_parent(call), d;
+	unsigned depth;
+
+	if (csrc_node_is(parent, "assignment_expression") &&
+	    csrc_node_same(csrc_node_field(parent, "right"), call))
+		return csrc_node_field(parent, "left");
+	if (!csrc_node_is(parent, "init_declarator"))
+		return (TSNode){ 0 };
+	d = csrc_node_field(parent, "declarator");
+	for (depth = 0; depth < 8 && csrc_node_is(d, "pointer_declarator");
+	     depth++)
+		d = csrc_node_field(d, "declarator");
+	return d;
+}
+
 static void calls_collect(struct calls *out, const struct csrc *cs,
 			  const struct csrc_def *def)
 {
@@ -157,6 +175,9 @@ static void calls_collect(struct calls *out, const struct csrc *cs,
 				section_key(cs,
 					    call_arg(nodes[i], k->op.key_arg),
 					    k->key, sizeof(k->key));
+			else if (k->op.key_arg == SLEEPS_KEY_RESULT)
+				section_key(cs, result_of(nodes[i]), k->key,
+					    sizeof(k->key));
 			out->any_op = true;
 			out->any_open |= k->op.open;
 		}

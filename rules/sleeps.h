@@ -32,10 +32,14 @@ struct sleeps_op {
 	/*
 	 * The argument (0-based) naming the section, as in
 	 * spin_lock(&mm->page_table_lock) and pte_offset_map_lock(mm, pmd,
-	 * addr, &ptl); -1 when the kind has one section (rcu_read_lock()).
+	 * addr, &ptl); -1 when the kind has one section (rcu_read_lock()),
+	 * SLEEPS_KEY_RESULT when the call returns the lock it took (ptl =
+	 * pmd_lock(mm, pmd)): the section is what the result is stored in.
 	 */
 	int key_arg;
 };
+
+#define SLEEPS_KEY_RESULT (-2)
 
 /* Whether a call of name opens or closes an atomic section (*op). */
 bool sleeps_op_of(const char *name, struct sleeps_op *op);
