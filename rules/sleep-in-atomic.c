@@ -31,6 +31,7 @@
 #define SIA_MAX_HELPER_CALLS 256 /* calls looked at in one helper */
 #define SIA_MAX_LOOKUPS 64 /* definitions read for one function */
 #define SIA_MAX_OPENER 80 /* bytes of the opening call quoted */
+#define SIA_MAX_CONDS 64 /* ifs around a call whose tests are kept */
 
 /* A call of the function, and the section op it is, if any. */
 struct call {
@@ -40,9 +41,11 @@ struct call {
 	bool is_op;
 	struct sleeps_op op;
 	char key[SIA_MAX_KEY];
+	char result[SIA_MAX_KEY]; /* an opener's: what stores its result */
 };
 
 struct calls {
+	const struct csrc *cs;
 	struct call *v;
 	size_t n;
 	bool any_open, any_op;
@@ -61,6 +64,10 @@ struct walk {
 	} seen[SIA_MAX_KEYS];
 	size_t nseen;
 	const struct call *held; /* the opening op found */
+	/* The tests of the ifs climbed out of, and from which branch. */
+	TSNode conds[SIA_MAX_CONDS];
+	bool from_yes[SIA_MAX_CONDS];
+	size_t nconds;
 };
 
 /* What a helper lookup found, kept for the rest of one function. */
@@ -156,6 +163,7 @@ static void calls_collect(struct calls *out, const struct csrc *cs,
 	size_t i, n;
 
 	memset(out, 0, sizeof(*out));
+	out->cs = cs;
 	n = csrc_find_nodes_in(cs, def->node, def->start, def->end,
 			       "call_expression", &nodes);
 	if (n > SIA_MAX_CALLS)
@@ -178,6 +186,9 @@ static void calls_collect(struct calls *out, const struct csrc *cs,
 			else if (k->op.key_arg == SLEEPS_KEY_RESULT)
 				section_key(cs, result_of(nodes[i]), k->key,
 					    sizeof(k->key));
+			if (k->op.open)
+				section_key(cs, result_of(nodes[i]), k->result,
+					    sizeof(k->result));
 			out->any_op = true;
 			out->any_open |= k->op.open;
 		}
@@ -317,6 +328,52 @@ static bool is_loop(TSNode n)
 	       csrc_node_is(n, "do_statement");
 }
 
+/* Whether identifier word is written in text. */
+static bool mentions(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = text;
+
+	while (n && (p = strstr(p, word))) {
+		if ((p == text ||
+		     !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+		    !(isalnum((unsigned char)p[n]) || p[n] == '_'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/*
+ * An opener that may fail (ptl = pmd_trans_huge_lock(...), pte =
+ * pte_offset_map_lock(...)) holds in "if (ptl) { here }" but not in its
+ * else branch, nor under any other test of what it returned.
+ */
+static bool opener_certain(const struct walk *w)
+{
+	const struct call *k = w->held;
+	char text[SIA_MAX_KEY * 2], bare[SIA_MAX_KEY * 2];
+	size_t i, j, n;
+
+	for (i = 0; i < w->nconds; i++) {
+		if (!node_text(w->calls->cs, w->conds[i], text, sizeof(text)))
+			return false;
+		if (!(k->result[0] && mentions(text, k->result)) &&
+		    !(k->key[0] && mentions(text, k->key)))
+			continue;
+		/* "(ptl)": blanks and parentheses dropped. */
+		for (j = n = 0; text[j]; j++)
+			if (!isspace((unsigned char)text[j]) &&
+			    text[j] != '(' && text[j] != ')')
+				bare[n++] = text[j];
+		bare[n] = '\0';
+		if (!w->from_yes[i] ||
+		    (strcmp(bare, k->result) && strcmp(bare, k->key)))
+			return false;
+	}
+	return true;
+}
+
 /*
  * The section held at the call (of kind only_kind, or any when -1), or
  * NULL; w says what was seen of the others.
@@ -350,8 +407,18 @@ static const struct call *held_at(struct walk *w, const struct calls *calls,
 		} else if (csrc_node_is(parent, "if_statement")) {
 			TSNode cond = csrc_node_field(parent, "condition");
 
-			if (!csrc_node_same(cond, node))
+			if (!csrc_node_same(cond, node)) {
 				unknown_node(w, cond);
+				if (w->nconds < SIA_MAX_CONDS) {
+					w->conds[w->nconds] = cond;
+					w->from_yes[w->nconds++] =
+						csrc_node_same(
+							csrc_node_field(
+								parent,
+								"consequence"),
+							node);
+				}
+			}
 		} else if (is_loop(parent)) {
 			unknown_node(w, parent);
 		}
@@ -360,6 +427,8 @@ static const struct call *held_at(struct walk *w, const struct calls *calls,
 			break;
 		node = parent;
 	}
+	if (w->held && !opener_certain(w))
+		w->held = NULL;
 	return w->held;
 }
 
