@@ -32,6 +32,10 @@
 #define SIA_MAX_LOOKUPS 64 /* definitions read for one function */
 #define SIA_MAX_OPENER 80 /* bytes of the opening call quoted */
 #define SIA_MAX_CONDS 64 /* ifs around a call whose tests are kept */
+#define SIA_MAX_KIDS 64 /* blocks whose statements are kept */
+/* Statements and ops one walk looks at: then it gives up, unknown. */
+#define SIA_MAX_STEPS 20000
+#define SIA_MAX_FN_STEPS 2000000 /* the same for all walks of a function */
 
 /* A call of the function, and the section op it is, if any. */
 struct call {
@@ -44,18 +48,29 @@ struct call {
 	char result[SIA_MAX_KEY]; /* an opener's: what stores its result */
 };
 
+/* The named children of a block, kept for the walks of one function. */
+struct kids {
+	uintptr_t key; /* csrc_node_key() of the block */
+	TSNode *v;
+	size_t n;
+};
+
 struct calls {
 	const struct csrc *cs;
+	struct kids kids[SIA_MAX_KIDS];
+	size_t nkids;
 	struct call *v;
 	size_t n;
-	bool any_open, any_op;
+	size_t *ops; /* indexes in v of the section ops, in text order */
+	size_t nops;
+	bool any_open;
 };
 
 enum state { ST_HELD, ST_FREE, ST_UNKNOWN };
 
 /* One backwards walk: each section decided once, by the first op met. */
 struct walk {
-	const struct calls *calls;
+	struct calls *calls;
 	int only_kind; /* a sleeps_kind, or -1 */
 	struct {
 		enum sleeps_kind kind;
@@ -64,6 +79,7 @@ struct walk {
 	} seen[SIA_MAX_KEYS];
 	size_t nseen;
 	const struct call *held; /* the opening op found */
+	unsigned steps;
 	/* The tests of the ifs climbed out of, and from which branch. */
 	TSNode conds[SIA_MAX_CONDS];
 	bool from_yes[SIA_MAX_CONDS];
@@ -169,6 +185,7 @@ static void calls_collect(struct calls *out, const struct csrc *cs,
 	if (n > SIA_MAX_CALLS)
 		n = SIA_MAX_CALLS;
 	out->v = xcalloc(n ? n : 1, sizeof(*out->v));
+	out->ops = xcalloc(n ? n : 1, sizeof(*out->ops));
 	for (i = 0; i < n; i++) {
 		struct call *k = &out->v[out->n];
 
@@ -189,12 +206,22 @@ static void calls_collect(struct calls *out, const struct csrc *cs,
 			if (k->op.open)
 				section_key(cs, result_of(nodes[i]), k->result,
 					    sizeof(k->result));
-			out->any_op = true;
+			out->ops[out->nops++] = out->n;
 			out->any_open |= k->op.open;
 		}
 		out->n++;
 	}
 	free(nodes);
+}
+
+static void calls_release(struct calls *calls)
+{
+	size_t i;
+
+	for (i = 0; i < calls->nkids; i++)
+		free(calls->kids[i].v);
+	free(calls->v);
+	free(calls->ops);
 }
 
 /* --- is a section held at a call? -------------------------------------- */
@@ -221,14 +248,43 @@ static void decide(struct walk *w, const struct call *k, enum state st)
 }
 
 /* The ops in [start, end), last first, as run in sequence. */
+/* The first op starting at or after byte start (ops in text order). */
+static size_t first_op(const struct calls *calls, uint32_t start)
+{
+	size_t lo = 0, hi = calls->nops;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (calls->v[calls->ops[mid]].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether the walk may take one more step (its budget is bounded). */
+static bool step(struct walk *w)
+{
+	if (w->steps >= SIA_MAX_STEPS)
+		return false;
+	w->steps++;
+	return true;
+}
+
+/* The ops in [start, end), last first, as run in sequence. */
 static void run_ops(struct walk *w, uint32_t start, uint32_t end)
 {
-	size_t i = w->calls->n;
+	const struct calls *calls = w->calls;
+	size_t first = first_op(calls, start), i = first;
 
-	while (i-- > 0 && !w->held) {
-		const struct call *k = &w->calls->v[i];
+	while (i < calls->nops && calls->v[calls->ops[i]].start < end)
+		i++;
+	while (i-- > first && !w->held && step(w)) {
+		const struct call *k = &calls->v[calls->ops[i]];
 
-		if (k->is_op && k->start >= start && k->end <= end)
+		if (k->end <= end)
 			decide(w, k, k->op.open ? ST_HELD : ST_FREE);
 	}
 }
@@ -236,14 +292,14 @@ static void run_ops(struct walk *w, uint32_t start, uint32_t end)
 /* The ops in [start, end) may or may not have run: unknown. */
 static void unknown_ops(struct walk *w, uint32_t start, uint32_t end)
 {
+	const struct calls *calls = w->calls;
 	size_t i;
 
-	for (i = 0; i < w->calls->n; i++) {
-		const struct call *k = &w->calls->v[i];
-
-		if (k->is_op && k->start >= start && k->end <= end)
-			decide(w, k, ST_UNKNOWN);
-	}
+	for (i = first_op(calls, start);
+	     i < calls->nops && calls->v[calls->ops[i]].start < end && step(w);
+	     i++)
+		if (calls->v[calls->ops[i]].end <= end)
+			decide(w, &calls->v[calls->ops[i]], ST_UNKNOWN);
 }
 
 static void unknown_node(struct walk *w, TSNode n)
@@ -281,10 +337,65 @@ static bool leaves(TSNode s)
 
 static void run_statement(struct walk *w, TSNode s);
 
-static void run_block(struct walk *w, TSNode block, uint32_t nchildren)
+/*
+ * The named children of n (from the cache of the side's blocks when
+ * there is room: *owned false), in text order.
+ */
+static size_t kids_of(struct calls *calls, TSNode n, TSNode **v, bool *owned)
 {
-	while (nchildren-- > 0 && !w->held)
-		run_statement(w, csrc_node_named_child(block, nchildren));
+	uintptr_t key = csrc_node_key(n);
+	struct kids *k;
+	size_t i;
+
+	for (i = 0; i < calls->nkids; i++)
+		if (calls->kids[i].key == key) {
+			*v = calls->kids[i].v;
+			*owned = false;
+			return calls->kids[i].n;
+		}
+	*owned = calls->nkids == SIA_MAX_KIDS;
+	if (*owned)
+		return csrc_node_named_children(n, v);
+	k = &calls->kids[calls->nkids++];
+	k->key = key;
+	k->n = csrc_node_named_children(n, &k->v);
+	*v = k->v;
+	return k->n;
+}
+
+/* The index of child c in v (by its place in the text), or n. */
+static size_t kid_index(TSNode *v, size_t n, TSNode c)
+{
+	uint32_t start = csrc_node_start(c);
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (csrc_node_start(v[mid]) < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && csrc_node_start(v[lo]) == start; lo++)
+		if (csrc_node_same(v[lo], c))
+			return lo;
+	return n;
+}
+
+/* Run the statements of block before stop (null: all), last first. */
+static void run_block(struct walk *w, TSNode block, TSNode stop)
+{
+	TSNode *v;
+	bool owned;
+	size_t n = kids_of(w->calls, block, &v, &owned);
+
+	if (!csrc_node_is_null(stop))
+		n = kid_index(v, n, stop) < n ? kid_index(v, n, stop) : 0;
+	while (n-- > 0 && !w->held && step(w))
+		run_statement(w, v[n]);
+	if (owned)
+		free(v);
 }
 
 /* Run statement s backwards, as met before the call. */
@@ -298,7 +409,7 @@ static void run_statement(struct walk *w, TSNode s)
 		run_ops(w, csrc_node_start(s), csrc_node_end(s));
 	} else if (!strcmp(t, "compound_statement") ||
 		   !strcmp(t, "labeled_statement")) {
-		run_block(w, s, csrc_node_named_count(s));
+		run_block(w, s, (TSNode){ 0 });
 	} else if (!strcmp(t, "if_statement")) {
 		TSNode yes = csrc_node_field(s, "consequence");
 		TSNode no = csrc_node_field(s, "alternative");
@@ -378,7 +489,7 @@ static bool opener_certain(const struct walk *w)
  * The section held at the call (of kind only_kind, or any when -1), or
  * NULL; w says what was seen of the others.
  */
-static const struct call *held_at(struct walk *w, const struct calls *calls,
+static const struct call *held_at(struct walk *w, struct calls *calls,
 				  const struct call *call, TSNode top,
 				  int only_kind)
 {
@@ -393,14 +504,7 @@ static const struct call *held_at(struct walk *w, const struct calls *calls,
 		if (csrc_node_is_null(parent))
 			break;
 		if (is_sequence(parent)) {
-			uint32_t k, n = csrc_node_named_count(parent);
-
-			for (k = 0; k < n; k++)
-				if (csrc_node_same(csrc_node_named_child(parent,
-									 k),
-						   node))
-					break;
-			run_block(w, parent, k < n ? k : 0);
+			run_block(w, parent, node);
 			/* A bare block may be a macro loop's body. */
 			if (csrc_node_is(node, "compound_statement"))
 				unknown_node(w, node);
@@ -427,7 +531,8 @@ static const struct call *held_at(struct walk *w, const struct calls *calls,
 			break;
 		node = parent;
 	}
-	if (w->held && !opener_certain(w))
+	/* Out of steps: say nothing rather than guess. */
+	if (w->held && (w->steps >= SIA_MAX_STEPS || !opener_certain(w)))
 		w->held = NULL;
 	return w->held;
 }
@@ -796,6 +901,7 @@ struct scan {
 	struct calls calls, old;
 	bool ops_moved; /* an op added or removed: sections may be new */
 	struct judge judge;
+	unsigned long steps; /* of the walks so far */
 };
 
 /* Whether call k of the new image is reported; 0 or a negative code. */
@@ -810,9 +916,11 @@ static int check_call(struct rule_ctx *ctx, struct scan *s,
 	struct walk w;
 	int b;
 
-	if (k->is_op || (!added && !s->ops_moved))
+	if (k->is_op || (!added && !s->ops_moved) ||
+	    s->steps > SIA_MAX_FN_STEPS)
 		return 0;
 	opener = held_at(&w, &s->calls, k, s->def->node, -1);
+	s->steps += w.steps;
 	if (!opener)
 		return 0;
 	/* Hunks alone: the section must open in the call's own hunk. */
@@ -878,8 +986,8 @@ static int sleep_in_atomic_check(const struct rule *self __maybe_unused,
 		err = check_call(ctx, &s, &s.calls.v[i]);
 	judge_release(&s.judge);
 out:
-	free(s.calls.v);
-	free(s.old.v);
+	calls_release(&s.calls);
+	calls_release(&s.old);
 	return err;
 }
 
