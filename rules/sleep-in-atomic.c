@@ -79,6 +79,7 @@ struct walk {
 	} seen[SIA_MAX_KEYS];
 	size_t nseen;
 	const struct call *held; /* the opening op found */
+	bool some_unlock; /* a helper that unlocks some lock was met */
 	unsigned steps;
 	/* The tests of the ifs climbed out of, and from which branch. */
 	TSNode conds[SIA_MAX_CONDS];
@@ -195,6 +196,13 @@ static void calls_collect(struct calls *out, const struct csrc *cs,
 		k->start = csrc_node_start(nodes[i]);
 		k->end = csrc_node_end(nodes[i]);
 		k->is_op = sleeps_op_of(k->name, &k->op);
+		if (!k->is_op && sleeps_unlock_helper(k->name)) {
+			/* unlock_cluster(ci): which lock, the rule cannot say. */
+			k->is_op = true;
+			k->op.kind = SLEEPS_LOCK;
+			k->op.key_arg = -1;
+			snprintf(k->key, sizeof(k->key), "*");
+		}
 		if (k->is_op) {
 			if (k->op.key_arg >= 0)
 				section_key(cs,
@@ -233,6 +241,13 @@ static void decide(struct walk *w, const struct call *k, enum state st)
 
 	if (w->only_kind >= 0 && (int)k->op.kind != w->only_kind)
 		return;
+	if (!strcmp(k->key, "*")) {
+		w->some_unlock = true;
+		return;
+	}
+	/* A lock taken before some unlock: maybe that one's. */
+	if (k->op.kind == SLEEPS_LOCK && st == ST_HELD && w->some_unlock)
+		st = ST_UNKNOWN;
 	for (i = 0; i < w->nseen; i++)
 		if (w->seen[i].kind == k->op.kind &&
 		    !strcmp(w->seen[i].key, k->key))

@@ -216,6 +216,14 @@ static const char *const uaccess[] = {
 	"get_user",   "might_fault",	"put_user",
 };
 
+/* Unlocks of sleeping locks and pages: they end no atomic section. */
+static const char *const sleeping_unlocks[] = {
+	"anon_vma_unlock", "folio_unlock",     "hugetlb_vma_unlock",
+	"i_mmap_unlock",   "inode_unlock",     "mmap_",
+	"mutex_unlock",	   "srcu_read_unlock", "unlock_page",
+	"vma_end",
+};
+
 /* Conditions that make the code they guard depend on the context. */
 static const char *const context_tests[] = {
 	"gfpflags_allow_blocking", "in_atomic",	  "in_interrupt", "in_task",
@@ -298,6 +306,14 @@ bool sleeps_allocator(const char *name)
 	return strstr(name, "alloc") ||
 	       in_sorted(allocators, N(allocators), name) ||
 	       !strncmp(name, "xa_", 3);
+}
+
+bool sleeps_unlock_helper(const char *name)
+{
+	struct sleeps_op op;
+
+	return strstr(name, "unlock") && !sleeps_op_of(name, &op) &&
+	       !has_prefix(sleeping_unlocks, N(sleeping_unlocks), name);
 }
 
 bool sleeps_gfp_exempt(const char *name)

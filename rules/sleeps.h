@@ -44,6 +44,14 @@ struct sleeps_op {
 /* Whether a call of name opens or closes an atomic section (*op). */
 bool sleeps_op_of(const char *name, struct sleeps_op *op);
 
+/*
+ * Whether a call of name, not an op of the table, may release a spinlock
+ * (unlock_cluster(), double_pt_unlock()): "unlock" in its name, and not
+ * the unlock of a sleeping lock or of a page (folio_unlock(),
+ * mutex_unlock(), mmap_read_unlock()...).
+ */
+bool sleeps_unlock_helper(const char *name);
+
 /* What the section is, for a message: "RCU read-side critical section". */
 const char *sleeps_kind_what(enum sleeps_kind kind);
 

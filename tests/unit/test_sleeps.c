@@ -267,6 +267,13 @@ static void test_allocators(void **state)
 	assert_true(sleeps_gfp_exempt("mapping_gfp_constraint"));
 	assert_true(sleeps_gfp_exempt("xas_nomem"));
 	assert_false(sleeps_gfp_exempt("kmalloc"));
+	assert_true(sleeps_unlock_helper("unlock_cluster"));
+	assert_true(sleeps_unlock_helper("double_pt_unlock"));
+	assert_false(sleeps_unlock_helper("spin_unlock"));
+	assert_false(sleeps_unlock_helper("folio_unlock"));
+	assert_false(sleeps_unlock_helper("mmap_read_unlock"));
+	assert_false(sleeps_unlock_helper("mutex_unlock"));
+	assert_false(sleeps_unlock_helper("folio_put"));
 	assert_true(sleeps_context_test("gfpflags_allow_blocking"));
 	assert_false(sleeps_context_test("kmalloc"));
 }
