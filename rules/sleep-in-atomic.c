@@ -80,6 +80,7 @@ struct walk {
 	size_t nseen;
 	const struct call *held; /* the opening op found */
 	bool some_unlock; /* a helper that unlocks some lock was met */
+	bool cut; /* a jump was met: the code before does not flow here */
 	unsigned steps;
 	/* The tests of the ifs climbed out of, and from which branch. */
 	TSNode conds[SIA_MAX_CONDS];
@@ -407,8 +408,13 @@ static void run_block(struct walk *w, TSNode block, TSNode stop)
 
 	if (!csrc_node_is_null(stop))
 		n = kid_index(v, n, stop) < n ? kid_index(v, n, stop) : 0;
-	while (n-- > 0 && !w->held && step(w))
-		run_statement(w, v[n]);
+	while (n-- > 0 && !w->held && !w->cut && step(w)) {
+		/* Before a jump: the call is reached by a label, if at all. */
+		if (leaves(v[n]))
+			w->cut = true;
+		else
+			run_statement(w, v[n]);
+	}
 	if (owned)
 		free(v);
 }
@@ -514,7 +520,8 @@ static const struct call *held_at(struct walk *w, struct calls *calls,
 	memset(w, 0, sizeof(*w));
 	w->calls = calls;
 	w->only_kind = only_kind;
-	for (depth = 0; depth < CSRC_MAX_NESTING * 2 && !w->held; depth++) {
+	for (depth = 0; depth < CSRC_MAX_NESTING * 2 && !w->held && !w->cut;
+	     depth++) {
 		parent = csrc_node_parent(node);
 		if (csrc_node_is_null(parent))
 			break;
