@@ -9,7 +9,8 @@ K="${KERNEL_DIR:-$SRCDIR/build/kernel}/6.1"
 
 G="$T/repo"
 mkdir -p "$G/mm" "$T/away"
-cp "$K/mm/memory.c" "$K/mm/mmap.c" "$G/mm/"
+cp "$K/mm/memory.c" "$K/mm/mmap.c" "$K/mm/memcontrol.c" "$K/mm/swapfile.c" \
+	"$G/mm/"
 cd "$G" && git init -q . && git config user.name T &&
 	git config user.email t@example.org && git add -A &&
 	git commit -qm "6.1 files" && cd - >/dev/null
@@ -86,7 +87,28 @@ L=$(line_of mm/memory.c "spin_lock(&tlb->mm->page_table_lock);")
 contains "$T/out" "mm/memory.c:$((L + 1)):3: warning: cond_resched() may sleep, and the patch now runs it under spin_lock(&tlb->mm->page_table_lock) taken at line $L: the section around it is new." \
 	"the old call flagged, the section said to be new"
 
+# __mod_lruvec_page_state(): RCU, with an unlock in a branch that returns.
+change mm/memcontrol.c '/^void __mod_lruvec_page_state/,/^}/s/^\tlruvec = mem_cgroup_lruvec(memcg, pgdat);$/&\n\tmutex_lock(\&memcg->thresholds_lock);/' \
+	"__mod_lruvec_page_state: mutex_lock() under rcu_read_lock()"
+is "$rc" 1 "found past the early return's rcu_read_unlock()"
+L=$(line_of mm/memcontrol.c "	mutex_lock(&memcg->thresholds_lock);")
+contains "$T/out" "mm/memcontrol.c:$L:2: warning: mutex_lock() may sleep, but this runs under rcu_read_lock() at line $((L - 10)). Should it be moved out of the RCU read-side critical section? [sleep-in-atomic]" \
+	"the RCU section named"
+is "$rc2" 1 "found from the hunks alone"
+
 # --- negatives ---------------------------------------------------------------
+
+change mm/memcontrol.c '/^void __mod_lruvec_page_state/,/^}/s/^\t\trcu_read_unlock();$/&\n\t\tcond_resched();/' \
+	"__mod_lruvec_page_state: cond_resched() after the early rcu_read_unlock()"
+is "$rc" 0 "after the unlock in the branch: nothing"
+is "$rc2" 0 "nor from the hunks alone"
+
+# get_swap_pages(): the loop drops swap_avail_lock, takes and drops si->lock.
+change mm/swapfile.c '/^int get_swap_pages/,/^}/s/^\t\tspin_unlock(&si->lock);$/&\n\t\tmight_sleep();/' \
+	"get_swap_pages: might_sleep() after the loop's unlocks"
+is "$rc" 0 "between unlock and relock in a loop: nothing"
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$T/out" | head
+is "$rc2" 0 "nor from the hunks alone"
 
 change mm/mmap.c '0,/^\t\t\t\tvm_stat_account(mm, vma->vm_flags, grow);$/s//&\n\t\t\t\tvma->vm_private_data = kmalloc(64, GFP_ATOMIC);/' \
 	"expand_upwards: kmalloc(GFP_ATOMIC) under page_table_lock"
