@@ -916,7 +916,7 @@ static void test_set_builtins(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(rule_set_count(rs), 2);
+	assert_int_equal(rule_set_count(rs), 3);
 	for (i = 0; i < rule_set_count(rs); i++) {
 		r = rule_set_at(rs, i);
 		assert_non_null(r->summary);
@@ -925,17 +925,18 @@ static void test_set_builtins(void **state)
 		assert_true(rule_set_enabled(rs, r->id));
 		assert_int_equal(rule_set_severity(rs, r->id), RULE_WARNING);
 	}
-	assert_null(rule_set_at(rs, 2));
+	assert_null(rule_set_at(rs, 3));
 	r = rule_set_find(rs, "role-swap");
 	assert_non_null(r);
 	assert_string_equal(r->id, "role-swap");
 	assert_non_null(rule_set_find(rs, "comment-mismatch"));
+	assert_non_null(rule_set_find(rs, "sleep-in-atomic"));
 	assert_null(rule_set_find(rs, "src-dst-swap"));
 	assert_false(rule_set_enabled(rs, "nope"));
 
 	assert_int_equal(rule_set_add(rs, &fake_rule, NULL), 0);
 	assert_int_equal(rule_set_add(rs, &fake_rule, NULL), MMR_EINVAL);
-	assert_int_equal(rule_set_count(rs), 3);
+	assert_int_equal(rule_set_count(rs), 4);
 	assert_int_equal(rule_set_severity(rs, "a-fake"), RULE_INFO);
 	assert_int_equal(rule_set_enable(rs, "nope", false), MMR_ENOTFOUND);
 	assert_int_equal(rule_set_set_severity(rs, "nope", RULE_ERROR),
