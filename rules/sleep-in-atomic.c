@@ -907,13 +907,18 @@ static int report(struct rule_ctx *ctx, const struct change *c,
 				   opener->op.kind == SLEEPS_LOCK ? "taken at" :
 								    "at",
 				   line, question);
-	return rule_report(ctx, c, CHANGE_NEW, csrc_node_start(fn),
-			   csrc_node_end(fn), NULL, note,
-			   "%s may sleep, and the patch now runs it under %s "
-			   "%s line %u: the section around it is new. %s",
-			   what, open,
-			   opener->op.kind == SLEEPS_LOCK ? "taken at" : "at",
-			   line, question);
+	return rule_report(
+		ctx, c, CHANGE_NEW, csrc_node_start(fn), csrc_node_end(fn),
+		NULL, note,
+		"%s may sleep, and the patch now runs it under %s "
+		"%s line %u%s. %s",
+		what, open, opener->op.kind == SLEEPS_LOCK ? "taken at" : "at",
+		line,
+		change_line_changed(c, CHANGE_NEW,
+				    csrc_line_of(cs, opener->start)) ?
+			", which it adds" :
+			": the section used to end before it",
+		question);
 }
 
 struct scan {

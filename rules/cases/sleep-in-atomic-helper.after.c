@@ -29,9 +29,9 @@ void zone_grow(struct zone *zone)
 {
 	spin_lock(&zone->lock);
 	zone->n++;
-	zone_grow_one(zone);	/* expect: sleep-in-atomic */
-	zone_drop_and_wait(zone);	/* expect-none: sleep-in-atomic */
-	zone_count(zone);	/* expect-none: sleep-in-atomic */
+	zone_grow_one(zone); /* expect: sleep-in-atomic */
+	zone_drop_and_wait(zone); /* expect-none: sleep-in-atomic */
+	zone_count(zone); /* expect-none: sleep-in-atomic */
 	spin_unlock(&zone->lock);
-	zone_grow_one(zone);	/* expect-none: sleep-in-atomic */
+	zone_grow_one(zone); /* expect-none: sleep-in-atomic */
 }

@@ -84,7 +84,7 @@ change mm/memory.c '/^static inline unsigned long zap_pmd_range/,/^}/s/^\t\tcond
 	"zap_pmd_range: the existing cond_resched() now under a lock"
 is "$rc" 1 "found"
 L=$(line_of mm/memory.c "spin_lock(&tlb->mm->page_table_lock);")
-contains "$T/out" "mm/memory.c:$((L + 1)):3: warning: cond_resched() may sleep, and the patch now runs it under spin_lock(&tlb->mm->page_table_lock) taken at line $L: the section around it is new." \
+contains "$T/out" "mm/memory.c:$((L + 1)):3: warning: cond_resched() may sleep, and the patch now runs it under spin_lock(&tlb->mm->page_table_lock) taken at line $L, which it adds." \
 	"the old call flagged, the section said to be new"
 
 # __mod_lruvec_page_state(): RCU, with an unlock in a branch that returns.
