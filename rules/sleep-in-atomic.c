@@ -43,6 +43,7 @@ struct call {
 	uint32_t start, end;
 	char name[SIA_MAX_NAME];
 	bool is_op;
+	bool is_try; /* spin_trylock() and friends: not an op, op says how */
 	struct sleeps_op op;
 	char key[SIA_MAX_KEY];
 	char result[SIA_MAX_KEY]; /* an opener's: what stores its result */
@@ -197,6 +198,12 @@ static void calls_collect(struct calls *out, const struct csrc *cs,
 		k->start = csrc_node_start(nodes[i]);
 		k->end = csrc_node_end(nodes[i]);
 		k->is_op = sleeps_op_of(k->name, &k->op);
+		k->is_try = !k->is_op && sleeps_trylock(k->name, &k->op);
+		if (k->is_try) {
+			section_key(cs, call_arg(nodes[i], k->op.key_arg),
+				    k->key, sizeof(k->key));
+			out->any_open = true;
+		}
 		if (!k->is_op && sleeps_unlock_helper(k->name)) {
 			/* unlock_cluster(ci): which lock, the rule cannot say. */
 			k->is_op = true;
@@ -420,6 +427,38 @@ static void run_block(struct walk *w, TSNode block, TSNode stop)
 }
 
 /* Run statement s backwards, as met before the call. */
+/*
+ * The trylock a condition tests, "(spin_trylock(&l))" (negated: "(!
+ * spin_trylock(&l))"), or NULL.
+ */
+static const struct call *trylock_test(const struct walk *w, TSNode cond,
+				       bool negated)
+{
+	const struct calls *calls = w->calls;
+	TSNode e = cond;
+	unsigned depth;
+	size_t i;
+
+	for (depth = 0; depth < 8; depth++) {
+		if (csrc_node_is(e, "parenthesized_expression")) {
+			e = csrc_node_named_child(e, 0);
+		} else if (negated && csrc_node_is(e, "unary_expression") &&
+			   csrc_node_eq(calls->cs,
+					csrc_node_field(e, "operator"), "!")) {
+			e = csrc_node_field(e, "argument");
+			negated = false;
+		} else {
+			break;
+		}
+	}
+	if (negated || !csrc_node_is(e, "call_expression"))
+		return NULL;
+	for (i = 0; i < calls->n; i++)
+		if (calls->v[i].is_try && csrc_node_same(calls->v[i].node, e))
+			return &calls->v[i];
+	return NULL;
+}
+
 static void run_statement(struct walk *w, TSNode s)
 {
 	const char *t = csrc_node_type(s);
@@ -435,11 +474,17 @@ static void run_statement(struct walk *w, TSNode s)
 		TSNode yes = csrc_node_field(s, "consequence");
 		TSNode no = csrc_node_field(s, "alternative");
 
+		const struct call *try;
+
 		unknown_node(w, csrc_node_field(s, "condition"));
 		if (!leaves(yes))
 			unknown_node(w, yes);
 		if (!csrc_node_is_null(no) && !leaves(no))
 			unknown_node(w, no);
+		/* "if (!spin_trylock(&l)) return;": held after it. */
+		try = trylock_test(w, csrc_node_field(s, "condition"), true);
+		if (try && leaves(yes) && csrc_node_is_null(no))
+			decide(w, try, ST_HELD);
 	} else {
 		/* Loops, switches, a line the parser did not understand. */
 		unknown_node(w, s);
@@ -533,7 +578,15 @@ static const struct call *held_at(struct walk *w, struct calls *calls,
 		} else if (csrc_node_is(parent, "if_statement")) {
 			TSNode cond = csrc_node_field(parent, "condition");
 
-			if (!csrc_node_same(cond, node)) {
+			bool yes = csrc_node_same(
+				csrc_node_field(parent, "consequence"), node);
+			const struct call *try =
+				yes ? trylock_test(w, cond, false) : NULL;
+
+			/* "if (spin_trylock(&l)) { here }" */
+			if (try) {
+				decide(w, try, ST_HELD);
+			} else if (!csrc_node_same(cond, node)) {
 				unknown_node(w, cond);
 				if (w->nconds < SIA_MAX_CONDS) {
 					w->conds[w->nconds] = cond;
@@ -1027,7 +1080,8 @@ const struct rule rule_sleep_in_atomic = {
 	.doc = "What: a call that may sleep, on a line the patch adds, runs\n"
 	       "inside an atomic section of the same function: between\n"
 	       "spin_lock() (and its _irq, _irqsave, _bh, raw_, read_lock,\n"
-	       "write_lock, xa_lock variants) and the unlock of the same lock,\n"
+	       "write_lock, xa_lock variants; spin_trylock() where it was\n"
+	       "tested true) and the unlock of the same lock,\n"
 	       "pte_offset_map_lock() and pte_unmap_unlock(), rcu_read_lock()\n"
 	       "and rcu_read_unlock(), preempt_disable() and preempt_enable(),\n"
 	       "pagefault_disable() and pagefault_enable(), local_irq_disable()\n"

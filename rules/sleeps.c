@@ -98,6 +98,13 @@ static const struct op_entry ops[] = {
 	{ "xas_unlock_irqrestore", SLEEPS_LOCK, false, 0 },
 };
 
+/* Locks that may fail, taken where tested true; sorted. */
+static const char *const trylocks[] = {
+	"raw_spin_trylock", "read_trylock",	"spin_trylock",
+	"spin_trylock_bh",  "spin_trylock_irq", "spin_trylock_irqsave",
+	"write_trylock",
+};
+
 /* Calls that may sleep whatever their arguments; sorted. */
 static const char *const always[] = {
 	"__vmalloc",
@@ -267,6 +274,16 @@ bool sleeps_op_of(const char *name, struct sleeps_op *op)
 	op->kind = e->kind;
 	op->open = e->open;
 	op->key_arg = e->key_arg;
+	return true;
+}
+
+bool sleeps_trylock(const char *name, struct sleeps_op *op)
+{
+	if (!in_sorted(trylocks, N(trylocks), name))
+		return false;
+	op->kind = SLEEPS_LOCK;
+	op->open = true;
+	op->key_arg = 0;
 	return true;
 }
 

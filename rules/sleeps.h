@@ -52,6 +52,12 @@ bool sleeps_op_of(const char *name, struct sleeps_op *op);
  */
 bool sleeps_unlock_helper(const char *name);
 
+/*
+ * Whether name takes a lock when it returns true (spin_trylock()): *op
+ * says which, as for an opening op.
+ */
+bool sleeps_trylock(const char *name, struct sleeps_op *op);
+
 /* What the section is, for a message: "RCU read-side critical section". */
 const char *sleeps_kind_what(enum sleeps_kind kind);
 

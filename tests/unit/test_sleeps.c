@@ -113,6 +113,13 @@ static void test_ops(void **state)
 	assert_int_equal(op.kind, SLEEPS_RCU);
 	assert_int_equal(op.key_arg, -1);
 	assert_false(sleeps_op_of("spin_trylock", &op));
+	assert_true(sleeps_trylock("spin_trylock", &op));
+	assert_true(op.open);
+	assert_int_equal(op.key_arg, 0);
+	assert_true(sleeps_trylock("write_trylock", &op));
+	assert_true(sleeps_trylock("raw_spin_trylock", &op));
+	assert_false(sleeps_trylock("folio_trylock", &op));
+	assert_false(sleeps_trylock("spin_lock", &op));
 	assert_false(sleeps_op_of("mutex_lock", &op));
 	assert_false(sleeps_op_of("", &op));
 }
