@@ -1835,3 +1835,51 @@ const struct change_expansion *change_resolve(const struct change *c,
 	set->ncache++;
 	return e.exp;
 }
+
+/* The first function or macro named name in a full new image of the set. */
+static char *definition_in_set(const struct change_set *set, const char *name,
+			       char **where)
+{
+	static const int kinds[] = { CSRC_FUNCTION, CSRC_FUNC_MACRO,
+				     CSRC_MACRO };
+	size_t i, k;
+
+	for (i = 0; i < set->nfiles; i++) {
+		const struct change_file *f = set->files[i];
+		const struct csrc *cs = f->img[CHANGE_NEW].cs;
+		const char *text;
+
+		if (f->partial || f->asleep || !cs)
+			continue;
+		text = csrc_text(cs, NULL);
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			const struct csrc_def *d =
+				csrc_def_find(cs, name, kinds[k]);
+
+			if (!d)
+				continue;
+			*where = where_in(f, d->start_line);
+			return xstrndup(text + d->start, d->end - d->start);
+		}
+	}
+	return NULL;
+}
+
+char *change_definition(const struct change *c, const char *name, char **where)
+{
+	const struct change_set *set = c->file->set;
+	char *text, *w = NULL;
+
+	*where = NULL;
+	if (!valid_name(name))
+		return NULL;
+	text = definition_in_set(set, name, where);
+	if (text || !set->lookup)
+		return text;
+	text = set->lookup(set->lookup_ctx, name, &w);
+	if (text)
+		*where = w ? w : xstrdup("base tree");
+	else
+		free(w);
+	return text;
+}

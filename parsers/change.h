@@ -234,4 +234,14 @@ struct change_expansion {
 const struct change_expansion *change_resolve(const struct change *c,
 					      const char *name);
 
+/*
+ * The whole text of the definition of a function or macro name, whatever
+ * its body (change_resolve() takes one-expression helpers only): from a
+ * full new image of this patch, else the base tree (its macros and static
+ * inline helpers). Returns a new string the caller frees, and *where
+ * ("include/linux/mm.h:436", a new string too, NULL when not found), or
+ * NULL.
+ */
+char *change_definition(const struct change *c, const char *name, char **where);
+
 #endif

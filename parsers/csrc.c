@@ -1535,3 +1535,26 @@ size_t csrc_find_nodes_in(const struct csrc *cs, TSNode n, uint32_t start,
 	*out = w.items ? w.items : xmalloc(1);
 	return w.n;
 }
+
+size_t csrc_node_named_children(TSNode n, TSNode **out)
+{
+	TSTreeCursor cur;
+	size_t k = 0, alloc = 0;
+
+	*out = NULL;
+	if (ts_node_is_null(n))
+		return 0;
+	cur = ts_tree_cursor_new(n);
+	if (ts_tree_cursor_goto_first_child(&cur)) {
+		do {
+			TSNode c = ts_tree_cursor_current_node(&cur);
+
+			if (!ts_node_is_named(c))
+				continue;
+			XGROW(*out, alloc, k + 1);
+			(*out)[k++] = c;
+		} while (ts_tree_cursor_goto_next_sibling(&cur));
+	}
+	ts_tree_cursor_delete(&cur);
+	return k;
+}

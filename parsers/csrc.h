@@ -238,4 +238,11 @@ int csrc_expansion_parse(const char *text, size_t len, const char *name,
 			 struct csrc_expansion *out);
 void csrc_expansion_release(struct csrc_expansion *e);
 
+/*
+ * The named children of n, in order, in a new array the caller frees
+ * (with a cursor: csrc_node_named_child(n, k) and the sibling functions
+ * cost k steps each). Returns the count.
+ */
+size_t csrc_node_named_children(TSNode n, TSNode **out);
+
 #endif

@@ -11,10 +11,11 @@
 extern const struct rule rule_role_swap, rule_comment_mismatch;
 extern const struct rule rule_fixes_tag;
 extern const struct rule rule_condition_flip, rule_no_functional_change;
+extern const struct rule rule_sleep_in_atomic;
 
 static const struct rule *const builtin_rules[] = {
 	&rule_role_swap,      &rule_comment_mismatch,	  &rule_fixes_tag,
-	&rule_condition_flip, &rule_no_functional_change,
+	&rule_condition_flip, &rule_no_functional_change, &rule_sleep_in_atomic,
 };
 
 /* Generated from rules/query/ *.scm by mk/embed-rules.sh. */

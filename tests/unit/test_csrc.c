@@ -706,6 +706,31 @@ static void test_nesting_kernel(void **state)
 	}
 }
 
+/* The named children of a block, comments too, unnamed tokens not. */
+static void test_named_children(void **state)
+{
+	struct csrc *cs = parse_str("void f(void)\n{\n\ta();\n\t/* c */\n"
+				    "\tif (x)\n\t\tb();\n}\n");
+	const struct csrc_def *def = csrc_def_find(cs, "f", CSRC_FUNCTION);
+	TSNode body, *v = NULL;
+	size_t n;
+
+	(void)state;
+	assert_non_null(def);
+	body = csrc_node_field(def->node, "body");
+	n = csrc_node_named_children(body, &v);
+	assert_int_equal(n, 3);
+	assert_string_equal(csrc_node_type(v[0]), "expression_statement");
+	assert_string_equal(csrc_node_type(v[1]), "comment");
+	assert_string_equal(csrc_node_type(v[2]), "if_statement");
+	assert_true(csrc_node_same(v[2], csrc_node_named_child(body, 2)));
+	free(v);
+	n = csrc_node_named_children(csrc_node_parent(csrc_root(cs)), &v);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	csrc_free(cs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -724,6 +749,7 @@ int main(void)
 		cmocka_unit_test(test_comment_run_bound),
 		cmocka_unit_test(test_nesting_not_counted),
 		cmocka_unit_test(test_nesting_kernel),
+		cmocka_unit_test(test_named_children),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -923,6 +923,7 @@ static void test_set_builtins(void **state)
 	assert_non_null(rule_set_find(rs, "no-functional-change"));
 	assert_non_null(rule_set_find(rs, "fixes-tag"));
 	assert_non_null(rule_set_find(rs, "spelling"));
+	assert_non_null(rule_set_find(rs, "sleep-in-atomic"));
 	for (i = 0; i < rule_set_count(rs); i++) {
 		r = rule_set_at(rs, i);
 		assert_non_null(r->summary);
@@ -938,6 +939,7 @@ static void test_set_builtins(void **state)
 	assert_non_null(r);
 	assert_string_equal(r->id, "role-swap");
 	assert_non_null(rule_set_find(rs, "comment-mismatch"));
+	assert_non_null(rule_set_find(rs, "sleep-in-atomic"));
 	assert_null(rule_set_find(rs, "src-dst-swap"));
 	assert_false(rule_set_enabled(rs, "nope"));
 
