@@ -9,10 +9,13 @@
 #include "util.h"
 
 extern const struct rule rule_role_swap, rule_comment_mismatch;
+extern const struct rule rule_lock_imbalance, rule_ref_leak;
 
 static const struct rule *const builtin_rules[] = {
 	&rule_role_swap,
 	&rule_comment_mismatch,
+	&rule_lock_imbalance,
+	&rule_ref_leak,
 };
 
 /* Generated from rules/query/ *.scm by mk/embed-rules.sh. */
