@@ -152,6 +152,7 @@ static const struct op ops[] = {
 	ACQ("raw_spin_lock_irqsave", F_SPIN, 0),
 	TRY("raw_spin_trylock", F_SPIN, 0),
 	TRY("pte_offset_map_lock", F_SPIN, 3), /* NULL since 6.5 */
+	TRY("get_locked_pte", F_SPIN, 2),
 	ACQ("pmd_lock", F_SPIN, ARG_RESULT),
 	ACQ("pud_lock", F_SPIN, ARG_RESULT),
 	ACQ("huge_pte_lock", F_SPIN, ARG_RESULT),
@@ -1614,6 +1615,24 @@ const char *flow_exit_what(const struct flow_exit *x, char *buf, size_t size)
 		break;
 	}
 	return "The end of the function is reached";
+}
+
+const char *flow_exit_name(const struct flow_exit *x, char *buf, size_t size)
+{
+	switch (x->kind) {
+	case FLOW_RETURN:
+		return "the return";
+	case FLOW_GOTO:
+		snprintf(buf, size, "the goto %s", x->label);
+		return buf;
+	case FLOW_BREAK:
+		return "the break";
+	case FLOW_CONTINUE:
+		return "the continue";
+	case FLOW_END:
+		break;
+	}
+	return "the end of the function";
 }
 
 const char *flow_held_text(const struct flow_site *a, char *buf, size_t size)

@@ -158,6 +158,9 @@ int flow_new_leaks(const struct change *c, enum flow_kind kind,
  */
 const char *flow_exit_what(const struct flow_exit *x, char *buf, size_t size);
 
+/* "the return", "the goto out": an exit named in a message (buf or static). */
+const char *flow_exit_name(const struct flow_exit *x, char *buf, size_t size);
+
 /*
  * The note of a finding: "lock pairs: built-in table" and, when a site
  * was a helper seen through, where it was found. A new string.

@@ -94,7 +94,7 @@ static int check_removed(struct rule_ctx *ctx, const struct change *c,
 			continue;
 		for (k = 0; k < y->nheld; k++) {
 			const struct flow_site *a = &nw->acq[y->held[k]], *m;
-			char held[256], *note;
+			char held[256], name[96], *note;
 			int err;
 
 			if (!flow_same(a, r) || !flow_exit_leaks(nw, y, a))
@@ -110,14 +110,13 @@ static int check_removed(struct rule_ctx *ctx, const struct change *c,
 			err = rule_report(
 				ctx, c, CHANGE_OLD, r->start, r->end, NULL,
 				note,
-				"This %s() is removed from one path only: "
-				"\"%s\" at line %u now %s with %s (taken by "
-				"%s() at line %u), while the other paths still "
-				"release it (line %u). Is an unlock missing?",
-				r->op, y->kind == FLOW_END ? "}" : y->text,
+				"This %s() is removed from one path only: %s "
+				"at line %u now %s with %s (taken by %s() at "
+				"line %u), while the other paths still release "
+				"it (line %u). Is an unlock missing?",
+				r->op, flow_exit_name(y, name, sizeof(name)),
 				file_line(c, CHANGE_NEW, y->line),
-				y->kind == FLOW_END ? "ends the function" :
-						      "leaves",
+				y->kind == FLOW_END ? "is reached" : "leaves",
 				flow_held_text(a, held, sizeof(held)), a->op,
 				file_line(c, CHANGE_NEW, a->line),
 				file_line(c, CHANGE_NEW, m->line));
