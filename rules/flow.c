@@ -399,8 +399,6 @@ struct walker {
 	size_t nframes;
 	unsigned depth;
 	int err;
-	char **vars; /* per acquisition: the variable of its result */
-	size_t avars;
 };
 
 /* A test's effect on one branch. */
@@ -490,27 +488,90 @@ static TSNode declarator_name(TSNode d)
 	return d;
 }
 
-/* The variable a call's result is stored in, or NULL: a new string. */
+/*
+ * The variables a call's result is stored in, innermost first and comma
+ * separated ("pte,start_pte" for start_pte = pte = call()), or NULL: a
+ * new string.
+ */
+static char *result_vars(const struct walker *wk, TSNode n)
+{
+	struct sbuf sb = SBUF_INIT;
+	unsigned depth;
+
+	sbuf_init(&sb, FLOW_MAX_TEXT);
+	for (depth = 0; depth < 8; depth++) {
+		TSNode p = csrc_node_parent(n), name;
+		char *v;
+
+		while (csrc_node_is(p, "parenthesized_expression") ||
+		       csrc_node_is(p, "cast_expression"))
+			p = csrc_node_parent(p);
+		if (csrc_node_is(p, "assignment_expression") &&
+		    csrc_node_end(csrc_node_field(p, "right")) ==
+			    csrc_node_end(p))
+			name = csrc_node_field(p, "left");
+		else if (csrc_node_is(p, "init_declarator"))
+			name = declarator_name(
+				csrc_node_field(p, "declarator"));
+		else
+			break;
+		v = node_squeezed(wk, name);
+		if (sb.len)
+			sbuf_addch(&sb, ',');
+		sbuf_addstr(&sb, v);
+		free(v);
+		n = p;
+	}
+	if (!sb.len || sbuf_failed(&sb)) {
+		sbuf_release(&sb);
+		return NULL;
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+/* The innermost variable a call's result is stored in, or NULL. */
 static char *result_var(const struct walker *wk, TSNode call)
 {
-	TSNode p = csrc_node_parent(call);
+	char *v = result_vars(wk, call), *comma;
 
-	while (csrc_node_is(p, "parenthesized_expression") ||
-	       csrc_node_is(p, "cast_expression"))
-		p = csrc_node_parent(p);
-	if (csrc_node_is(p, "assignment_expression")) {
-		TSNode right = csrc_node_field(p, "right");
+	if (v && (comma = strchr(v, ',')))
+		*comma = '\0';
+	return v;
+}
 
-		if (csrc_node_start(right) <= csrc_node_start(call) &&
-		    csrc_node_end(right) >= csrc_node_end(call))
-			return node_squeezed(wk, csrc_node_field(p, "left"));
-	} else if (csrc_node_is(p, "init_declarator")) {
-		TSNode name = declarator_name(csrc_node_field(p, "declarator"));
+/* Whether var is one of the comma-separated list. */
+static bool var_listed(const char *list, const char *var)
+{
+	size_t n = strlen(var);
+	const char *p = list;
 
-		if (!csrc_node_is_null(name))
-			return node_squeezed(wk, name);
+	while (p && *p) {
+		if (!strncmp(p, var, n) && (p[n] == ',' || !p[n]))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
 	}
-	return NULL;
+	return false;
+}
+
+/* Whether the call is one branch of a ?: (taken or not). */
+static bool in_ternary_branch(TSNode call)
+{
+	TSNode n = call, p = csrc_node_parent(call);
+	unsigned depth;
+
+	for (depth = 0; depth < 8; depth++) {
+		if (csrc_node_is(p, "conditional_expression"))
+			return !csrc_node_same(
+				n, csrc_node_field(p, "condition"));
+		if (!csrc_node_is(p, "parenthesized_expression") &&
+		    !csrc_node_is(p, "cast_expression"))
+			return false;
+		n = p;
+		p = csrc_node_parent(p);
+	}
+	return false;
 }
 
 static int add_site(struct walker *wk, bool acquire, const struct op *op,
@@ -541,19 +602,12 @@ static int add_site(struct walker *wk, bool acquire, const struct op *op,
 }
 
 static void held_push(struct walker *wk, struct state *st, size_t acq,
-		      char *var, unsigned char fail)
+		      unsigned char fail)
 {
-	if (acq >= wk->avars) {
-		size_t old = wk->avars;
-
-		XGROW(wk->vars, wk->avars, acq + 1);
-		memset(wk->vars + old, 0, (wk->avars - old) * sizeof(*wk->vars));
-	}
-	wk->vars[acq] = var;
 	if (st->dead || st->n >= FLOW_MAX_HELD)
 		return;
 	st->v[st->n].acq = acq;
-	st->v[st->n].var = fail != ALWAYS ? var : NULL;
+	st->v[st->n].var = fail != ALWAYS ? wk->w->acq[acq].var : NULL;
 	st->v[st->n].fail = fail;
 	st->n++;
 }
@@ -741,6 +795,11 @@ static void resolved_release(struct resolved *r)
 		free(r->arg_text[i]);
 }
 
+static bool op_in_ternary(const struct op *const *found, size_t n)
+{
+	return n && found[0]->acquire;
+}
+
 /*
  * A call of the table: record it and hold or release. cond: the call is
  * a test's atom that succeeded (the branch where it holds).
@@ -762,9 +821,11 @@ static void handle_call(struct walker *wk, struct state *st, TSNode call,
 		n = ops_find(r.name, wk->w->kind, found, 2);
 		via = true;
 	}
+	if (op_in_ternary(found, n) && in_ternary_branch(call))
+		n = 0; /* maybe taken, maybe not */
 	for (i = 0; i < n && !wk->err; i++) {
 		const struct op *op = found[i];
-		char *key = NULL, *var = NULL;
+		char *key = NULL;
 		int at;
 
 		if (op->arg == ARG_NONE) {
@@ -800,9 +861,8 @@ static void handle_call(struct walker *wk, struct state *st, TSNode call,
 			held_release(wk, st, &wk->w->rel[at]);
 			continue;
 		}
-		if (op->fail != ALWAYS && !cond)
-			var = result_var(wk, call);
-		held_push(wk, st, (size_t)at, var, cond ? ALWAYS : op->fail);
+		wk->w->acq[at].var = result_vars(wk, call);
+		held_push(wk, st, (size_t)at, cond ? ALWAYS : op->fail);
 	}
 	resolved_release(&r);
 }
@@ -953,7 +1013,7 @@ static void apply_effects(struct walker *wk, struct state *st,
 			struct held *h = &st->v[k];
 			bool ok;
 
-			if (!h->var || strcmp(h->var, ef->var))
+			if (!h->var || !var_listed(h->var, ef->var))
 				continue;
 			ok = (ef->kind == EFF_TRUE) == (h->fail == FAIL_ZERO);
 			if (ok)
@@ -1005,6 +1065,87 @@ static int label_index(const struct walker *wk, const char *name)
 	return -1;
 }
 
+/* The named sibling before n, comments aside; or a null node. */
+static TSNode prev_stmt(TSNode n)
+{
+	TSNode p = csrc_node_parent(n), prev = { 0 };
+	uint32_t i, cnt = csrc_node_named_count(p);
+
+	for (i = 0; i < cnt; i++) {
+		TSNode c = csrc_node_named_child(p, i);
+
+		if (csrc_node_same(c, n))
+			return prev;
+		if (!csrc_node_is(c, "comment"))
+			prev = c;
+	}
+	return (TSNode){ 0 };
+}
+
+/*
+ * The arguments of the call statement right before exit n (before the
+ * if that guards it when it is first in its block), one a line.
+ */
+static char *near_args(const struct walker *wk, TSNode n)
+{
+	TSNode p = csrc_node_parent(n), s, call, args;
+	struct sbuf sb = SBUF_INIT;
+	uint32_t i, cnt;
+
+	s = csrc_node_is(p, "if_statement") ? (TSNode){ 0 } : prev_stmt(n);
+	if (csrc_node_is_null(s) && csrc_node_is(p, "compound_statement"))
+		p = csrc_node_parent(p);
+	if (csrc_node_is_null(s) && csrc_node_is(p, "if_statement"))
+		s = prev_stmt(p);
+	call = csrc_node_named_child(s, 0);
+	if (!csrc_node_is(s, "expression_statement") ||
+	    !csrc_node_is(call, "call_expression"))
+		return NULL;
+	sbuf_init(&sb, FLOW_MAX_TEXT * 2);
+	args = csrc_node_field(call, "arguments");
+	cnt = csrc_node_named_count(args);
+	for (i = 0; i < cnt; i++) {
+		char *a = node_squeezed(wk, csrc_node_named_child(args, i));
+
+		sbuf_addf(&sb, "%s\n", a);
+		free(a);
+	}
+	if (sbuf_failed(&sb)) {
+		sbuf_release(&sb);
+		return NULL;
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+/* Record the values assigned in n (x = v, T x = v). */
+static void scan_assigns(struct walker *wk, TSNode n)
+{
+	static const char *const types[] = { "assignment_expression",
+					     "init_declarator" };
+	struct flow_walk *w = wk->w;
+	size_t t, i, k;
+
+	for (t = 0; t < 2; t++) {
+		TSNode *v = NULL;
+
+		k = csrc_find_nodes(wk->cs, n, types[t], &v);
+		for (i = 0; i < k && w->nassigns < FLOW_MAX_SITES; i++) {
+			TSNode val = csrc_node_field(v[i], t ? "value" :
+								 "right");
+
+			if (csrc_node_is_null(val) ||
+			    csrc_node_end(val) - csrc_node_start(val) > 128)
+				continue;
+			w->assigns = xrealloc(w->assigns, (w->nassigns + 1) *
+							  sizeof(*w->assigns));
+			w->assigns[w->nassigns].start = csrc_node_start(v[i]);
+			w->assigns[w->nassigns++].value =
+				node_squeezed(wk, val);
+		}
+		free(v);
+	}
+}
+
 static void add_exit(struct walker *wk, const struct state *st, TSNode n,
 		     enum flow_exit_kind kind)
 {
@@ -1038,6 +1179,8 @@ static void add_exit(struct walker *wk, const struct state *st, TSNode n,
 		x->value = node_squeezed(wk, csrc_node_named_child(n, 0));
 	if (kind == FLOW_GOTO)
 		x->label = node_squeezed(wk, csrc_node_field(n, "label"));
+	if (kind != FLOW_END)
+		x->near = near_args(wk, n);
 	if (kind == FLOW_BREAK || kind == FLOW_CONTINUE) {
 		for (i = wk->nframes; i-- > 0;) {
 			if (wk->frames[i].loop) {
@@ -1295,6 +1438,7 @@ static void walk_stmt(struct walker *wk, TSNode n, struct state *st)
 		walk_seq(wk, n, st, 0);
 	} else {
 		scan_calls(wk, st, n);
+		scan_assigns(wk, n);
 	}
 	wk->depth--;
 }
@@ -1383,9 +1527,6 @@ int flow_walk(struct flow_walk *w, const struct change *c,
 			x->changed = changed_at(&wk, x->start);
 		}
 	}
-	for (i = 0; i < wk.avars; i++)
-		free(wk.vars[i]);
-	free(wk.vars);
 	free(wk.label_st);
 	free(wk.frames);
 	return wk.err;
@@ -1397,6 +1538,7 @@ void flow_walk_release(struct flow_walk *w)
 
 	for (i = 0; i < w->nacq; i++) {
 		free(w->acq[i].key);
+		free(w->acq[i].var);
 		if (w->acq[i].via_where)
 			free((char *)w->acq[i].op);
 	}
@@ -1409,7 +1551,11 @@ void flow_walk_release(struct flow_walk *w)
 		free(w->exits[i].text);
 		free(w->exits[i].value);
 		free(w->exits[i].label);
+		free(w->exits[i].near);
 	}
+	for (i = 0; i < w->nassigns; i++)
+		free(w->assigns[i].value);
+	free(w->assigns);
 	for (i = 0; i < w->nlabels; i++)
 		free(w->labels[i]);
 	free(w->acq);
@@ -1437,16 +1583,14 @@ bool flow_exit_holds(const struct flow_walk *w, const struct flow_exit *x,
 }
 
 /* Whether a's lock is released from byte from up to the next return. */
+static uint32_t next_return(const struct flow_walk *w, uint32_t from);
+
 static bool released_after(const struct flow_walk *w,
 			   const struct flow_site *a, uint32_t from)
 {
-	uint32_t to = w->body_end;
+	uint32_t to = next_return(w, from);
 	size_t i;
 
-	for (i = 0; i < w->nexits; i++)
-		if (w->exits[i].kind == FLOW_RETURN &&
-		    w->exits[i].start >= from && w->exits[i].start < to)
-			to = w->exits[i].start;
 	for (i = 0; i < w->nrel; i++)
 		if (flow_same(a, &w->rel[i]) && w->rel[i].start >= from &&
 		    w->rel[i].start < to)
@@ -1479,21 +1623,167 @@ bool flow_exit_leaks(const struct flow_walk *w, const struct flow_exit *x,
 	return false;
 }
 
-/* How many exits of w with text leak what a takes. */
+/* Whether identifier id occurs in text as a whole word. */
+static bool mentions(const char *text, const char *id, size_t n)
+{
+	const char *p = text;
+
+	if (!n)
+		return false;
+	while ((p = strstr(p, id))) {
+		if ((p == text || !ident_char(p[-1])) && !ident_char(p[n]))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* The identifier a key starts with: "vmf" of "vmf->ptl"; its length. */
+static size_t key_base(const char *key)
+{
+	size_t n = 0;
+
+	while (ident_char(key[n]))
+		n++;
+	return n;
+}
+
+static bool returns_handoff(const struct flow_exit *x,
+			    const struct flow_site *a)
+{
+	static const char *const errors[] = { "ret", "err", "error", "rc",
+					      "retval", "rv", "res", "result",
+					      "status", "r", NULL };
+	static const char *const err_calls[] = { "ERR_PTR", "PTR_ERR",
+						 "ERR_CAST", "PTR_ERR_OR_ZERO",
+						 NULL };
+	const char *v = x->value;
+	size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz"
+			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	const char *const *e;
+	char base[64];
+	bool lower = false;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		lower |= islower((unsigned char)v[i]);
+	if (n && !v[n] && lower && !isdigit((unsigned char)v[0])) {
+		/* A variable: an object handed back, unless an error code. */
+		for (e = errors; *e; e++)
+			if (!strcmp(v, *e))
+				return false;
+		return true;
+	}
+	if (n && v[n] == '(' && lower) {
+		for (e = err_calls; *e; e++)
+			if (strlen(*e) == n && !strncmp(v, *e, n))
+				break;
+		if (!*e)
+			return true; /* the callee goes on with it */
+	}
+	i = key_base(a->key);
+	if (i && i < sizeof(base)) {
+		memcpy(base, a->key, i);
+		base[i] = '\0';
+		if (mentions(v, base, i))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the call right before x is given a's lock or object. */
+static bool near_handoff(const struct flow_exit *x, const struct flow_site *a)
+{
+	size_t b = key_base(a->key), klen = strlen(a->key);
+	const char *p = x->near;
+
+	if (!p || !klen)
+		return false;
+	for (; *p; p = strchr(p, '\n') + 1) {
+		size_t n = strcspn(p, "\n");
+		const char *q = *p == '&' ? p + 1 : p;
+		size_t qn = *p == '&' ? n - 1 : n;
+
+		if ((qn == klen && !strncmp(q, a->key, klen)) ||
+		    (qn == b && !strncmp(q, a->key, b)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a's lock or object is stored somewhere in [from, to). */
+static bool stored(const struct flow_walk *w, const struct flow_site *a,
+		   uint32_t from, uint32_t to)
+{
+	size_t i;
+
+	if (!*a->key)
+		return false;
+	for (i = 0; i < w->nassigns; i++) {
+		const struct flow_assign *s = &w->assigns[i];
+		const char *v = *s->value == '&' ? s->value + 1 : s->value;
+
+		if (s->start >= from && s->start < to && !strcmp(v, a->key))
+			return true;
+	}
+	return false;
+}
+
+/* The next return at or after from, or the end of the body. */
+static uint32_t next_return(const struct flow_walk *w, uint32_t from)
+{
+	uint32_t to = w->body_end;
+	size_t i;
+
+	for (i = 0; i < w->nexits; i++)
+		if (w->exits[i].kind == FLOW_RETURN &&
+		    w->exits[i].start >= from && w->exits[i].start < to)
+			to = w->exits[i].start;
+	return to;
+}
+
+bool flow_exit_handoff(const struct flow_walk *w, const struct flow_exit *x,
+		       const struct flow_site *a)
+{
+	size_t i;
+
+	if (x->kind == FLOW_GOTO && a->family->kind == FLOW_LOCK &&
+	    strstr(x->label, "unlocked"))
+		return true;
+	if (x->value && returns_handoff(x, a))
+		return true;
+	if (near_handoff(x, a) || stored(w, a, a->end, x->start))
+		return true;
+	if (x->kind == FLOW_GOTO)
+		for (i = 0; i < w->nlabels; i++)
+			if (!strcmp(w->labels[i], x->label))
+				return stored(w, a, w->label_at[i],
+					      next_return(w, w->label_at[i]));
+	return false;
+}
+
+/* Whether x leaks a's lock or object, not handing it on. */
+static bool leaks(const struct flow_walk *w, const struct flow_exit *x,
+		  const struct flow_site *a)
+{
+	return flow_exit_leaks(w, x, a) && !flow_exit_handoff(w, x, a);
+}
+
+/* How many exits of w with text (or of x's kind) leak what a takes. */
 static size_t count_leaky(const struct flow_walk *w, const char *text,
-			  const struct flow_site *a)
+			  enum flow_exit_kind kind, const struct flow_site *a)
 {
 	size_t i, k, n = 0;
 
 	for (i = 0; i < w->nexits; i++) {
 		const struct flow_exit *x = &w->exits[i];
 
-		if (strcmp(x->text, text))
+		if (text ? strcmp(x->text, text) != 0 : x->kind != kind)
 			continue;
 		for (k = 0; k < x->nheld; k++) {
 			const struct flow_site *h = &w->acq[x->held[k]];
 
-			if (flow_same(h, a) && flow_exit_leaks(w, x, h)) {
+			if (flow_same(h, a) && leaks(w, x, h)) {
 				n++;
 				break;
 			}
@@ -1529,15 +1819,19 @@ static bool kept_by_design(const struct flow_walk *w, const struct flow_exit *x,
 			   const struct flow_site *a)
 {
 	bool held = false, same_as_held = false, same_as_released = false;
+	bool existing = false;
 	size_t i;
 
+	/* In new code, the other new exits are the ones to compare with. */
+	for (i = 0; i < w->nexits; i++)
+		existing |= !w->exits[i].changed && w->exits[i].start > a->end;
 	for (i = 0; i < w->nexits; i++) {
 		const struct flow_exit *y = &w->exits[i];
 		bool same = x->value && y->value && !strcmp(x->value, y->value);
 
-		if (y == x || y->changed || y->start < a->end)
+		if (y == x || (existing && y->changed) || y->start < a->end)
 			continue;
-		if (flow_exit_leaks(w, y, a)) {
+		if (leaks(w, y, a)) {
 			held = true;
 			same_as_held |= same;
 		} else if (y->kind == FLOW_RETURN) {
@@ -1575,7 +1869,7 @@ int flow_new_leaks(const struct change *c, enum flow_kind kind,
 			const struct flow_site *a = &nw->acq[x->held[k]];
 			const struct flow_site *r;
 
-			if (!flow_exit_leaks(nw, x, a) ||
+			if (!leaks(nw, x, a) ||
 			    (change_partial(c) &&
 			     !same_hunk(c, CHANGE_NEW, a->line, x->line)))
 				continue;
@@ -1584,8 +1878,10 @@ int flow_new_leaks(const struct change *c, enum flow_kind kind,
 				continue;
 			if (!ow.c && flow_walk(&ow, c, CHANGE_OLD, kind) < 0)
 				ow.nexits = 0;
-			if (count_leaky(&ow, x->text, a) >=
-			    count_leaky(nw, x->text, a))
+			if (count_leaky(&ow, x->text, 0, a) >=
+				    count_leaky(nw, x->text, 0, a) ||
+			    count_leaky(&ow, NULL, x->kind, a) >=
+				    count_leaky(nw, NULL, x->kind, a))
 				continue;
 			*out = xrealloc(*out, (n + 1) * sizeof(**out));
 			(*out)[n].exit = x;

@@ -53,6 +53,8 @@ struct flow_site {
 	uint32_t start, end; /* the call's bytes */
 	unsigned line; /* image line */
 	bool changed; /* on an added (new side) or removed (old side) line */
+	/* Where its result is stored ("pte" or "pte,start_pte"), or NULL. */
+	char *var;
 	/* The helper seen through, and where it is defined; or NULL. */
 	const char *via_where;
 	enum change_found via_found;
@@ -75,6 +77,11 @@ struct flow_exit {
 	char *value; /* a return's value, blanks removed, or NULL */
 	char *label; /* a goto's label, or NULL */
 	uint32_t loop_start, loop_end; /* the loop a break/continue leaves */
+	/*
+	 * The arguments of the call statement right before the exit, one
+	 * a line, blanks removed; or NULL.
+	 */
+	char *near;
 	size_t held[FLOW_MAX_HELD]; /* indices in acq of what is held */
 	size_t nheld;
 };
@@ -92,8 +99,12 @@ struct flow_walk {
 	char *labels[FLOW_MAX_LABELS];
 	uint32_t label_at[FLOW_MAX_LABELS];
 	size_t nlabels;
-	/* Internal to the walk. */
-	void *priv;
+	/* Assignments: where, and the value assigned, blanks removed. */
+	struct flow_assign {
+		uint32_t start;
+		char *value;
+	} *assigns;
+	size_t nassigns;
 };
 
 #define FLOW_WALK_INIT \
@@ -130,6 +141,17 @@ bool flow_exit_leaks(const struct flow_walk *w, const struct flow_exit *x,
 /* The release of a's lock after a, one on an unchanged line if any. */
 const struct flow_site *flow_release_after(const struct flow_walk *w,
 					   const struct flow_site *a);
+
+/*
+ * Whether exit x hands what a holds on rather than leaking it, as the
+ * code says: a lock's goto to a label named "...unlocked"; a return of
+ * a call (the callee finishes the job), of the locked object or of a
+ * pointer variable (not of ret, err...); a call right before the exit
+ * that is given the lock or object; or the lock or object stored
+ * somewhere (*ptlp = ptl) before a return or after a goto's label.
+ */
+bool flow_exit_handoff(const struct flow_walk *w, const struct flow_exit *x,
+		       const struct flow_site *a);
 
 /* A finding: a new exit leaving with what acq took, released at rel. */
 struct flow_leak {

@@ -97,7 +97,8 @@ static int check_removed(struct rule_ctx *ctx, const struct change *c,
 			char held[256], name[96], *note;
 			int err;
 
-			if (!flow_same(a, r) || !flow_exit_leaks(nw, y, a))
+			if (!flow_same(a, r) || !flow_exit_leaks(nw, y, a) ||
+			    flow_exit_handoff(nw, y, a))
 				continue;
 			x = old_exit(c, ow, y);
 			m = flow_release_after(nw, a);
@@ -127,6 +128,17 @@ static int check_removed(struct rule_ctx *ctx, const struct change *c,
 	return 0;
 }
 
+/* Whether the old side took what r releases before r. */
+static bool taken_before(const struct flow_walk *ow, const struct flow_site *r)
+{
+	size_t i;
+
+	for (i = 0; i < ow->nacq; i++)
+		if (flow_same(&ow->acq[i], r) && ow->acq[i].start < r->start)
+			return true;
+	return false;
+}
+
 static int check_removed_all(struct rule_ctx *ctx, const struct change *c,
 			     const struct flow_walk *nw)
 {
@@ -135,7 +147,7 @@ static int check_removed_all(struct rule_ctx *ctx, const struct change *c,
 	int err = flow_walk(&ow, c, CHANGE_OLD, FLOW_LOCK);
 
 	for (i = 0; !err && i < ow.nrel; i++)
-		if (ow.rel[i].changed)
+		if (ow.rel[i].changed && taken_before(&ow, &ow.rel[i]))
 			err = check_removed(ctx, c, &ow, nw, &ow.rel[i]);
 	flow_walk_release(&ow);
 	return err == MMR_ENOTFOUND ? 0 : err;
