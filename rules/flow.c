@@ -1065,6 +1065,17 @@ static int label_index(const struct walker *wk, const char *name)
 	return -1;
 }
 
+/* Whether call is one of the table's, of any kind. */
+static bool is_table_call(const struct walker *wk, TSNode call)
+{
+	char buf[64];
+	const struct op *found[2];
+
+	return call_name(wk, call, buf, sizeof(buf)) &&
+	       (ops_find(buf, FLOW_LOCK, found, 2) ||
+		ops_find(buf, FLOW_REF, found, 2));
+}
+
 /* The named sibling before n, comments aside; or a null node. */
 static TSNode prev_stmt(TSNode n)
 {
@@ -1099,7 +1110,7 @@ static char *near_args(const struct walker *wk, TSNode n)
 		s = prev_stmt(p);
 	call = csrc_node_named_child(s, 0);
 	if (!csrc_node_is(s, "expression_statement") ||
-	    !csrc_node_is(call, "call_expression"))
+	    !csrc_node_is(call, "call_expression") || is_table_call(wk, call))
 		return NULL;
 	sbuf_init(&sb, FLOW_MAX_TEXT * 2);
 	args = csrc_node_field(call, "arguments");
@@ -1653,7 +1664,8 @@ static bool returns_handoff(const struct flow_exit *x,
 {
 	static const char *const errors[] = { "ret", "err", "error", "rc",
 					      "retval", "rv", "res", "result",
-					      "status", "r", NULL };
+					      "status", "r", "false", "true",
+					      NULL };
 	static const char *const err_calls[] = { "ERR_PTR", "PTR_ERR",
 						 "ERR_CAST", "PTR_ERR_OR_ZERO",
 						 NULL };
