@@ -128,12 +128,17 @@ struct op {
 	bool acquire;
 	signed char arg;
 	unsigned char fail;
+	/* A macro or helper: seen through when the tree defines it. */
+	bool wrap;
 };
 
 #define ACQ(n, f, a) { n, f, true, a, ALWAYS }
 #define TRY(n, f, a) { n, f, true, a, FAIL_ZERO }
 #define KILL(n, f, a) { n, f, true, a, FAIL_NONZERO }
 #define REL(n, f, a) { n, f, false, a, ALWAYS }
+#define WACQ(n, f, a) { n, f, true, a, ALWAYS, true }
+#define WTRY(n, f, a) { n, f, true, a, FAIL_ZERO, true }
+#define WREL(n, f, a) { n, f, false, a, ALWAYS, true }
 
 /* As in include/linux of 6.1 to 6.12; a name may be listed twice. */
 static const struct op ops[] = {
@@ -248,14 +253,16 @@ static const struct op ops[] = {
 	ACQ("hugetlb_vma_lock_write", F_HUGETLB_VMA_WRITE, 0),
 	TRY("hugetlb_vma_trylock_write", F_HUGETLB_VMA_WRITE, 0),
 	REL("hugetlb_vma_unlock_write", F_HUGETLB_VMA_WRITE, 0),
-	ACQ("xa_lock", F_XA, 0),
-	ACQ("xa_lock_irq", F_XA, 0),
-	ACQ("xa_lock_irqsave", F_XA, 0),
-	ACQ("xa_lock_bh", F_XA, 0),
-	REL("xa_unlock", F_XA, 0),
-	REL("xa_unlock_irq", F_XA, 0),
-	REL("xa_unlock_irqrestore", F_XA, 0),
-	REL("xa_unlock_bh", F_XA, 0),
+	/* Macros of xarray.h: spin_lock(&(xa)->xa_lock)... */
+	WACQ("xa_lock", F_XA, 0),
+	WTRY("xa_trylock", F_XA, 0),
+	WACQ("xa_lock_irq", F_XA, 0),
+	WACQ("xa_lock_irqsave", F_XA, 0),
+	WACQ("xa_lock_bh", F_XA, 0),
+	WREL("xa_unlock", F_XA, 0),
+	WREL("xa_unlock_irq", F_XA, 0),
+	WREL("xa_unlock_irqrestore", F_XA, 0),
+	WREL("xa_unlock_bh", F_XA, 0),
 	ACQ("xas_lock", F_XA, 0),
 	ACQ("xas_lock_irq", F_XA, 0),
 	ACQ("xas_lock_irqsave", F_XA, 0),
@@ -333,6 +340,35 @@ static size_t ops_find(const char *name, enum flow_kind kind,
 
 /* --- text ------------------------------------------------------------------- */
 
+static bool ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Whether s is a chain of names, fields and indexes: mm->mmap_lock. */
+static bool is_chain(const char *s)
+{
+	int depth = 0;
+
+	if (!ident_char(*s))
+		return false;
+	while (*s) {
+		if (*s == '[') {
+			depth++;
+		} else if (*s == ']') {
+			if (--depth < 0)
+				return false;
+		} else if (s[0] == '-' && s[1] == '>') {
+			s += 2;
+			continue;
+		} else if (!ident_char(*s) && *s != '.' && !depth) {
+			return false;
+		}
+		s++;
+	}
+	return !depth;
+}
+
 /* [s, s + n) without blanks, at most FLOW_MAX_TEXT bytes: a new string. */
 static char *squeeze(const char *s, size_t n)
 {
@@ -346,11 +382,61 @@ static char *squeeze(const char *s, size_t n)
 	return out;
 }
 
+/*
+ * In a squeezed key, "(&x->a)->b" becomes "x->a.b" and "(x->a)" becomes
+ * "x->a", so that a lock written through a macro and written out match.
+ */
+static void key_canonical(char *k)
+{
+	unsigned rounds;
+
+	for (rounds = 0; rounds < 16; rounds++) {
+		char *open = NULL, *p, *close;
+		bool done = true;
+
+		for (p = k; *p; p++) {
+			char inner[FLOW_MAX_TEXT + 1];
+			size_t n;
+
+			if (*p == '(')
+				open = p;
+			if (*p != ')' || !open)
+				continue;
+			close = p;
+			n = (size_t)(close - open - 1);
+			memcpy(inner, open + 1, n);
+			inner[n] = '\0';
+			if (inner[0] == '&' && is_chain(inner + 1) &&
+			    !strncmp(close + 1, "->", 2)) {
+				/* (&x)->f: x.f */
+				memmove(open, inner + 1, n - 1);
+				open[n - 1] = '.';
+				memmove(open + n, close + 3, strlen(close + 3) + 1);
+				done = false;
+				break;
+			}
+			if (is_chain(inner) &&
+			    (open == k || !ident_char(open[-1]))) {
+				memmove(open, inner, n);
+				memmove(open + n, close + 1, strlen(close + 1) + 1);
+				done = false;
+				break;
+			}
+			open = NULL;
+		}
+		if (done)
+			return;
+	}
+}
+
 /* A lock or object as a key: blanks, a leading '&' and parentheses off. */
 static char *key_of(const char *s, size_t n)
 {
 	char *k = squeeze(s, n), *p = k;
-	size_t len = strlen(k);
+	size_t len;
+
+	key_canonical(k);
+	len = strlen(k);
 
 	for (;;) {
 		if (*p == '&') {
@@ -653,10 +739,6 @@ struct resolved {
 	const struct change_expansion *x;
 };
 
-static bool ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
 
 /*
  * Split the arguments of the call "name(...)" that body is, at its
@@ -731,10 +813,11 @@ static char *substitute(const struct walker *wk,
 				break;
 		if (p < x->nparams) {
 			char *a = node_squeezed(wk, call_arg(call, (int)p));
+			bool plain = is_chain(*a == '&' ? a + 1 : a);
 
-			sbuf_addch(&sb, '(');
+			sbuf_addstr(&sb, plain ? "" : "(");
 			sbuf_addstr(&sb, a);
-			sbuf_addch(&sb, ')');
+			sbuf_addstr(&sb, plain ? "" : ")");
 			free(a);
 		} else {
 			sbuf_add(&sb, text + s, i - s);
@@ -817,7 +900,7 @@ static void handle_call(struct walker *wk, struct state *st, TSNode call,
 	if (!name || wk->err)
 		return;
 	n = ops_find(name, wk->w->kind, found, 2);
-	if (!n && resolve_helper(wk, name, call, &r)) {
+	if ((!n || found[0]->wrap) && resolve_helper(wk, name, call, &r)) {
 		n = ops_find(r.name, wk->w->kind, found, 2);
 		via = true;
 	}
