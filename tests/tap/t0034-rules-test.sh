@@ -7,11 +7,12 @@
 run "$MMREVIEW" rules test "$SRCDIR/rules/query" "$SRCDIR/rules/cases"
 is "$rc" 0 "the built-in and shipped rules pass their cases"
 for r in role-swap comment-mismatch vm-flags-write kmap-atomic-new \
-	mmap-assert-gone bug-on-new folio-test-changed; do
+	mmap-assert-gone bug-on-new folio-test-changed lock-imbalance \
+	ref-leak; do
 	grep -q "^ok   $r (" "$T/out"
 	ok $? "$r is tested and passes"
 done
-contains "$T/out" "7 rules tested, 0 failed" "a count at the end"
+contains "$T/out" "9 rules tested, 0 failed" "a count at the end"
 
 run "$MMREVIEW" rules test "$SRCDIR/rules/query/vm-flags-write.scm"
 is "$rc" 0 "a rule file: its own cases"
