@@ -1568,6 +1568,8 @@ static void collect_labels(struct walker *wk, TSNode body)
 	free(v);
 }
 
+static void judge_exits(struct flow_walk *w);
+
 int flow_walk(struct flow_walk *w, const struct change *c,
 	      enum change_side side, enum flow_kind kind)
 {
@@ -1623,6 +1625,8 @@ int flow_walk(struct flow_walk *w, const struct change *c,
 	}
 	free(wk.label_st);
 	free(wk.frames);
+	if (!wk.err)
+		judge_exits(w);
 	return wk.err;
 }
 
@@ -1650,6 +1654,7 @@ void flow_walk_release(struct flow_walk *w)
 	for (i = 0; i < w->nassigns; i++)
 		free(w->assigns[i].value);
 	free(w->assigns);
+	free(w->returns);
 	for (i = 0; i < w->nlabels; i++)
 		free(w->labels[i]);
 	free(w->acq);
@@ -1827,14 +1832,17 @@ static bool stored(const struct flow_walk *w, const struct flow_site *a,
 /* The next return at or after from, or the end of the body. */
 static uint32_t next_return(const struct flow_walk *w, uint32_t from)
 {
-	uint32_t to = w->body_end;
-	size_t i;
+	size_t lo = 0, hi = w->nreturns;
 
-	for (i = 0; i < w->nexits; i++)
-		if (w->exits[i].kind == FLOW_RETURN &&
-		    w->exits[i].start >= from && w->exits[i].start < to)
-			to = w->exits[i].start;
-	return to;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->returns[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < w->nreturns ? w->returns[lo] : w->body_end;
 }
 
 bool flow_exit_handoff(const struct flow_walk *w, const struct flow_exit *x,
@@ -1857,11 +1865,51 @@ bool flow_exit_handoff(const struct flow_walk *w, const struct flow_exit *x,
 	return false;
 }
 
-/* Whether x leaks a's lock or object, not handing it on. */
+bool flow_exit_leaky(const struct flow_walk *w, const struct flow_exit *x,
+		     const struct flow_site *a)
+{
+	size_t k;
+
+	for (k = 0; k < x->nheld; k++)
+		if ((x->leaky >> k & 1) && flow_same(&w->acq[x->held[k]], a))
+			return true;
+	return false;
+}
+
 static bool leaks(const struct flow_walk *w, const struct flow_exit *x,
 		  const struct flow_site *a)
 {
-	return flow_exit_leaks(w, x, a) && !flow_exit_handoff(w, x, a);
+	return flow_exit_leaky(w, x, a);
+}
+
+static int u32_order(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Index the returns, then judge once what each exit leaks. */
+static void judge_exits(struct flow_walk *w)
+{
+	size_t i, k;
+
+	w->returns = xcalloc(w->nexits + 1, sizeof(*w->returns));
+	for (i = 0; i < w->nexits; i++)
+		if (w->exits[i].kind == FLOW_RETURN)
+			w->returns[w->nreturns++] = w->exits[i].start;
+	qsort(w->returns, w->nreturns, sizeof(*w->returns), u32_order);
+	for (i = 0; i < w->nexits; i++) {
+		struct flow_exit *x = &w->exits[i];
+
+		for (k = 0; k < x->nheld; k++) {
+			const struct flow_site *a = &w->acq[x->held[k]];
+
+			if (flow_exit_leaks(w, x, a) &&
+			    !flow_exit_handoff(w, x, a))
+				x->leaky |= (uint32_t)1 << k;
+		}
+	}
 }
 
 /* How many exits of w with text (or of x's kind) leak what a takes. */
@@ -1948,18 +1996,19 @@ int flow_new_leaks(const struct change *c, enum flow_kind kind,
 		   struct flow_walk *nw, struct flow_leak **out)
 {
 	struct flow_walk ow = FLOW_WALK_INIT;
-	size_t i, k, n = 0;
+	size_t i, k, n = 0, tried = 0;
 	int err;
 
 	*out = NULL;
 	err = flow_walk(nw, c, CHANGE_NEW, kind);
 	if (err < 0)
 		return err == MMR_ENOTFOUND ? 0 : err;
-	for (i = 0; i < nw->nexits; i++) {
+	for (i = 0; i < nw->nexits && tried < FLOW_MAX_CANDIDATES; i++) {
 		const struct flow_exit *x = &nw->exits[i];
 
-		if (!x->changed || x->kind == FLOW_END || !x->nheld)
+		if (!x->changed || x->kind == FLOW_END || !x->leaky)
 			continue;
+		tried++;
 		for (k = 0; k < x->nheld; k++) {
 			const struct flow_site *a = &nw->acq[x->held[k]];
 			const struct flow_site *r;

@@ -27,7 +27,8 @@
 
 #include "change.h"
 
-#define FLOW_MAX_SITES 4096 /* acquisitions, releases or exits, each */
+#define FLOW_MAX_SITES 1024 /* acquisitions, releases, exits, assignments */
+#define FLOW_MAX_CANDIDATES 64 /* new exits judged in one function */
 #define FLOW_MAX_HELD 32 /* held at once; more are not followed */
 #define FLOW_MAX_DEPTH 200 /* statements nested in one another */
 #define FLOW_MAX_LABELS 128
@@ -84,6 +85,11 @@ struct flow_exit {
 	char *near;
 	size_t held[FLOW_MAX_HELD]; /* indices in acq of what is held */
 	size_t nheld;
+	/*
+	 * Bit k: held[k] leaks here (flow_exit_leaks() and not
+	 * flow_exit_handoff()), computed once by the walk.
+	 */
+	uint32_t leaky;
 };
 
 struct flow_walk {
@@ -105,6 +111,8 @@ struct flow_walk {
 		char *value;
 	} *assigns;
 	size_t nassigns;
+	uint32_t *returns; /* where the returns start, sorted */
+	size_t nreturns;
 };
 
 #define FLOW_WALK_INIT \
@@ -152,6 +160,10 @@ const struct flow_site *flow_release_after(const struct flow_walk *w,
  */
 bool flow_exit_handoff(const struct flow_walk *w, const struct flow_exit *x,
 		       const struct flow_site *a);
+
+/* Whether exit x leaks what a takes (see flow_exit.leaky). */
+bool flow_exit_leaky(const struct flow_walk *w, const struct flow_exit *x,
+		     const struct flow_site *a);
 
 /* A finding: a new exit leaving with what acq took, released at rel. */
 struct flow_leak {

@@ -62,7 +62,7 @@ static bool old_leaked(const struct flow_walk *ow, const struct flow_exit *x,
 	for (i = 0; i < x->nheld; i++) {
 		const struct flow_site *h = &ow->acq[x->held[i]];
 
-		if (flow_same(h, r) && flow_exit_leaks(ow, x, h))
+		if (flow_same(h, r) && flow_exit_leaky(ow, x, h))
 			return true;
 	}
 	return false;
@@ -97,8 +97,7 @@ static int check_removed(struct rule_ctx *ctx, const struct change *c,
 			char held[256], name[96], *note;
 			int err;
 
-			if (!flow_same(a, r) || !flow_exit_leaks(nw, y, a) ||
-			    flow_exit_handoff(nw, y, a))
+			if (!flow_same(a, r) || !flow_exit_leaky(nw, y, a))
 				continue;
 			x = old_exit(c, ow, y);
 			m = flow_release_after(nw, a);
@@ -143,12 +142,16 @@ static int check_removed_all(struct rule_ctx *ctx, const struct change *c,
 			     const struct flow_walk *nw)
 {
 	struct flow_walk ow = FLOW_WALK_INIT;
-	size_t i;
+	size_t i, tried;
 	int err = flow_walk(&ow, c, CHANGE_OLD, FLOW_LOCK);
 
-	for (i = 0; !err && i < ow.nrel; i++)
-		if (ow.rel[i].changed && taken_before(&ow, &ow.rel[i]))
-			err = check_removed(ctx, c, &ow, nw, &ow.rel[i]);
+	for (i = 0, tried = 0; !err && i < ow.nrel && tried < FLOW_MAX_CANDIDATES;
+	     i++) {
+		if (!ow.rel[i].changed || !taken_before(&ow, &ow.rel[i]))
+			continue;
+		tried++;
+		err = check_removed(ctx, c, &ow, nw, &ow.rel[i]);
+	}
 	flow_walk_release(&ow);
 	return err == MMR_ENOTFOUND ? 0 : err;
 }
