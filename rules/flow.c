@@ -91,11 +91,13 @@ static const struct flow_family families[F_COUNT] = {
 			      "anon_vma_unlock_read" },
 	[F_ANON_VMA_WRITE] = { FLOW_LOCK, "%s locked for write",
 			       "anon_vma_unlock_write" },
-	[F_HUGETLB_VMA_READ] = { FLOW_LOCK, "the hugetlb vma lock of %s held "
-					    "for read",
+	[F_HUGETLB_VMA_READ] = { FLOW_LOCK,
+				 "the hugetlb vma lock of %s held "
+				 "for read",
 				 "hugetlb_vma_unlock_read" },
-	[F_HUGETLB_VMA_WRITE] = { FLOW_LOCK, "the hugetlb vma lock of %s held "
-					     "for write",
+	[F_HUGETLB_VMA_WRITE] = { FLOW_LOCK,
+				  "the hugetlb vma lock of %s held "
+				  "for write",
 				  "hugetlb_vma_unlock_write" },
 	[F_XA] = { FLOW_LOCK, "the lock of %s held", "xa_unlock" },
 	[F_LRUVEC] = { FLOW_LOCK, "the lru lock of %s held",
@@ -112,10 +114,12 @@ static const struct flow_family families[F_COUNT] = {
 	[F_REF_MM_COUNT] = { FLOW_REF, "the mm_count reference on %s held",
 			     "mmdrop" },
 	[F_REF_KREF] = { FLOW_REF, "the reference on %s held", "kref_put" },
-	[F_REF_TASK] = { FLOW_REF, "the reference on %s held", "put_task_struct" },
+	[F_REF_TASK] = { FLOW_REF, "the reference on %s held",
+			 "put_task_struct" },
 	[F_REF_FILE] = { FLOW_REF, "the reference on %s held", "fput" },
 	[F_REF_CSS] = { FLOW_REF, "the reference on %s held", "css_put" },
-	[F_REF_ANON_VMA] = { FLOW_REF, "the reference on %s held", "put_anon_vma" },
+	[F_REF_ANON_VMA] = { FLOW_REF, "the reference on %s held",
+			     "put_anon_vma" },
 	[F_REF_SWAP] = { FLOW_REF, "the reference on the swap device %s held",
 			 "put_swap_device" },
 	[F_REF_PID] = { FLOW_REF, "the reference on %s held", "put_pid" },
@@ -132,13 +136,34 @@ struct op {
 	bool wrap;
 };
 
-#define ACQ(n, f, a) { n, f, true, a, ALWAYS }
-#define TRY(n, f, a) { n, f, true, a, FAIL_ZERO }
-#define KILL(n, f, a) { n, f, true, a, FAIL_NONZERO }
-#define REL(n, f, a) { n, f, false, a, ALWAYS }
-#define WACQ(n, f, a) { n, f, true, a, ALWAYS, true }
-#define WTRY(n, f, a) { n, f, true, a, FAIL_ZERO, true }
-#define WREL(n, f, a) { n, f, false, a, ALWAYS, true }
+#define ACQ(n, f, a)                  \
+	{                             \
+		n, f, true, a, ALWAYS \
+	}
+#define TRY(n, f, a)                     \
+	{                                \
+		n, f, true, a, FAIL_ZERO \
+	}
+#define KILL(n, f, a)                       \
+	{                                   \
+		n, f, true, a, FAIL_NONZERO \
+	}
+#define REL(n, f, a)                   \
+	{                              \
+		n, f, false, a, ALWAYS \
+	}
+#define WACQ(n, f, a)                       \
+	{                                   \
+		n, f, true, a, ALWAYS, true \
+	}
+#define WTRY(n, f, a)                          \
+	{                                      \
+		n, f, true, a, FAIL_ZERO, true \
+	}
+#define WREL(n, f, a)                        \
+	{                                    \
+		n, f, false, a, ALWAYS, true \
+	}
 
 /* As in include/linux of 6.1 to 6.12; a name may be listed twice. */
 static const struct op ops[] = {
@@ -333,7 +358,8 @@ static size_t ops_find(const char *name, enum flow_kind kind,
 	size_t i, n = 0;
 
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]) && n < max; i++)
-		if (families[ops[i].fam].kind == kind && !strcmp(ops[i].name, name))
+		if (families[ops[i].fam].kind == kind &&
+		    !strcmp(ops[i].name, name))
 			out[n++] = &ops[i];
 	return n;
 }
@@ -411,14 +437,16 @@ static void key_canonical(char *k)
 				/* (&x)->f: x.f */
 				memmove(open, inner + 1, n - 1);
 				open[n - 1] = '.';
-				memmove(open + n, close + 3, strlen(close + 3) + 1);
+				memmove(open + n, close + 3,
+					strlen(close + 3) + 1);
 				done = false;
 				break;
 			}
 			if (is_chain(inner) &&
 			    (open == k || !ident_char(open[-1]))) {
 				memmove(open, inner, n);
-				memmove(open + n, close + 1, strlen(close + 1) + 1);
+				memmove(open + n, close + 1,
+					strlen(close + 1) + 1);
 				done = false;
 				break;
 			}
@@ -649,8 +677,8 @@ static bool in_ternary_branch(TSNode call)
 
 	for (depth = 0; depth < 8; depth++) {
 		if (csrc_node_is(p, "conditional_expression"))
-			return !csrc_node_same(
-				n, csrc_node_field(p, "condition"));
+			return !csrc_node_same(n,
+					       csrc_node_field(p, "condition"));
 		if (!csrc_node_is(p, "parenthesized_expression") &&
 		    !csrc_node_is(p, "cast_expression"))
 			return false;
@@ -739,7 +767,6 @@ struct resolved {
 	const struct change_expansion *x;
 };
 
-
 /*
  * Split the arguments of the call "name(...)" that body is, at its
  * top-level commas; false when body is not exactly one call.
@@ -766,8 +793,7 @@ static bool split_call(const char *body, char *name, size_t size,
 	for (; *p; p++) {
 		if (*p == '(' || *p == '[' || *p == '{') {
 			depth++;
-		} else if ((*p == ',' && !depth) ||
-			   ((*p == ')') && !depth)) {
+		} else if ((*p == ',' && !depth) || ((*p == ')') && !depth)) {
 			if (*nargs < 8) {
 				args[*nargs] = start;
 				lens[*nargs] = (size_t)(p - start);
@@ -789,9 +815,8 @@ static bool split_call(const char *body, char *name, size_t size,
 }
 
 /* text with each parameter of x replaced by the call's argument. */
-static char *substitute(const struct walker *wk,
-			const struct csrc_expansion *x, TSNode call,
-			const char *text, size_t len)
+static char *substitute(const struct walker *wk, const struct csrc_expansion *x,
+			TSNode call, const char *text, size_t len)
 {
 	struct sbuf sb = SBUF_INIT;
 	size_t i = 0;
@@ -858,15 +883,15 @@ static bool resolve_helper(struct walker *wk, const char *name, TSNode call,
 		return false;
 	if (!split_call(x->exp.body, target, sizeof(target), args, lens,
 			&nargs) ||
-	    !strcmp(target, name) ||
-	    !ops_find(target, wk->w->kind, found, 2))
+	    !strcmp(target, name) || !ops_find(target, wk->w->kind, found, 2))
 		return false;
 	memset(r, 0, sizeof(*r));
 	r->name = found[0]->name;
 	r->x = x;
 	r->nargs = nargs;
 	for (i = 0; i < nargs; i++)
-		r->arg_text[i] = substitute(wk, &x->exp, call, args[i], lens[i]);
+		r->arg_text[i] =
+			substitute(wk, &x->exp, call, args[i], lens[i]);
 	return true;
 }
 
@@ -973,7 +998,8 @@ static TSNode strip_test(const struct walker *wk, TSNode n)
 			n = csrc_node_named_child(n, 0);
 		} else if (csrc_node_is(n, "call_expression") &&
 			   call_name(wk, n, buf, sizeof(buf)) &&
-			   (!strcmp(buf, "unlikely") || !strcmp(buf, "likely"))) {
+			   (!strcmp(buf, "unlikely") ||
+			    !strcmp(buf, "likely"))) {
 			n = call_arg(n, 0);
 		} else {
 			break;
@@ -997,8 +1023,8 @@ static void binary_op(const struct walker *wk, TSNode n, char *op, size_t size)
 
 static bool is_zero(const struct walker *wk, TSNode n)
 {
-	return csrc_node_eq(wk->cs, n, "NULL") || csrc_node_eq(wk->cs, n, "0") ||
-	       csrc_node_eq(wk->cs, n, "false");
+	return csrc_node_eq(wk->cs, n, "NULL") ||
+	       csrc_node_eq(wk->cs, n, "0") || csrc_node_eq(wk->cs, n, "false");
 }
 
 static bool is_table_test(const struct walker *wk, TSNode call,
@@ -1224,14 +1250,15 @@ static void scan_assigns(struct walker *wk, TSNode n)
 
 		k = csrc_find_nodes(wk->cs, n, types[t], &v);
 		for (i = 0; i < k && w->nassigns < FLOW_MAX_SITES; i++) {
-			TSNode val = csrc_node_field(v[i], t ? "value" :
-								 "right");
+			TSNode val =
+				csrc_node_field(v[i], t ? "value" : "right");
 
 			if (csrc_node_is_null(val) ||
 			    csrc_node_end(val) - csrc_node_start(val) > 128)
 				continue;
-			w->assigns = xrealloc(w->assigns, (w->nassigns + 1) *
-							  sizeof(*w->assigns));
+			w->assigns = xrealloc(w->assigns,
+					      (w->nassigns + 1) *
+						      sizeof(*w->assigns));
 			w->assigns[w->nassigns].start = csrc_node_start(v[i]);
 			w->assigns[w->nassigns++].value =
 				node_squeezed(wk, val);
@@ -1414,7 +1441,8 @@ static void walk_switch(struct walker *wk, TSNode n, struct state *st)
 			has_default = true;
 		merge(wk, &fall, &in);
 		walk_seq(wk, c, &fall,
-			 csrc_node_is_null(csrc_node_field(c, "value")) ? 0 : 1);
+			 csrc_node_is_null(csrc_node_field(c, "value")) ? 0 :
+									  1);
 	}
 	*st = fall;
 	merge(wk, st, &wk->frames[wk->nframes - 1].brk);
@@ -1486,8 +1514,9 @@ static void walk_stmt(struct walker *wk, TSNode n, struct state *st)
 	if (csrc_node_is_null(n) || wk->err)
 		return;
 	if (++wk->depth > FLOW_MAX_DEPTH) {
-		wk->err = mmr_error_set(MMR_ELIMIT, "statements nested deeper "
-						    "than %d",
+		wk->err = mmr_error_set(MMR_ELIMIT,
+					"statements nested deeper "
+					"than %d",
 					FLOW_MAX_DEPTH);
 		wk->depth--;
 		return;
@@ -1521,7 +1550,8 @@ static void walk_stmt(struct walker *wk, TSNode n, struct state *st)
 		free(label);
 		walk_seq(wk, n, st, 1);
 	} else if (!strcmp(t, "preproc_if") || !strcmp(t, "preproc_ifdef") ||
-		   !strcmp(t, "preproc_elif") || !strcmp(t, "preproc_elifdef")) {
+		   !strcmp(t, "preproc_elif") ||
+		   !strcmp(t, "preproc_elifdef")) {
 		walk_preproc(wk, n, st);
 	} else if (!strcmp(t, "comment") || !strcmp(t, "preproc_call") ||
 		   !strcmp(t, "preproc_def") ||
@@ -1609,7 +1639,8 @@ int flow_walk(struct flow_walk *w, const struct change *c,
 	walk_seq(&wk, body, &st, 0);
 	if (!st.dead && w->body_end > w->body_start &&
 	    change_file_line(c, side, line_of(&wk, w->body_end - 1))) {
-		TSNode close = csrc_node_at(wk.cs, w->body_end - 1, w->body_end);
+		TSNode close =
+			csrc_node_at(wk.cs, w->body_end - 1, w->body_end);
 
 		add_exit(&wk, &st, close, FLOW_END);
 		if (w->nexits && w->exits[w->nexits - 1].kind == FLOW_END) {
@@ -1684,8 +1715,8 @@ bool flow_exit_holds(const struct flow_walk *w, const struct flow_exit *x,
 /* Whether a's lock is released from byte from up to the next return. */
 static uint32_t next_return(const struct flow_walk *w, uint32_t from);
 
-static bool released_after(const struct flow_walk *w,
-			   const struct flow_site *a, uint32_t from)
+static bool released_after(const struct flow_walk *w, const struct flow_site *a,
+			   uint32_t from)
 {
 	uint32_t to = next_return(w, from);
 	size_t i;
@@ -1750,10 +1781,10 @@ static size_t key_base(const char *key)
 static bool returns_handoff(const struct flow_exit *x,
 			    const struct flow_site *a)
 {
-	static const char *const errors[] = { "ret", "err", "error", "rc",
-					      "retval", "rv", "res", "result",
-					      "status", "r", "false", "true",
-					      NULL };
+	static const char *const errors[] = {
+		"ret",	  "err",    "error", "rc",    "retval", "rv", "res",
+		"result", "status", "r",     "false", "true",	NULL
+	};
 	static const char *const err_calls[] = { "ERR_PTR", "PTR_ERR",
 						 "ERR_CAST", "PTR_ERR_OR_ZERO",
 						 NULL };
@@ -1984,8 +2015,8 @@ static bool kept_by_design(const struct flow_walk *w, const struct flow_exit *x,
 	return held && (same_as_held || !same_as_released);
 }
 
-static bool same_hunk(const struct change *c, enum change_side side,
-		      unsigned a, unsigned b)
+static bool same_hunk(const struct change *c, enum change_side side, unsigned a,
+		      unsigned b)
 {
 	unsigned h = change_hunk_of(c, side, a);
 

@@ -109,7 +109,7 @@ struct flow_walk {
 	struct flow_assign {
 		uint32_t start;
 		char *value;
-	} *assigns;
+	} * assigns;
 	size_t nassigns;
 	uint32_t *returns; /* where the returns start, sorted */
 	size_t nreturns;

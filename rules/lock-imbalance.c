@@ -145,8 +145,8 @@ static int check_removed_all(struct rule_ctx *ctx, const struct change *c,
 	size_t i, tried;
 	int err = flow_walk(&ow, c, CHANGE_OLD, FLOW_LOCK);
 
-	for (i = 0, tried = 0; !err && i < ow.nrel && tried < FLOW_MAX_CANDIDATES;
-	     i++) {
+	for (i = 0, tried = 0;
+	     !err && i < ow.nrel && tried < FLOW_MAX_CANDIDATES; i++) {
 		if (!ow.rel[i].changed || !taken_before(&ow, &ow.rel[i]))
 			continue;
 		tried++;

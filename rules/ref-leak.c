@@ -16,16 +16,14 @@ static int report_leak(struct rule_ctx *ctx, const struct change *c,
 	char *note = flow_note(l->acq, l->rel);
 	int err;
 
-	err = rule_report(ctx, c, CHANGE_NEW, l->exit->start, l->exit->end,
-			  NULL, note,
-			  "%s with %s (taken by %s() at line %u, dropped at "
-			  "line %u on the other paths). Is a %s() missing?",
-			  flow_exit_what(l->exit, what, sizeof(what)),
-			  flow_held_text(l->acq, held, sizeof(held)),
-			  l->acq->op,
-			  change_file_line(c, CHANGE_NEW, l->acq->line),
-			  change_file_line(c, CHANGE_NEW, l->rel->line),
-			  l->rel->op);
+	err = rule_report(
+		ctx, c, CHANGE_NEW, l->exit->start, l->exit->end, NULL, note,
+		"%s with %s (taken by %s() at line %u, dropped at "
+		"line %u on the other paths). Is a %s() missing?",
+		flow_exit_what(l->exit, what, sizeof(what)),
+		flow_held_text(l->acq, held, sizeof(held)), l->acq->op,
+		change_file_line(c, CHANGE_NEW, l->acq->line),
+		change_file_line(c, CHANGE_NEW, l->rel->line), l->rel->op);
 	free(note);
 	return err;
 }

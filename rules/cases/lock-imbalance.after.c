@@ -11,9 +11,9 @@ static int zap_one_pte(struct vm_area_struct *vma, pmd_t *pmd,
 	if (pte_none(*pte))
 		goto out_unlock;
 	if (pte_special(*pte))
-		return -EINVAL;	/* expect: lock-imbalance */
+		return -EINVAL; /* expect: lock-imbalance */
 	if (!pte_present(*pte))
-		goto out_unlock;	/* expect-none: lock-imbalance */
+		goto out_unlock; /* expect-none: lock-imbalance */
 	ptep_clear(mm, addr, pte);
 out_unlock:
 	pte_unmap_unlock(pte, ptl);
@@ -26,14 +26,15 @@ static int scan_zone_lists(struct zone *zone, struct list_head *head)
 	int ret = 0;
 
 	spin_lock_irq(&zone->lock);
-	list_for_each_entry(page, head, lru) {
+	list_for_each_entry(page, head, lru)
+	{
 		if (PageReserved(page)) {
 			ret = -EBUSY;
 			goto out_unlock;
 		}
 		if (PageHWPoison(page)) {
 			ret = -EIO;
-			goto out;	/* expect: lock-imbalance */
+			goto out; /* expect: lock-imbalance */
 		}
 		ret++;
 	}
@@ -50,7 +51,7 @@ static void drain_all(struct drain *d, int n)
 	for (i = 0; i < n; i++) {
 		spin_lock(&d[i].lock);
 		if (list_empty(&d[i].list))
-			break;	/* expect: lock-imbalance */
+			break; /* expect: lock-imbalance */
 		list_splice_init(&d[i].list, &d->free);
 		spin_unlock(&d[i].lock);
 	}
@@ -75,7 +76,7 @@ static unsigned long count_vmas(struct mm_struct *mm)
 
 	mmap_read_lock(mm);
 	if (!mm->map_count)
-		return 0;	/* expect: lock-imbalance */
+		return 0; /* expect: lock-imbalance */
 	for_each_vma(vmi, vma)
 		n++;
 	mmap_read_unlock(mm);
@@ -88,7 +89,7 @@ static struct anon_vma *find_anon(struct folio *folio)
 
 	rcu_read_lock();
 	if (folio_test_ksm(folio))
-		return NULL;	/* expect: lock-imbalance */
+		return NULL; /* expect: lock-imbalance */
 	anon_vma = folio_anon_vma(folio);
 	if (!anon_vma)
 		goto out;
@@ -103,14 +104,14 @@ out:
 static int clear_pud(struct mm_struct *mm, p4d_t *p4d, pud_t *new)
 {
 	if (!spin_trylock(&mm->page_table_lock))
-		return -EAGAIN;	/* expect-none: lock-imbalance */
+		return -EAGAIN; /* expect-none: lock-imbalance */
 	if (!p4d_present(*p4d))
 		p4d_populate(mm, p4d, new);
 	else
 		pud_free(mm, new);
 	spin_unlock(&mm->page_table_lock);
 	if (p4d_bad(*p4d))
-		return -EFAULT;	/* expect-none: lock-imbalance */
+		return -EFAULT; /* expect-none: lock-imbalance */
 	return 0;
 }
 
@@ -122,9 +123,9 @@ static struct foo *foo_lock_live(struct foo *f)
 		return NULL;
 	}
 	if (f->frozen)
-		return f;	/* expect-none: lock-imbalance */
+		return f; /* expect-none: lock-imbalance */
 	if (f->busy)
-		return NULL;	/* expect: lock-imbalance */
+		return NULL; /* expect: lock-imbalance */
 	return f;
 }
 
@@ -137,7 +138,7 @@ static int take_map_lock(struct mm_struct *mm, struct thing *t)
 		return err;
 	if (t->dead) {
 		mutex_unlock(&t->mutex);
-		return -ENOENT;	/* expect-none: lock-imbalance */
+		return -ENOENT; /* expect-none: lock-imbalance */
 	}
 	t->count++;
 	mutex_unlock(&t->mutex);
@@ -151,7 +152,7 @@ static int fill_zones(struct zone *zones, int n)
 	for (i = 0; i < n; i++) {
 		spin_lock(&zones->lock);
 		if (zone_full(zones))
-			break;	/* expect-none: lock-imbalance */
+			break; /* expect-none: lock-imbalance */
 		zones[i].filled = true;
 		spin_unlock(&zones->lock);
 	}

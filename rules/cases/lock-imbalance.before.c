@@ -22,7 +22,8 @@ static int scan_zone_lists(struct zone *zone, struct list_head *head)
 	int ret = 0;
 
 	spin_lock_irq(&zone->lock);
-	list_for_each_entry(page, head, lru) {
+	list_for_each_entry(page, head, lru)
+	{
 		if (PageReserved(page)) {
 			ret = -EBUSY;
 			goto out_unlock;
@@ -50,7 +51,7 @@ static int set_limit(struct counter *c, unsigned long limit)
 {
 	spin_lock(&c->lock);
 	if (limit < c->usage) {
-		spin_unlock(&c->lock);	/* expect: lock-imbalance */
+		spin_unlock(&c->lock); /* expect: lock-imbalance */
 		return -EBUSY;
 	}
 	c->limit = limit;

@@ -4,14 +4,14 @@ static int migrate_one(struct folio *folio, struct list_head *list)
 
 	folio_get(folio);
 	if (folio_test_hugetlb(folio))
-		return -EBUSY;	/* expect: ref-leak */
+		return -EBUSY; /* expect: ref-leak */
 	if (!folio_test_lru(folio)) {
 		ret = -EAGAIN;
-		goto out_put;	/* expect-none: ref-leak */
+		goto out_put; /* expect-none: ref-leak */
 	}
 	if (folio_test_large(folio)) {
 		ret = -EINVAL;
-		goto out;	/* expect: ref-leak */
+		goto out; /* expect: ref-leak */
 	}
 	ret = isolate_lru_folio(folio);
 	if (ret)
@@ -24,8 +24,8 @@ out:
 	return ret;
 }
 
-static int read_remote(struct task_struct *task, unsigned long addr,
-		       void *buf, int len)
+static int read_remote(struct task_struct *task, unsigned long addr, void *buf,
+		       int len)
 {
 	struct mm_struct *mm;
 	int ret;
@@ -34,7 +34,7 @@ static int read_remote(struct task_struct *task, unsigned long addr,
 	if (!mm)
 		return -ESRCH;
 	if (len <= 0)
-		return -EINVAL;	/* expect: ref-leak */
+		return -EINVAL; /* expect: ref-leak */
 	ret = access_remote_vm(mm, addr, buf, len, FOLL_FORCE);
 	mmput(mm);
 	return ret;
@@ -47,7 +47,7 @@ static bool pin_if_mapped(struct folio *folio)
 	if (!folio_try_get(folio))
 		return false;
 	if (folio_test_slab(folio))
-		return false;	/* expect: ref-leak */
+		return false; /* expect: ref-leak */
 	mapped = folio_mapped(folio);
 	folio_put(folio);
 	return mapped;
@@ -57,7 +57,7 @@ static void notify_mm(struct mm_struct *mm, struct notifier *n)
 {
 	mmgrab(mm);
 	if (!n->ops)
-		return;	/* expect: ref-leak */
+		return; /* expect: ref-leak */
 	n->ops->release(n, mm);
 	mmdrop(mm);
 }
@@ -69,7 +69,7 @@ static int count_refs(struct page **pages, int n)
 	for (i = 0; i < n; i++) {
 		get_page(pages[i]);
 		if (PageReserved(pages[i]))
-			break;	/* expect: ref-leak */
+			break; /* expect: ref-leak */
 		ret += page_mapcount(pages[i]);
 		put_page(pages[i]);
 	}
@@ -90,7 +90,7 @@ static struct folio *lookup_folio(struct address_space *mapping, pgoff_t index)
 		folio_get(folio);
 	rcu_read_unlock();
 	if (folio && folio_test_large(folio))
-		return folio;	/* expect-none: ref-leak */
+		return folio; /* expect-none: ref-leak */
 	return folio;
 }
 
@@ -98,7 +98,7 @@ static struct folio *grab_folio(struct folio *folio)
 {
 	folio_get(folio);
 	if (folio_test_large(folio))
-		return folio;	/* expect-none: ref-leak */
+		return folio; /* expect-none: ref-leak */
 	return folio;
 }
 
@@ -108,15 +108,15 @@ static int walk_task(struct task_struct *task)
 	int ret = 0;
 
 	if (task->flags & PF_EXITING)
-		return -ESRCH;	/* expect-none: ref-leak */
+		return -ESRCH; /* expect-none: ref-leak */
 	mm = get_task_mm(task);
 	if (!mm)
 		return -ESRCH;
 	if (!mm->map_count)
-		return -EAGAIN;	/* expect: ref-leak */
+		return -EAGAIN; /* expect: ref-leak */
 	ret = walk_mm(mm);
 	mmput(mm);
 	if (ret < 0)
-		return ret;	/* expect-none: ref-leak */
+		return ret; /* expect-none: ref-leak */
 	return ret;
 }

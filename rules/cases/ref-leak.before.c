@@ -14,8 +14,8 @@ out:
 	return ret;
 }
 
-static int read_remote(struct task_struct *task, unsigned long addr,
-		       void *buf, int len)
+static int read_remote(struct task_struct *task, unsigned long addr, void *buf,
+		       int len)
 {
 	struct mm_struct *mm;
 	int ret;
