@@ -240,6 +240,9 @@ static const struct op ops[] = {
 	TRY("mmap_read_trylock", F_MMAP_READ, 0),
 	REL("mmap_read_unlock", F_MMAP_READ, 0),
 	REL("mmap_read_unlock_non_owner", F_MMAP_READ, 0),
+	/* Since 6.5: NULL when it failed, having dropped the mmap lock. */
+	{ "expand_stack", F_MMAP_READ, false, 0, FAIL_ZERO },
+	TRY("lock_mm_and_find_vma", F_MMAP_READ, 0),
 	ACQ("mmap_write_lock", F_MMAP_WRITE, 0),
 	ACQ("mmap_write_lock_nested", F_MMAP_WRITE, 0),
 	KILL("mmap_write_lock_killable", F_MMAP_WRITE, 0),
@@ -489,6 +492,8 @@ struct held {
 	size_t acq;
 	const char *var; /* the variable its result is in, until tested */
 	unsigned char fail;
+	/* The result of a call that released it if it failed, until tested. */
+	const char *relvar;
 };
 
 struct state {
@@ -723,6 +728,7 @@ static void held_push(struct walker *wk, struct state *st, size_t acq,
 	st->v[st->n].acq = acq;
 	st->v[st->n].var = fail != ALWAYS ? wk->w->acq[acq].var : NULL;
 	st->v[st->n].fail = fail;
+	st->v[st->n].relvar = NULL;
 	st->n++;
 }
 
@@ -741,6 +747,23 @@ static void held_release(struct walker *wk, struct state *st,
 	for (i = st->n; i-- > 0;) {
 		if (flow_same(&wk->w->acq[st->v[i].acq], rel)) {
 			held_remove(st, i);
+			return;
+		}
+	}
+}
+
+/* The latest held acquisition rel pairs with is released if var is 0. */
+static void held_release_later(struct walker *wk, struct state *st,
+			       struct flow_site *rel, char *var)
+{
+	size_t i;
+
+	rel->var = var;
+	if (!var)
+		return;
+	for (i = st->n; i-- > 0;) {
+		if (flow_same(&wk->w->acq[st->v[i].acq], rel)) {
+			st->v[i].relvar = var;
 			return;
 		}
 	}
@@ -965,6 +988,12 @@ static void handle_call(struct walker *wk, struct state *st, TSNode call,
 			s->via_where = r.x->where;
 			s->via_found = r.x->found;
 		}
+		if (!op->acquire && op->fail != ALWAYS && !cond) {
+			/* Released if it fails: ask the test of its result. */
+			held_release_later(wk, st, &wk->w->rel[at],
+					   result_vars(wk, call));
+			continue;
+		}
 		if (!op->acquire) {
 			held_release(wk, st, &wk->w->rel[at]);
 			continue;
@@ -1028,16 +1057,17 @@ static bool is_zero(const struct walker *wk, TSNode n)
 }
 
 static bool is_table_test(const struct walker *wk, TSNode call,
-			  unsigned char *fail)
+			  unsigned char *fail, bool *acquire)
 {
 	char buf[64];
 	const struct op *found[2];
 
 	if (!call_name(wk, call, buf, sizeof(buf)) ||
-	    ops_find(buf, wk->w->kind, found, 2) != 1 || !found[0]->acquire ||
+	    ops_find(buf, wk->w->kind, found, 2) != 1 ||
 	    found[0]->fail == ALWAYS)
 		return false;
 	*fail = found[0]->fail;
+	*acquire = found[0]->acquire;
 	return true;
 }
 
@@ -1049,6 +1079,7 @@ static void eval_test(const struct walker *wk, TSNode n, struct effects *t,
 		      struct effects *f, unsigned depth)
 {
 	unsigned char fail;
+	bool acquire;
 	char op[8];
 
 	n = strip_test(wk, n);
@@ -1084,10 +1115,14 @@ static void eval_test(const struct walker *wk, TSNode n, struct effects *t,
 		if (csrc_node_is(r, "call_expression"))
 			eval_test(wk, r, t, f, depth + 1);
 	} else if (csrc_node_is(n, "call_expression") &&
-		   is_table_test(wk, n, &fail)) {
+		   is_table_test(wk, n, &fail, &acquire)) {
 		char *var = result_var(wk, n);
 
-		effects_add(fail == FAIL_ZERO ? t : f, EFF_ACQ, n, var);
+		/* A release that may fail releases when it returns 0. */
+		if (!acquire)
+			effects_add(f, EFF_ACQ, n, var);
+		else
+			effects_add(fail == FAIL_ZERO ? t : f, EFF_ACQ, n, var);
 		free(var);
 	} else if (csrc_node_is(n, "call_expression")) {
 		char buf[16];
@@ -1122,6 +1157,13 @@ static void apply_effects(struct walker *wk, struct state *st,
 			struct held *h = &st->v[k];
 			bool ok;
 
+			if (h->relvar && var_listed(h->relvar, ef->var)) {
+				if (ef->kind == EFF_TRUE)
+					h->relvar = NULL;
+				else
+					held_remove(st, k);
+				continue;
+			}
 			if (!h->var || !var_listed(h->var, ef->var))
 				continue;
 			ok = (ef->kind == EFF_TRUE) == (h->fail == FAIL_ZERO);
@@ -1673,6 +1715,7 @@ void flow_walk_release(struct flow_walk *w)
 	}
 	for (i = 0; i < w->nrel; i++) {
 		free(w->rel[i].key);
+		free(w->rel[i].var);
 		if (w->rel[i].via_where)
 			free((char *)w->rel[i].op);
 	}

@@ -160,3 +160,31 @@ static int fill_zones(struct zone *zones, int n)
 		spin_unlock(&zones->lock);
 	return 0;
 }
+
+static int access_stack(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	/* expand_stack() drops the mmap lock when it fails */
+	if (!vma && !expand_stack(mm, addr))
+		return -EFAULT; /* expect-none: lock-imbalance */
+	if (vma)
+		vma->vm_flags |= VM_ACCOUNT;
+	mmap_read_unlock(mm);
+	return 0;
+}
+
+static int access_other(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (!vma)
+		return -EFAULT; /* expect: lock-imbalance */
+	vma->vm_flags |= VM_ACCOUNT;
+	mmap_read_unlock(mm);
+	return 0;
+}

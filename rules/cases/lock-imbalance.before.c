@@ -132,3 +132,27 @@ static int fill_zones(struct zone *zones, int n)
 	}
 	return 0;
 }
+
+static int access_stack(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma)
+		vma->vm_flags |= VM_ACCOUNT;
+	mmap_read_unlock(mm);
+	return 0;
+}
+
+static int access_other(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma)
+		vma->vm_flags |= VM_ACCOUNT;
+	mmap_read_unlock(mm);
+	return 0;
+}
