@@ -1216,12 +1216,21 @@ static int label_index(const struct walker *wk, const char *name)
 	return -1;
 }
 
-/* Whether call is one of the table's, of any kind. */
-static bool is_table_call(const struct walker *wk, TSNode call)
+/* Whether call is one of the table's (of any kind) or a site seen. */
+static bool is_site(const struct walker *wk, TSNode call)
 {
-	char buf[64];
+	const struct flow_walk *w = wk->w;
+	uint32_t at = csrc_node_start(call);
 	const struct op *found[2];
+	char buf[64];
+	size_t i;
 
+	for (i = 0; i < w->nacq; i++)
+		if (w->acq[i].start == at)
+			return true;
+	for (i = 0; i < w->nrel; i++)
+		if (w->rel[i].start == at)
+			return true;
 	return call_name(wk, call, buf, sizeof(buf)) &&
 	       (ops_find(buf, FLOW_LOCK, found, 2) ||
 		ops_find(buf, FLOW_REF, found, 2));
@@ -1261,7 +1270,7 @@ static char *near_args(const struct walker *wk, TSNode n)
 		s = prev_stmt(p);
 	call = csrc_node_named_child(s, 0);
 	if (!csrc_node_is(s, "expression_statement") ||
-	    !csrc_node_is(call, "call_expression") || is_table_call(wk, call))
+	    !csrc_node_is(call, "call_expression") || is_site(wk, call))
 		return NULL;
 	sbuf_init(&sb, FLOW_MAX_TEXT * 2);
 	args = csrc_node_field(call, "arguments");
