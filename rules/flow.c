@@ -895,7 +895,7 @@ static bool resolve_helper(struct walker *wk, const char *name, TSNode call,
 	const struct change_expansion *x;
 	const char *args[8];
 	size_t lens[8];
-	static char target[64];
+	char target[64];
 	unsigned i, nargs;
 	const struct op *found[2];
 
@@ -926,11 +926,6 @@ static void resolved_release(struct resolved *r)
 		free(r->arg_text[i]);
 }
 
-static bool op_in_ternary(const struct op *const *found, size_t n)
-{
-	return n && found[0]->acquire;
-}
-
 /*
  * A call of the table: record it and hold or release. cond: the call is
  * a test's atom that succeeded (the branch where it holds).
@@ -952,7 +947,7 @@ static void handle_call(struct walker *wk, struct state *st, TSNode call,
 		n = ops_find(r.name, wk->w->kind, found, 2);
 		via = true;
 	}
-	if (op_in_ternary(found, n) && in_ternary_branch(call))
+	if (n && found[0]->acquire && in_ternary_branch(call))
 		n = 0; /* maybe taken, maybe not */
 	for (i = 0; i < n && !wk->err; i++) {
 		const struct op *op = found[i];

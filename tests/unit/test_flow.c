@@ -59,8 +59,9 @@ static void one_make(struct one *o, const char *annotated, bool exact)
 		}
 		l += n;
 	}
-	sbuf_addf(&p, "diff --git a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n"
-		      "+++ b/mm/x.c\n@@ -1,%u +1,%u @@\n%s",
+	sbuf_addf(&p,
+		  "diff --git a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n"
+		  "+++ b/mm/x.c\n@@ -1,%u +1,%u @@\n%s",
 		  na, nb, annotated);
 	o->patch = sbuf_detach(&p, &plen);
 	o->old = sbuf_detach(&a, NULL);
@@ -128,8 +129,7 @@ static size_t found(const struct one *o, const char *id, unsigned *lines,
 }
 
 /* The exit of w that starts on image line, or NULL. */
-static const struct flow_exit *exit_at(const struct flow_walk *w,
-				       unsigned line)
+static const struct flow_exit *exit_at(const struct flow_walk *w, unsigned line)
 {
 	size_t i;
 
@@ -239,44 +239,42 @@ static void test_walk(void **state)
 
 /* --- the rules -------------------------------------------------------- */
 
-static const char leak_src[] =
-	" static int f(struct s *s)\n"
-	" {\n"
-	" \tint ret = 0;\n"
-	" \n"
-	" \tspin_lock(&s->lock);\n"
-	"+\tif (s->dead)\n"
-	"+\t\treturn -ENOENT;\n" /* 7 */
-	"+\tif (s->gone)\n"
-	"+\t\tgoto out_unlock;\n"
-	" \tif (s->busy) {\n"
-	" \t\tret = -EBUSY;\n"
-	" \t\tspin_unlock(&s->lock);\n"
-	" \t\tgoto out;\n"
-	" \t}\n"
-	" \ts->n++;\n"
-	" out_unlock:\n"
-	" \tspin_unlock(&s->lock);\n" /* 17 */
-	" out:\n"
-	" \treturn ret;\n"
-	" }\n";
+static const char leak_src[] = " static int f(struct s *s)\n"
+			       " {\n"
+			       " \tint ret = 0;\n"
+			       " \n"
+			       " \tspin_lock(&s->lock);\n"
+			       "+\tif (s->dead)\n"
+			       "+\t\treturn -ENOENT;\n" /* 7 */
+			       "+\tif (s->gone)\n"
+			       "+\t\tgoto out_unlock;\n"
+			       " \tif (s->busy) {\n"
+			       " \t\tret = -EBUSY;\n"
+			       " \t\tspin_unlock(&s->lock);\n"
+			       " \t\tgoto out;\n"
+			       " \t}\n"
+			       " \ts->n++;\n"
+			       " out_unlock:\n"
+			       " \tspin_unlock(&s->lock);\n" /* 17 */
+			       " out:\n"
+			       " \treturn ret;\n"
+			       " }\n";
 
-static const char removed_src[] =
-	" static int f(struct s *s)\n"
-	" {\n"
-	" \tint ret = 0;\n"
-	" \n"
-	" \tspin_lock(&s->lock);\n"
-	" \tif (s->busy) {\n"
-	" \t\tret = -EBUSY;\n"
-	"-\t\tspin_unlock(&s->lock);\n" /* old 8 */
-	" \t\tgoto out;\n" /* new 8 */
-	" \t}\n"
-	" \ts->n++;\n"
-	" \tspin_unlock(&s->lock);\n" /* new 11 */
-	" out:\n"
-	" \treturn ret;\n"
-	" }\n";
+static const char removed_src[] = " static int f(struct s *s)\n"
+				  " {\n"
+				  " \tint ret = 0;\n"
+				  " \n"
+				  " \tspin_lock(&s->lock);\n"
+				  " \tif (s->busy) {\n"
+				  " \t\tret = -EBUSY;\n"
+				  "-\t\tspin_unlock(&s->lock);\n" /* old 8 */
+				  " \t\tgoto out;\n" /* new 8 */
+				  " \t}\n"
+				  " \ts->n++;\n"
+				  " \tspin_unlock(&s->lock);\n" /* new 11 */
+				  " out:\n"
+				  " \treturn ret;\n"
+				  " }\n";
 
 static void expect_one(const char *src, bool exact, enum change_side side,
 		       unsigned line, const char *message)
@@ -346,20 +344,19 @@ static void test_ref_leak(void **state)
 }
 
 /* A macro the patch adds is seen through, and the note says so. */
-static const char macro_src[] =
-	"+#define s_lock(s) spin_lock(&(s)->lock)\n"
-	"+#define s_unlock(s) spin_unlock(&(s)->lock)\n"
-	"+\n"
-	" static void f(struct s *s)\n"
-	" {\n"
-	"-\tspin_lock(&s->lock);\n"
-	"+\ts_lock(s);\n"
-	"+\tif (!s->n)\n"
-	"+\t\treturn;\n"
-	" \ts->n--;\n"
-	"-\tspin_unlock(&s->lock);\n"
-	"+\ts_unlock(s);\n"
-	" }\n";
+static const char macro_src[] = "+#define s_lock(s) spin_lock(&(s)->lock)\n"
+				"+#define s_unlock(s) spin_unlock(&(s)->lock)\n"
+				"+\n"
+				" static void f(struct s *s)\n"
+				" {\n"
+				"-\tspin_lock(&s->lock);\n"
+				"+\ts_lock(s);\n"
+				"+\tif (!s->n)\n"
+				"+\t\treturn;\n"
+				" \ts->n--;\n"
+				"-\tspin_unlock(&s->lock);\n"
+				"+\ts_unlock(s);\n"
+				" }\n";
 
 static void test_seen_through(void **state)
 {
