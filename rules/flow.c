@@ -2070,14 +2070,45 @@ static bool same_hunk(const struct change *c, enum change_side side, unsigned a,
 	return h && h == change_hunk_of(c, side, b);
 }
 
+bool flow_changed_lines_have(const struct change *c, enum change_side side,
+			     const char *const *words)
+{
+	const struct csrc_def *def = change_def(c, side);
+	const struct csrc *cs = change_src(c, side);
+	const char *text;
+	unsigned l;
+
+	if (!def)
+		return false;
+	text = csrc_text(cs, NULL);
+	for (l = def->start_line; l <= def->end_line; l++) {
+		uint32_t s = csrc_line_start(cs, l),
+			 e = csrc_line_start(cs, l + 1);
+		const char *const *w;
+
+		if (!change_line_changed(c, side, l))
+			continue;
+		for (w = words; *w; w++)
+			if (memmem(text + s, e - s, *w, strlen(*w)))
+				return true;
+	}
+	return false;
+}
+
 int flow_new_leaks(const struct change *c, enum flow_kind kind,
 		   struct flow_walk *nw, struct flow_leak **out)
 {
+	static const char *const exits[] = { "return", "goto", "break",
+					     "continue", NULL };
 	struct flow_walk ow = FLOW_WALK_INIT;
 	size_t i, k, n = 0, tried = 0;
 	int err;
 
 	*out = NULL;
+	memset(nw, 0, sizeof(*nw));
+	/* Most changes add no exit: no walk for them. */
+	if (!flow_changed_lines_have(c, CHANGE_NEW, exits))
+		return 0;
 	err = flow_walk(nw, c, CHANGE_NEW, kind);
 	if (err < 0)
 		return err == MMR_ENOTFOUND ? 0 : err;

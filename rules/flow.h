@@ -186,6 +186,10 @@ struct flow_leak {
 int flow_new_leaks(const struct change *c, enum flow_kind kind,
 		   struct flow_walk *nw, struct flow_leak **out);
 
+/* Whether a changed line of c's side holds one of words (substrings). */
+bool flow_changed_lines_have(const struct change *c, enum change_side side,
+			     const char *const *words);
+
 /*
  * "This return leaves", "This goto out leaves", "This break leaves the
  * loop": a message's subject and verb, in buf or static.

@@ -139,11 +139,19 @@ static bool taken_before(const struct flow_walk *ow, const struct flow_site *r)
 }
 
 static int check_removed_all(struct rule_ctx *ctx, const struct change *c,
-			     const struct flow_walk *nw)
+			     struct flow_walk *nw)
 {
+	static const char *const unlocks[] = { "unlock", "up_", "_end", NULL };
 	struct flow_walk ow = FLOW_WALK_INIT;
 	size_t i, tried;
-	int err = flow_walk(&ow, c, CHANGE_OLD, FLOW_LOCK);
+	int err;
+
+	/* Most changes remove no unlock: no walk for them. */
+	if (!flow_changed_lines_have(c, CHANGE_OLD, unlocks))
+		return 0;
+	err = nw->c ? 0 : flow_walk(nw, c, CHANGE_NEW, FLOW_LOCK);
+	if (!err)
+		err = flow_walk(&ow, c, CHANGE_OLD, FLOW_LOCK);
 
 	for (i = 0, tried = 0;
 	     !err && i < ow.nrel && tried < FLOW_MAX_CANDIDATES; i++) {
@@ -173,7 +181,7 @@ static int lock_imbalance_check(const struct rule *self __maybe_unused,
 	}
 	for (i = 0; i < n && !err; i++)
 		err = report_leak(ctx, c, &leaks[i]);
-	if (!err && nw.c && change_def(c, CHANGE_OLD))
+	if (!err && change_def(c, CHANGE_OLD))
 		err = check_removed_all(ctx, c, &nw);
 	if (err == MMR_ELIMIT && nw.c)
 		err = 0;
