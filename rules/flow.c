@@ -51,6 +51,12 @@ enum fam {
 	F_LRUVEC,
 	F_MEMCG,
 	F_CPUS_READ,
+	F_INODE,
+	F_INODE_SHARED,
+	F_INVALIDATE,
+	F_INVALIDATE_SHARED,
+	F_LOCAL,
+	F_MEMS,
 	F_PERCPU_READ,
 	F_REF_FOLIO,
 	F_REF_PAGE,
@@ -64,6 +70,8 @@ enum fam {
 	F_REF_SWAP,
 	F_REF_PID,
 	F_REF_MPOL,
+	F_REF_MEMCG,
+	F_REF_PGMAP,
 	F_COUNT
 };
 
@@ -124,6 +132,21 @@ static const struct flow_family families[F_COUNT] = {
 			 "put_swap_device" },
 	[F_REF_PID] = { FLOW_REF, "the reference on %s held", "put_pid" },
 	[F_REF_MPOL] = { FLOW_REF, "the reference on %s held", "mpol_put" },
+	[F_REF_MEMCG] = { FLOW_REF, "the reference on %s held",
+			  "mem_cgroup_put" },
+	[F_REF_PGMAP] = { FLOW_REF, "the reference on %s held",
+			  "put_dev_pagemap" },
+	[F_INODE] = { FLOW_LOCK, "the inode lock of %s held", "inode_unlock" },
+	[F_INODE_SHARED] = { FLOW_LOCK, "the inode lock of %s held shared",
+			     "inode_unlock_shared" },
+	[F_INVALIDATE] = { FLOW_LOCK, "the invalidate lock of %s held",
+			   "filemap_invalidate_unlock" },
+	[F_INVALIDATE_SHARED] = { FLOW_LOCK,
+				  "the invalidate lock of %s held shared",
+				  "filemap_invalidate_unlock_shared" },
+	[F_LOCAL] = { FLOW_LOCK, "%s held", "local_unlock" },
+	[F_MEMS] = { FLOW_LOCK, "the memory hotplug lock held",
+		     "put_online_mems" },
 };
 
 struct op {
@@ -316,6 +339,35 @@ static const struct op ops[] = {
 	REL("cpus_read_unlock", F_CPUS_READ, ARG_NONE),
 	ACQ("percpu_down_read", F_PERCPU_READ, 0),
 	REL("percpu_up_read", F_PERCPU_READ, 0),
+	ACQ("inode_lock", F_INODE, 0),
+	KILL("inode_lock_killable", F_INODE, 0),
+	TRY("inode_trylock", F_INODE, 0),
+	REL("inode_unlock", F_INODE, 0),
+	ACQ("inode_lock_shared", F_INODE_SHARED, 0),
+	KILL("inode_lock_shared_killable", F_INODE_SHARED, 0),
+	TRY("inode_trylock_shared", F_INODE_SHARED, 0),
+	REL("inode_unlock_shared", F_INODE_SHARED, 0),
+	ACQ("filemap_invalidate_lock", F_INVALIDATE, 0),
+	REL("filemap_invalidate_unlock", F_INVALIDATE, 0),
+	ACQ("filemap_invalidate_lock_shared", F_INVALIDATE_SHARED, 0),
+	TRY("filemap_invalidate_trylock_shared", F_INVALIDATE_SHARED, 0),
+	REL("filemap_invalidate_unlock_shared", F_INVALIDATE_SHARED, 0),
+	ACQ("local_lock", F_LOCAL, 0),
+	ACQ("local_lock_irq", F_LOCAL, 0),
+	ACQ("local_lock_irqsave", F_LOCAL, 0),
+	REL("local_unlock", F_LOCAL, 0),
+	REL("local_unlock_irq", F_LOCAL, 0),
+	REL("local_unlock_irqrestore", F_LOCAL, 0),
+	ACQ("get_online_mems", F_MEMS, ARG_NONE),
+	REL("put_online_mems", F_MEMS, ARG_NONE),
+	ACQ("mutex_lock_io", F_MUTEX, 0),
+	KILL("lock_page_killable", F_PAGE_LOCK, 0),
+	TRY("lock_vma_under_rcu", F_VMA_READ, ARG_RESULT),
+	TRY("folio_lock_anon_vma_read", F_ANON_VMA_READ, ARG_RESULT),
+	TRY("page_lock_anon_vma_read", F_ANON_VMA_READ, ARG_RESULT),
+	/* Page cache lookups that return the folio locked (and referenced). */
+	TRY("filemap_lock_folio", F_PAGE_LOCK, ARG_RESULT),
+	TRY("find_lock_page", F_PAGE_LOCK, ARG_RESULT),
 
 	ACQ("folio_get", F_REF_FOLIO, 0),
 	TRY("folio_try_get", F_REF_FOLIO, 0),
@@ -352,6 +404,17 @@ static const struct op ops[] = {
 	REL("put_pid", F_REF_PID, 0),
 	ACQ("mpol_get", F_REF_MPOL, 0),
 	REL("mpol_put", F_REF_MPOL, 0),
+	ACQ("get_mem_cgroup_from_mm", F_REF_MEMCG, ARG_RESULT),
+	ACQ("get_mem_cgroup_from_folio", F_REF_MEMCG, ARG_RESULT),
+	REL("mem_cgroup_put", F_REF_MEMCG, 0),
+	TRY("get_dev_pagemap", F_REF_PGMAP, ARG_RESULT),
+	REL("put_dev_pagemap", F_REF_PGMAP, 0),
+	/* Page cache lookups: NULL or an ERR_PTR(), else referenced. */
+	TRY("filemap_get_folio", F_REF_FOLIO, ARG_RESULT),
+	TRY("__filemap_get_folio", F_REF_FOLIO, ARG_RESULT),
+	TRY("filemap_lock_folio", F_REF_FOLIO, ARG_RESULT),
+	TRY("find_get_page", F_REF_PAGE, ARG_RESULT),
+	TRY("find_lock_page", F_REF_PAGE, ARG_RESULT),
 };
 
 /* The ops named name of kind, up to max; returns the count. */
@@ -506,6 +569,7 @@ struct frame {
 	bool loop; /* else a switch */
 	uint32_t start, end;
 	struct state brk; /* what the breaks out of it hold */
+	struct state in; /* what a loop holds when it is entered */
 };
 
 struct walker {
@@ -1122,9 +1186,9 @@ static void eval_test(const struct walker *wk, TSNode n, struct effects *t,
 	} else if (csrc_node_is(n, "call_expression")) {
 		char buf[16];
 
-		/* IS_ERR_OR_NULL(v) is a failed get_task_mm() too. */
+		/* IS_ERR(v): a failed lookup that returns an ERR_PTR(). */
 		if (call_name(wk, n, buf, sizeof(buf)) &&
-		    !strcmp(buf, "IS_ERR_OR_NULL"))
+		    (!strcmp(buf, "IS_ERR_OR_NULL") || !strcmp(buf, "IS_ERR")))
 			eval_test(wk, call_arg(n, 0), f, t, depth + 1);
 	} else if (csrc_node_is(n, "identifier") ||
 		   csrc_node_is(n, "field_expression")) {
@@ -1350,11 +1414,17 @@ static void add_exit(struct walker *wk, const struct state *st, TSNode n,
 		x->near = near_args(wk, n);
 	if (kind == FLOW_BREAK || kind == FLOW_CONTINUE) {
 		for (i = wk->nframes; i-- > 0;) {
-			if (wk->frames[i].loop) {
-				x->loop_start = wk->frames[i].start;
-				x->loop_end = wk->frames[i].end;
-				break;
-			}
+			const struct frame *f = &wk->frames[i];
+			size_t k;
+
+			if (!f->loop)
+				continue;
+			x->loop_start = f->start;
+			x->loop_end = f->end;
+			for (k = 0; k < x->nheld; k++)
+				if (held_has(wk, &f->in, &w->acq[x->held[k]]))
+					x->loop_held |= (uint32_t)1 << k;
+			break;
 		}
 	}
 }
@@ -1393,6 +1463,7 @@ static void walk_loop(struct walker *wk, TSNode loop, TSNode body,
 			 csrc_node_end(loop);
 	f->brk.dead = true;
 	f->brk.n = 0;
+	f->in = in;
 	walk_stmt(wk, body, st);
 	f = &wk->frames[wk->nframes - 1];
 	/* An endless loop leaves only by its breaks. */
@@ -1783,6 +1854,11 @@ bool flow_exit_leaks(const struct flow_walk *w, const struct flow_exit *x,
 
 	if (!flow_exit_holds(w, x, a))
 		return false;
+	/* Held when the loop was entered: going round keeps the invariant. */
+	for (i = 0; i < x->nheld; i++)
+		if ((x->loop_held >> i & 1) &&
+		    flow_same(&w->acq[x->held[i]], a))
+			inside = false;
 	switch (x->kind) {
 	case FLOW_RETURN:
 	case FLOW_END:

@@ -78,6 +78,7 @@ struct flow_exit {
 	char *value; /* a return's value, blanks removed, or NULL */
 	char *label; /* a goto's label, or NULL */
 	uint32_t loop_start, loop_end; /* the loop a break/continue leaves */
+	uint32_t loop_held; /* bit k: held[k] was held entering the loop */
 	/*
 	 * The arguments of the call statement right before the exit, one
 	 * a line, blanks removed; or NULL.

@@ -188,3 +188,35 @@ static int access_other(struct mm_struct *mm, unsigned long addr)
 	mmap_read_unlock(mm);
 	return 0;
 }
+
+static int fill_batch(struct pool *pool, void **p, int n)
+{
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	for (i = 0; i < n; i++) {
+		p[i] = pool_take(pool);
+		if (!p[i]) {
+			spin_unlock_irqrestore(&pool->lock, flags);
+			p[i] = pool_refill(pool);
+			spin_lock_irqsave(&pool->lock, flags);
+			continue; /* expect-none: lock-imbalance */
+		}
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return i;
+}
+
+static void scan_all(struct item *items, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		spin_lock(&items[i].lock);
+		if (items[i].skip)
+			continue; /* expect: lock-imbalance */
+		items[i].seen = true;
+		spin_unlock(&items[i].lock);
+	}
+}
