@@ -120,3 +120,20 @@ static int walk_task(struct task_struct *task)
 		return ret; /* expect-none: ref-leak */
 	return ret;
 }
+
+static int read_one(struct address_space *mapping, pgoff_t index)
+{
+	struct folio *folio;
+	int ret;
+
+	if (!mapping->nrpages)
+		return -ENOENT; /* expect-none: ref-leak */
+	folio = filemap_get_folio(mapping, index);
+	if (IS_ERR(folio))
+		return -ENOENT; /* expect-none: ref-leak */
+	if (!folio_test_uptodate(folio))
+		return -EIO; /* expect: ref-leak */
+	ret = folio_size(folio);
+	folio_put(folio);
+	return ret;
+}

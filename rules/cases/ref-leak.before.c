@@ -92,3 +92,16 @@ static int walk_task(struct task_struct *task)
 	mmput(mm);
 	return ret;
 }
+
+static int read_one(struct address_space *mapping, pgoff_t index)
+{
+	struct folio *folio;
+	int ret;
+
+	folio = filemap_get_folio(mapping, index);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
+	ret = folio_size(folio);
+	folio_put(folio);
+	return ret;
+}
