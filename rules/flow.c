@@ -478,49 +478,43 @@ static char *squeeze(const char *s, size_t n)
  * In a squeezed key, "(&x->a)->b" becomes "x->a.b" and "(x->a)" becomes
  * "x->a", so that a lock written through a macro and written out match.
  */
+/* Collapse one "(&x)->f" or "(x)" of k; false when there is none. */
+static bool key_collapse(char *k)
+{
+	char *open = NULL, *p, inner[FLOW_MAX_TEXT + 1];
+	size_t n;
+
+	for (p = k; *p; p++) {
+		if (*p == '(')
+			open = p;
+		if (*p != ')' || !open)
+			continue;
+		n = (size_t)(p - open - 1);
+		memcpy(inner, open + 1, n);
+		inner[n] = '\0';
+		if (inner[0] == '&' && is_chain(inner + 1) &&
+		    !strncmp(p + 1, "->", 2)) {
+			memmove(open, inner + 1, n - 1);
+			open[n - 1] = '.';
+			memmove(open + n, p + 3, strlen(p + 3) + 1);
+			return true;
+		}
+		if (is_chain(inner) && (open == k || !ident_char(open[-1]))) {
+			memmove(open, inner, n);
+			memmove(open + n, p + 1, strlen(p + 1) + 1);
+			return true;
+		}
+		open = NULL;
+	}
+	return false;
+}
+
 static void key_canonical(char *k)
 {
 	unsigned rounds;
 
-	for (rounds = 0; rounds < 16; rounds++) {
-		char *open = NULL, *p, *close;
-		bool done = true;
-
-		for (p = k; *p; p++) {
-			char inner[FLOW_MAX_TEXT + 1];
-			size_t n;
-
-			if (*p == '(')
-				open = p;
-			if (*p != ')' || !open)
-				continue;
-			close = p;
-			n = (size_t)(close - open - 1);
-			memcpy(inner, open + 1, n);
-			inner[n] = '\0';
-			if (inner[0] == '&' && is_chain(inner + 1) &&
-			    !strncmp(close + 1, "->", 2)) {
-				/* (&x)->f: x.f */
-				memmove(open, inner + 1, n - 1);
-				open[n - 1] = '.';
-				memmove(open + n, close + 3,
-					strlen(close + 3) + 1);
-				done = false;
-				break;
-			}
-			if (is_chain(inner) &&
-			    (open == k || !ident_char(open[-1]))) {
-				memmove(open, inner, n);
-				memmove(open + n, close + 1,
-					strlen(close + 1) + 1);
-				done = false;
-				break;
-			}
-			open = NULL;
-		}
-		if (done)
-			return;
-	}
+	for (rounds = 0; rounds < 16 && key_collapse(k); rounds++)
+		;
 }
 
 /* A lock or object as a key: blanks, a leading '&' and parentheses off. */
@@ -990,6 +984,28 @@ static void resolved_release(struct resolved *r)
 		free(r->arg_text[i]);
 }
 
+/* The key of op's lock or object in call (seen through r), or NULL. */
+static char *site_key(const struct walker *wk, const struct op *op, TSNode call,
+		      const struct resolved *r)
+{
+	TSNode a;
+
+	if (op->arg == ARG_NONE)
+		return xstrdup("");
+	if (op->arg == ARG_RESULT)
+		return result_var(wk, call);
+	if (r)
+		return (unsigned)op->arg < r->nargs ?
+			       key_of(r->arg_text[op->arg],
+				      strlen(r->arg_text[op->arg])) :
+			       NULL;
+	a = call_arg(call, op->arg);
+	if (csrc_node_is_null(a))
+		return NULL;
+	return key_of(wk->text + csrc_node_start(a),
+		      csrc_node_end(a) - csrc_node_start(a));
+}
+
 /*
  * A call of the table: record it and hold or release. cond: the call is
  * a test's atom that succeeded (the branch where it holds).
@@ -1015,25 +1031,9 @@ static void handle_call(struct walker *wk, struct state *st, TSNode call,
 		n = 0; /* maybe taken, maybe not */
 	for (i = 0; i < n && !wk->err; i++) {
 		const struct op *op = found[i];
-		char *key = NULL;
+		char *key = site_key(wk, op, call, via ? &r : NULL);
 		int at;
 
-		if (op->arg == ARG_NONE) {
-			key = xstrdup("");
-		} else if (op->arg == ARG_RESULT) {
-			key = result_var(wk, call);
-		} else if (via) {
-			if ((unsigned)op->arg < r.nargs)
-				key = key_of(r.arg_text[op->arg],
-					     strlen(r.arg_text[op->arg]));
-		} else {
-			TSNode a = call_arg(call, op->arg);
-
-			if (!csrc_node_is_null(a))
-				key = key_of(wk->text + csrc_node_start(a),
-					     csrc_node_end(a) -
-						     csrc_node_start(a));
-		}
 		if (!key)
 			continue;
 		at = add_site(wk, op->acquire, op, op->name, key, call);
@@ -1044,7 +1044,7 @@ static void handle_call(struct walker *wk, struct state *st, TSNode call,
 							    &wk->w->rel[at];
 
 			s->op = xstrdup(name);
-			s->via_where = r.x->where;
+			s->via_where = r.x->where ? r.x->where : "";
 			s->via_found = r.x->found;
 		}
 		if (!op->acquire && op->fail != ALWAYS && !cond) {

@@ -916,7 +916,7 @@ static void test_set_builtins(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(rule_set_count(rs), 2);
+	assert_true(rule_set_count(rs) >= 2);
 	for (i = 0; i < rule_set_count(rs); i++) {
 		r = rule_set_at(rs, i);
 		assert_non_null(r->summary);
