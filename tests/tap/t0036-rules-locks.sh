@@ -45,6 +45,16 @@ old_line_of() { # the same in the 6.1 file
 	grep -nF -- "$2" "$K/$1" | head -1 | cut -d: -f1
 }
 
+run "$MMREVIEW" rules list
+contains "$T/out" "lock-imbalance           warning  enabled   built-in" \
+	"lock-imbalance is listed, a warning, enabled"
+contains "$T/out" "ref-leak                 warning  enabled   built-in" \
+	"ref-leak is listed, a warning, enabled"
+run "$MMREVIEW" rules show lock-imbalance
+contains "$T/out" "Example:" "lock-imbalance is documented, with an example"
+run "$MMREVIEW" rules show ref-leak
+contains "$T/out" "[rule \"ref-leak\"]" "ref-leak says how to silence it"
+
 MINCORE='/^static int mincore_pte_range/,/^}/'
 
 # --- lock-imbalance: positives -----------------------------------------------
