@@ -1754,6 +1754,8 @@ int flow_walk(struct flow_walk *w, const struct change *c,
 		wk.label_st[i].dead = true;
 	wk.frames = xcalloc(FLOW_MAX_DEPTH, sizeof(*wk.frames));
 	walk_seq(&wk, body, &st, 0);
+	w->end_seen = w->body_end > w->body_start &&
+		      change_file_line(c, side, line_of(&wk, w->body_end - 1));
 	if (!st.dead && w->body_end > w->body_start &&
 	    change_file_line(c, side, line_of(&wk, w->body_end - 1))) {
 		TSNode close =
@@ -2138,6 +2140,18 @@ static bool kept_by_design(const struct flow_walk *w, const struct flow_exit *x,
 	return held && (same_as_held || !same_as_released);
 }
 
+/* Whether a's lock is released somewhere before a. */
+static bool released_before(const struct flow_walk *w,
+			    const struct flow_site *a)
+{
+	size_t i;
+
+	for (i = 0; i < w->nrel; i++)
+		if (flow_same(a, &w->rel[i]) && w->rel[i].start < a->start)
+			return true;
+	return false;
+}
+
 static bool same_hunk(const struct change *c, enum change_side side, unsigned a,
 		      unsigned b)
 {
@@ -2203,7 +2217,12 @@ int flow_new_leaks(const struct change *c, enum flow_kind kind,
 			     !same_hunk(c, CHANGE_NEW, a->line, x->line)))
 				continue;
 			r = flow_release_after(nw, a);
-			if (!r || kept_by_design(nw, x, a))
+			/*
+			 * Only a fragment may have its unlock out of sight,
+			 * and not when it drops the lock before retaking it.
+			 */
+			if ((!r && (nw->end_seen || released_before(nw, a))) ||
+			    kept_by_design(nw, x, a))
 				continue;
 			if (!ow.c && flow_walk(&ow, c, CHANGE_OLD, kind) < 0)
 				ow.nexits = 0;

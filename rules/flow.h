@@ -98,6 +98,7 @@ struct flow_walk {
 	const struct change *c;
 	enum change_side side;
 	uint32_t body_start, body_end;
+	bool end_seen; /* the body's closing brace is shown (not a frame's) */
 	struct flow_site *acq, *rel;
 	size_t nacq, nrel;
 	struct flow_exit *exits;
@@ -170,7 +171,11 @@ bool flow_exit_leaky(const struct flow_walk *w, const struct flow_exit *x,
 struct flow_leak {
 	const struct flow_exit *exit;
 	const struct flow_site *acq;
-	const struct flow_site *rel; /* the release on the other paths */
+	/*
+	 * The release on the other paths, or NULL when the images are the
+	 * hunks and the function's end is not shown.
+	 */
+	const struct flow_site *rel;
 };
 
 /*

@@ -4,6 +4,7 @@
  * without the unlock, and an unlock removed on one path while the others
  * keep it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,18 +21,24 @@ static unsigned file_line(const struct change *c, enum change_side side,
 static int report_leak(struct rule_ctx *ctx, const struct change *c,
 		       const struct flow_leak *l)
 {
-	char what[96], held[256];
+	char what[96], held[256], rel[96];
 	char *note = flow_note(l->acq, l->rel);
 	int err;
 
+	if (l->rel)
+		snprintf(rel, sizeof(rel),
+			 "released at line %u on the other paths",
+			 file_line(c, CHANGE_NEW, l->rel->line));
+	else
+		snprintf(rel, sizeof(rel), "not released in the lines shown");
 	err = rule_report(ctx, c, CHANGE_NEW, l->exit->start, l->exit->end,
 			  NULL, note,
-			  "%s with %s (taken by %s() at line %u, released at "
-			  "line %u on the other paths). Is an unlock missing?",
+			  "%s with %s (taken by %s() at line %u, %s). Is an "
+			  "unlock missing?",
 			  flow_exit_what(l->exit, what, sizeof(what)),
 			  flow_held_text(l->acq, held, sizeof(held)),
 			  l->acq->op, file_line(c, CHANGE_NEW, l->acq->line),
-			  file_line(c, CHANGE_NEW, l->rel->line));
+			  rel);
 	free(note);
 	return err;
 }
@@ -229,7 +236,10 @@ const struct rule rule_lock_imbalance = {
 	       "through when it is a macro or one-expression helper calling one\n"
 	       "of them (from the patch, the series or the kernel tree); the\n"
 	       "finding's note says so. From the hunks alone, the lock and the\n"
-	       "exit must be in one hunk: what is not shown is not judged.\n"
+	       "exit must be in one hunk: what is not shown is not judged; when\n"
+	       "the unlock is not shown either (nor the function's end, nor an\n"
+	       "unlock before the lock), the finding says \"not released in the\n"
+	       "lines shown\".\n"
 	       "\n"
 	       "Why: an error path added in the middle of a locked region is\n"
 	       "the classic way to leak a lock; the next taker deadlocks.\n"

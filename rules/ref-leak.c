@@ -3,6 +3,7 @@
  * ref-leak: a new early exit after a reference is taken (folio_get(),
  * mmget(), ...) that does not drop it, where the existing exits do.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "flow.h"
@@ -12,18 +13,24 @@
 static int report_leak(struct rule_ctx *ctx, const struct change *c,
 		       const struct flow_leak *l)
 {
-	char what[96], held[256];
+	char what[96], held[256], rel[96];
 	char *note = flow_note(l->acq, l->rel);
 	int err;
 
+	if (l->rel)
+		snprintf(rel, sizeof(rel),
+			 "dropped at line %u on the other paths",
+			 change_file_line(c, CHANGE_NEW, l->rel->line));
+	else
+		snprintf(rel, sizeof(rel), "not dropped in the lines shown");
 	err = rule_report(
 		ctx, c, CHANGE_NEW, l->exit->start, l->exit->end, NULL, note,
-		"%s with %s (taken by %s() at line %u, dropped at "
-		"line %u on the other paths). Is a %s() missing?",
+		"%s with %s (taken by %s() at line %u, %s). Is a %s() "
+		"missing?",
 		flow_exit_what(l->exit, what, sizeof(what)),
 		flow_held_text(l->acq, held, sizeof(held)), l->acq->op,
-		change_file_line(c, CHANGE_NEW, l->acq->line),
-		change_file_line(c, CHANGE_NEW, l->rel->line), l->rel->op);
+		change_file_line(c, CHANGE_NEW, l->acq->line), rel,
+		l->rel ? l->rel->op : l->acq->family->release);
 	free(note);
 	return err;
 }
@@ -76,7 +83,9 @@ const struct rule rule_ref_leak = {
 	       "a helper it does not know is seen through when it is a macro or\n"
 	       "one-expression helper calling one of them, and the finding's\n"
 	       "note says so. From the hunks alone, the get and the exit must\n"
-	       "be in one hunk.\n"
+	       "be in one hunk; when the put is not shown either (nor the\n"
+	       "function's end), the finding says \"not dropped in the lines\n"
+	       "shown\".\n"
 	       "\n"
 	       "Why: a reference leaked on an error path pins the folio or the\n"
 	       "mm forever: memory that is never freed, a process that never\n"

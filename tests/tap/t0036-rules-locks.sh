@@ -72,7 +72,7 @@ contains "$T/out" "mm/mincore.c:$L:4: warning: This return leaves with ptl held"
 	"from the hunks alone (whole function shown), the same finding"
 hunks -U3
 lacks "$T/out" "[lock-imbalance]" \
-	"from three lines of context the unlock is out of sight: nothing said"
+	"from three lines of context the lock is out of sight: nothing said"
 
 change mm/mincore.c "${MINCORE}s/^\t\tpte_t pte = \*ptep;\$/&\n\n\t\tif (pte_special(pte))\n\t\t\tgoto out;/" \
 	"mincore_pte_range: a goto that skips the unlock"
@@ -157,6 +157,9 @@ contains "$T/out" "mm/memory.c:$L:3: warning: This return leaves with the mm_use
 hunks -W
 contains "$T/out" "mm/memory.c:$L:3: warning: This return leaves with the mm_users reference on mm held" \
 	"from the hunks alone, the same finding"
+hunks -U3
+contains "$T/out" "mm/memory.c:$L:3: warning: This return leaves with the mm_users reference on mm held (taken by get_task_mm() at line $A, not dropped in the lines shown). Is a mmput() missing? [ref-leak]" \
+	"from three lines of context, the put out of sight: said so"
 
 change mm/memory.c "${APV}s/^\t\treturn 0;\$/&\n\tif (len <= 0)\n\t\treturn -EINVAL;/" \
 	"the same, severity raised" -c rule.ref-leak.severity=error
