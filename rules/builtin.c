@@ -12,10 +12,17 @@ extern const struct rule rule_role_swap, rule_comment_mismatch;
 extern const struct rule rule_fixes_tag;
 extern const struct rule rule_condition_flip, rule_no_functional_change;
 extern const struct rule rule_sleep_in_atomic;
+extern const struct rule rule_lock_imbalance, rule_ref_leak;
 
 static const struct rule *const builtin_rules[] = {
-	&rule_role_swap,      &rule_comment_mismatch,	  &rule_fixes_tag,
-	&rule_condition_flip, &rule_no_functional_change, &rule_sleep_in_atomic,
+	&rule_role_swap,
+	&rule_comment_mismatch,
+	&rule_fixes_tag,
+	&rule_condition_flip,
+	&rule_no_functional_change,
+	&rule_sleep_in_atomic,
+	&rule_lock_imbalance,
+	&rule_ref_leak,
 };
 
 /* Generated from rules/query/ *.scm by mk/embed-rules.sh. */

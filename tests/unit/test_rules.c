@@ -912,8 +912,8 @@ static const struct rule failing_rule = {
 static void test_set_builtins(void **state)
 {
 	struct rule_set *rs = rule_set_new();
+	size_t i, nb = rule_set_count(rs); /* the built-in C rules */
 	const struct rule *r;
-	size_t i, nb = rule_set_count(rs);
 
 	(void)state;
 	/* The C rules: the first ones, whichever are added later. */
@@ -924,6 +924,8 @@ static void test_set_builtins(void **state)
 	assert_non_null(rule_set_find(rs, "fixes-tag"));
 	assert_non_null(rule_set_find(rs, "spelling"));
 	assert_non_null(rule_set_find(rs, "sleep-in-atomic"));
+	assert_non_null(rule_set_find(rs, "lock-imbalance"));
+	assert_non_null(rule_set_find(rs, "ref-leak"));
 	for (i = 0; i < rule_set_count(rs); i++) {
 		r = rule_set_at(rs, i);
 		assert_non_null(r->summary);
@@ -940,6 +942,8 @@ static void test_set_builtins(void **state)
 	assert_string_equal(r->id, "role-swap");
 	assert_non_null(rule_set_find(rs, "comment-mismatch"));
 	assert_non_null(rule_set_find(rs, "sleep-in-atomic"));
+	assert_non_null(rule_set_find(rs, "lock-imbalance"));
+	assert_non_null(rule_set_find(rs, "ref-leak"));
 	assert_null(rule_set_find(rs, "src-dst-swap"));
 	assert_false(rule_set_enabled(rs, "nope"));
 
