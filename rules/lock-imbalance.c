@@ -12,12 +12,6 @@
 #include "rule.h"
 #include "util.h"
 
-static unsigned file_line(const struct change *c, enum change_side side,
-			  unsigned line)
-{
-	return change_file_line(c, side, line);
-}
-
 static int report_leak(struct rule_ctx *ctx, const struct change *c,
 		       const struct flow_leak *l)
 {
@@ -28,7 +22,7 @@ static int report_leak(struct rule_ctx *ctx, const struct change *c,
 	if (l->rel)
 		snprintf(rel, sizeof(rel),
 			 "released at line %u on the other paths",
-			 file_line(c, CHANGE_NEW, l->rel->line));
+			 change_file_line(c, CHANGE_NEW, l->rel->line));
 	else
 		snprintf(rel, sizeof(rel), "not released in the lines shown");
 	err = rule_report(ctx, c, CHANGE_NEW, l->exit->start, l->exit->end,
@@ -37,8 +31,8 @@ static int report_leak(struct rule_ctx *ctx, const struct change *c,
 			  "unlock missing?",
 			  flow_exit_what(l->exit, what, sizeof(what)),
 			  flow_held_text(l->acq, held, sizeof(held)),
-			  l->acq->op, file_line(c, CHANGE_NEW, l->acq->line),
-			  rel);
+			  l->acq->op,
+			  change_file_line(c, CHANGE_NEW, l->acq->line), rel);
 	free(note);
 	return err;
 }
@@ -122,11 +116,11 @@ static int check_removed(struct rule_ctx *ctx, const struct change *c,
 				"line %u), while the other paths still release "
 				"it (line %u). Is an unlock missing?",
 				r->op, flow_exit_name(y, name, sizeof(name)),
-				file_line(c, CHANGE_NEW, y->line),
+				change_file_line(c, CHANGE_NEW, y->line),
 				y->kind == FLOW_END ? "is reached" : "leaves",
 				flow_held_text(a, held, sizeof(held)), a->op,
-				file_line(c, CHANGE_NEW, a->line),
-				file_line(c, CHANGE_NEW, m->line));
+				change_file_line(c, CHANGE_NEW, a->line),
+				change_file_line(c, CHANGE_NEW, m->line));
 			free(note);
 			return err;
 		}
