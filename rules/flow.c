@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "rule.h"
 #include "sbuf.h"
 #include "util.h"
 
@@ -2319,4 +2320,29 @@ char *flow_note(const struct flow_site *a, const struct flow_site *r)
 			sbuf_addf(&sb, "; %s() seen through (%s, %s)", s[i]->op,
 				  s[i]->via_where, found_name(s[i]->via_found));
 	return sbuf_detach(&sb, NULL);
+}
+
+int flow_report_leak(struct rule_ctx *ctx, const struct change *c,
+		     const struct flow_leak *l, const char *released,
+		     const char *question)
+{
+	char what[96], held[256], rel[96];
+	char *note = flow_note(l->acq, l->rel);
+	int err;
+
+	if (l->rel)
+		snprintf(rel, sizeof(rel), "%s at line %u on the other paths",
+			 released,
+			 change_file_line(c, CHANGE_NEW, l->rel->line));
+	else
+		snprintf(rel, sizeof(rel), "not %s in the lines shown",
+			 released);
+	err = rule_report(
+		ctx, c, CHANGE_NEW, l->exit->start, l->exit->end, NULL, note,
+		"%s with %s (taken by %s() at line %u, %s). %s",
+		flow_exit_what(l->exit, what, sizeof(what)),
+		flow_held_text(l->acq, held, sizeof(held)), l->acq->op,
+		change_file_line(c, CHANGE_NEW, l->acq->line), rel, question);
+	free(note);
+	return err;
 }

@@ -214,4 +214,15 @@ char *flow_note(const struct flow_site *a, const struct flow_site *r);
 /* "ptl held", "folio locked": what a holds, for messages (buf). */
 const char *flow_held_text(const struct flow_site *a, char *buf, size_t size);
 
+struct rule_ctx;
+/*
+ * Report leak l of c on its exit: "This return leaves with ptl held
+ * (taken by pte_offset_map_lock() at line 121, <released> at line 155 on
+ * the other paths). <question>", released being "released" or "dropped".
+ * Returns as rule_report().
+ */
+int flow_report_leak(struct rule_ctx *ctx, const struct change *c,
+		     const struct flow_leak *l, const char *released,
+		     const char *question);
+
 #endif

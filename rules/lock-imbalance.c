@@ -12,31 +12,6 @@
 #include "rule.h"
 #include "util.h"
 
-static int report_leak(struct rule_ctx *ctx, const struct change *c,
-		       const struct flow_leak *l)
-{
-	char what[96], held[256], rel[96];
-	char *note = flow_note(l->acq, l->rel);
-	int err;
-
-	if (l->rel)
-		snprintf(rel, sizeof(rel),
-			 "released at line %u on the other paths",
-			 change_file_line(c, CHANGE_NEW, l->rel->line));
-	else
-		snprintf(rel, sizeof(rel), "not released in the lines shown");
-	err = rule_report(ctx, c, CHANGE_NEW, l->exit->start, l->exit->end,
-			  NULL, note,
-			  "%s with %s (taken by %s() at line %u, %s). Is an "
-			  "unlock missing?",
-			  flow_exit_what(l->exit, what, sizeof(what)),
-			  flow_held_text(l->acq, held, sizeof(held)),
-			  l->acq->op,
-			  change_file_line(c, CHANGE_NEW, l->acq->line), rel);
-	free(note);
-	return err;
-}
-
 /* The old exit an unchanged new exit was, or NULL. */
 static const struct flow_exit *old_exit(const struct change *c,
 					const struct flow_walk *ow,
@@ -181,7 +156,8 @@ static int lock_imbalance_check(const struct rule *self __maybe_unused,
 		goto out;
 	}
 	for (i = 0; i < n && !err; i++)
-		err = report_leak(ctx, c, &leaks[i]);
+		err = flow_report_leak(ctx, c, &leaks[i], "released",
+				       "Is an unlock missing?");
 	if (!err && change_def(c, CHANGE_OLD))
 		err = check_removed_all(ctx, c, &nw);
 	if (err == MMR_ELIMIT && nw.c)

@@ -10,29 +10,12 @@
 #include "rule.h"
 #include "util.h"
 
-static int report_leak(struct rule_ctx *ctx, const struct change *c,
-		       const struct flow_leak *l)
+/* "Is a folio_put() missing?" (buf) */
+static const char *question(const struct flow_leak *l, char *buf, size_t size)
 {
-	char what[96], held[256], rel[96];
-	char *note = flow_note(l->acq, l->rel);
-	int err;
-
-	if (l->rel)
-		snprintf(rel, sizeof(rel),
-			 "dropped at line %u on the other paths",
-			 change_file_line(c, CHANGE_NEW, l->rel->line));
-	else
-		snprintf(rel, sizeof(rel), "not dropped in the lines shown");
-	err = rule_report(
-		ctx, c, CHANGE_NEW, l->exit->start, l->exit->end, NULL, note,
-		"%s with %s (taken by %s() at line %u, %s). Is a %s() "
-		"missing?",
-		flow_exit_what(l->exit, what, sizeof(what)),
-		flow_held_text(l->acq, held, sizeof(held)), l->acq->op,
-		change_file_line(c, CHANGE_NEW, l->acq->line), rel,
-		l->rel ? l->rel->op : l->acq->family->release);
-	free(note);
-	return err;
+	snprintf(buf, size, "Is a %s() missing?",
+		 l->rel ? l->rel->op : l->acq->family->release);
+	return buf;
 }
 
 static int ref_leak_check(const struct rule *self __maybe_unused,
@@ -40,6 +23,7 @@ static int ref_leak_check(const struct rule *self __maybe_unused,
 {
 	struct flow_walk nw = FLOW_WALK_INIT;
 	struct flow_leak *leaks = NULL;
+	char q[128];
 	int i, n, err = 0;
 
 	if (change_kind(c) != CSRC_FUNCTION || !change_def(c, CHANGE_NEW))
@@ -49,7 +33,8 @@ static int ref_leak_check(const struct rule *self __maybe_unused,
 	if (n < 0)
 		err = n == MMR_ELIMIT ? 0 : n;
 	for (i = 0; i < n && !err; i++)
-		err = report_leak(ctx, c, &leaks[i]);
+		err = flow_report_leak(ctx, c, &leaks[i], "dropped",
+				       question(&leaks[i], q, sizeof(q)));
 	free(leaks);
 	flow_walk_release(&nw);
 	return err;
