@@ -79,3 +79,34 @@ seed_repo() {
 		git add -A && git commit -qm base &&
 		git am -q "$SRCDIR/tests/fixtures/seed-case/patch.mbox"
 }
+
+# kernel_repo K FILE...: a git repository at $T/repo ($G) of the files
+# FILE... (paths in the kernel sources K), one commit ($BASE).
+kernel_repo() {
+	_k=$1
+	shift
+	G="$T/repo"
+	for _f in "$@"; do
+		mkdir -p "$G/${_f%/*}"
+		cp "$_k/$_f" "$G/$_f"
+	done
+	git -C "$G" init -q . && git -C "$G" config user.name T &&
+		git -C "$G" config user.email t@example.org &&
+		git -C "$G" add -A && git -C "$G" commit -qm "kernel files"
+	BASE=$(git -C "$G" rev-parse HEAD)
+}
+
+# kernel_change FILE SED-SCRIPT MESSAGE: a commit on $BASE of $G with
+# the script applied to FILE; the script must change it.
+kernel_change() {
+	git -C "$G" checkout -q -f "$BASE"
+	sed -i "$2" "$G/$1"
+	git -C "$G" diff --quiet
+	ok $((1 - $?)) "${3%%
+*}: the change applies"
+	git -C "$G" commit -qam "$3"
+}
+
+line_of() { # line_of FILE FIXED-STRING: its first line in $G's FILE
+	grep -nF -- "$2" "$G/$1" | head -1 | cut -d: -f1
+}

@@ -55,29 +55,18 @@ cat >"$R/mt-find-added.scm" <<'EOF'
 ((call_expression function: (identifier) @f) (#eq? @f "mt_find"))
 EOF
 
-G="$T/repo"
-mkdir -p "$G/mm"
-cp "$K/mm/memory.c" "$K/mm/mmap.c" "$G/mm/"
-cd "$G" && git init -q . && git config user.name T &&
-	git config user.email t@example.org && git add -A &&
-	git commit -qm "6.1 files" && cd - >/dev/null
-BASE=$(git -C "$G" rev-parse HEAD)
+kernel_repo "$K" mm/memory.c mm/mmap.c
 
 # change FILE SED-SCRIPT DESCRIPTION [ARGS...]: a commit on the base, checked
 change() {
 	f=$1 script=$2 what=$3
 	shift 3
-	git -C "$G" checkout -q -f "$BASE"
-	sed -i "$script" "$G/$f"
-	git -C "$G" commit -qam "$what"
+	kernel_change "$f" "$script" "$what"
 	(cd "$G" && "$MMREVIEW" check --tree "$K" "$@" HEAD^..HEAD >"$T/out" \
 		2>"$T/err")
 	rc=$?
 }
 
-line_of() { # line_of FILE FIXED-STRING: its line in the changed file
-	grep -nF -- "$2" "$G/$1" | head -1 | cut -d: -f1
-}
 
 # --- listing ------------------------------------------------------------------
 

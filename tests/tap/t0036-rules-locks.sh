@@ -7,24 +7,15 @@
 K="${KERNEL_DIR:-$SRCDIR/build/kernel}/6.1"
 [ -f "$K/mm/mincore.c" ] || skip_all "no $K (make kernel-sources)"
 
-G="$T/repo"
-mkdir -p "$G/mm" "$T/out-of-tree"
-cp "$K/mm/mincore.c" "$K/mm/memory.c" "$K/mm/workingset.c" "$G/mm/"
-cd "$G" && git init -q . && git config user.name T &&
-	git config user.email t@example.org && git add -A &&
-	git commit -qm "6.1 files" && cd - >/dev/null
-BASE=$(git -C "$G" rev-parse HEAD)
+mkdir -p "$T/out-of-tree"
+kernel_repo "$K" mm/mincore.c mm/memory.c mm/workingset.c
 
 # change FILE SED-SCRIPT DESCRIPTION [CHECK-OPTIONS...]: a commit on the
 # 6.1 base, reviewed from the exact blobs into $T/out.
 change() {
 	f=$1 script=$2 what=$3
 	shift 3
-	git -C "$G" checkout -q -f "$BASE"
-	sed -i "$script" "$G/$f"
-	git -C "$G" diff --quiet
-	ok $((1 - $?)) "$what: the change applies"
-	git -C "$G" commit -qam "$what"
+	kernel_change "$f" "$script" "$what"
 	(cd "$G" && "$MMREVIEW" check "$@" HEAD^..HEAD >"$T/out" 2>"$T/err")
 	rc=$?
 }
@@ -37,9 +28,6 @@ hunks() {
 	rc=$?
 }
 
-line_of() { # line_of FILE FIXED-STRING: its line in the changed file
-	grep -nF -- "$2" "$G/$1" | head -1 | cut -d: -f1
-}
 
 old_line_of() { # the same in the 6.1 file
 	grep -nF -- "$2" "$K/$1" | head -1 | cut -d: -f1

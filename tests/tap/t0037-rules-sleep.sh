@@ -7,25 +7,15 @@
 K="${KERNEL_DIR:-$SRCDIR/build/kernel}/6.1"
 [ -f "$K/mm/memory.c" ] || skip_all "no $K (make kernel-sources)"
 
-G="$T/repo"
-mkdir -p "$G/mm" "$T/away"
-cp "$K/mm/memory.c" "$K/mm/mmap.c" "$K/mm/memcontrol.c" "$K/mm/swapfile.c" \
-	"$G/mm/"
-cd "$G" && git init -q . && git config user.name T &&
-	git config user.email t@example.org && git add -A &&
-	git commit -qm "6.1 files" && cd - >/dev/null
-BASE=$(git -C "$G" rev-parse HEAD)
+mkdir -p "$T/away"
+kernel_repo "$K" mm/memory.c mm/mmap.c mm/memcontrol.c mm/swapfile.c
 
 # change FILE SED-SCRIPT DESCRIPTION: a commit on the 6.1 base, reviewed
 # with the tree ($rc, $T/out) and from its mail outside a tree, with 30
 # lines of context so that the sections open inside the hunks ($rc2,
 # $T/out2).
 change() {
-	git -C "$G" checkout -q -f "$BASE"
-	sed -i "$2" "$G/$1"
-	git -C "$G" diff --quiet
-	ok $((1 - $?)) "$3: the change applies"
-	git -C "$G" commit -qam "$3"
+	kernel_change "$1" "$2" "$3"
 	(cd "$G" && "$MMREVIEW" check -v --tree "$K" HEAD^..HEAD \
 		>"$T/out" 2>"$T/err")
 	rc=$?
@@ -34,9 +24,6 @@ change() {
 	rc2=$?
 }
 
-line_of() { # line_of FILE FIXED-STRING: its first line in the changed file
-	grep -nF -- "$2" "$G/$1" | head -1 | cut -d: -f1
-}
 
 # --- positives ---------------------------------------------------------------
 

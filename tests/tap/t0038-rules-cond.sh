@@ -7,13 +7,8 @@
 K="${KERNEL_DIR:-$SRCDIR/build/kernel}/6.1"
 [ -f "$K/mm/mlock.c" ] || skip_all "no $K (make kernel-sources)"
 
-G="$T/repo"
-mkdir -p "$G/mm" "$T/away"
-cp "$K/mm/mlock.c" "$K/mm/mremap.c" "$G/mm/"
-cd "$G" && git init -q . && git config user.name T &&
-	git config user.email t@example.org && git add -A &&
-	git commit -qm "6.1 files" && cd - >/dev/null
-BASE=$(git -C "$G" rev-parse HEAD)
+mkdir -p "$T/away"
+kernel_repo "$K" mm/mlock.c mm/mremap.c
 
 NFC="No functional change intended."
 
@@ -21,11 +16,7 @@ NFC="No functional change intended."
 # reviewed exactly ($T/out, $rc) and from its hunks alone ($T/hunks,
 # $hrc).
 change() {
-	git -C "$G" checkout -q -f "$BASE"
-	sed -i "$2" "$G/$1"
-	git -C "$G" diff --quiet
-	ok $((1 - $?)) "$3: the change applies"
-	git -C "$G" commit -qam "$3${4:+
+	kernel_change "$1" "$2" "$3${4:+
 
 $4}"
 	(cd "$G" && "$MMREVIEW" check --tree "$K" HEAD^..HEAD >"$T/out" 2>"$T/err")
@@ -35,9 +26,6 @@ $4}"
 	hrc=$?
 }
 
-line_of() { # line_of FILE FIXED-STRING: its line in the changed file
-	grep -nF -- "$2" "$G/$1" | head -1 | cut -d: -f1
-}
 
 # both FIXED-STRING DESCRIPTION: in the exact and the hunks-only review
 both() {
