@@ -397,21 +397,25 @@ static void finding_locate(struct rule_finding *f, const struct change *c,
 	f->line_text = line_text(cs, line);
 }
 
-static int vreport(struct rule_ctx *ctx, enum rule_severity sev,
-		   const struct change *c, enum change_side side,
-		   uint32_t start, uint32_t end, const char *old_code,
-		   const char *note, const char *fmt, va_list ap)
+/*
+ * A new finding of the running rule, its message formatted and the rest
+ * zero, appended to the list; NULL, with the error set, past
+ * RULE_MAX_FINDINGS.
+ */
+static struct rule_finding *finding_add(struct rule_ctx *ctx,
+					enum rule_severity sev, const char *fmt,
+					va_list ap)
 {
 	struct rule_findings *fl = ctx->findings;
 	struct sbuf msg = SBUF_INIT;
 	struct rule_finding *f;
 
-	assert(ctx && c && fmt);
 	if (fl->n >= RULE_MAX_FINDINGS) {
 		ctx->dropped = true;
-		return mmr_error_set(MMR_ELIMIT,
-				     "more than %d findings, the rest dropped",
-				     RULE_MAX_FINDINGS);
+		mmr_error_set(MMR_ELIMIT,
+			      "more than %d findings, the rest dropped",
+			      RULE_MAX_FINDINGS);
+		return NULL;
 	}
 	sbuf_init(&msg, RULE_MAX_MESSAGE);
 	sbuf_vaddf(&msg, fmt, ap);
@@ -423,11 +427,27 @@ static int vreport(struct rule_ctx *ctx, enum rule_severity sev,
 	memset(f, 0, sizeof(*f));
 	f->rule = xstrdup(ctx->entry->rule->id);
 	f->severity = sev;
+	f->message = sbuf_detach(&msg, NULL);
+	fl->order[fl->n] = fl->seq++;
+	fl->n++;
+	return f;
+}
+
+static int vreport(struct rule_ctx *ctx, enum rule_severity sev,
+		   const struct change *c, enum change_side side,
+		   uint32_t start, uint32_t end, const char *old_code,
+		   const char *note, const char *fmt, va_list ap)
+{
+	struct rule_finding *f;
+
+	assert(ctx && c && fmt);
+	f = finding_add(ctx, sev, fmt, ap);
+	if (!f)
+		return MMR_ELIMIT;
 	f->path = xstrdup(change_path(c) ? change_path(c) : "");
 	f->side = side;
 	finding_locate(f, c, side, start, end);
 	f->function = *change_name(c) ? xstrdup(change_name(c)) : NULL;
-	f->message = sbuf_detach(&msg, NULL);
 	f->old_code = dup_or_null(old_code);
 	f->note = dup_or_null(note);
 	f->partial = change_partial(c);
@@ -435,8 +455,6 @@ static int vreport(struct rule_ctx *ctx, enum rule_severity sev,
 	f->change = c;
 	f->start = start;
 	f->end = end;
-	fl->order[fl->n] = fl->seq++;
-	fl->n++;
 	return 0;
 }
 
@@ -491,35 +509,20 @@ int rule_report_message(struct rule_ctx *ctx, const struct change_set *cs,
 			unsigned line, unsigned column, unsigned end_column,
 			const char *note, const char *fmt, ...)
 {
-	struct rule_findings *fl = ctx->findings;
-	struct sbuf msg = SBUF_INIT;
 	struct rule_finding *f;
 	const char *text;
 	size_t len = 0;
 	va_list ap;
 
 	assert(ctx && cs && fmt);
-	if (fl->n >= RULE_MAX_FINDINGS) {
-		ctx->dropped = true;
-		return mmr_error_set(MMR_ELIMIT,
-				     "more than %d findings, the rest dropped",
-				     RULE_MAX_FINDINGS);
-	}
+	va_start(ap, fmt);
+	f = finding_add(ctx, ctx->entry->severity, fmt, ap);
+	va_end(ap);
+	if (!f)
+		return MMR_ELIMIT;
 	text = line ? text_line(change_set_message(cs), line, &len) : NULL;
 	if (!text)
 		text = "";
-	sbuf_init(&msg, RULE_MAX_MESSAGE);
-	va_start(ap, fmt);
-	sbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	sbuf_rtrim(&msg);
-
-	XGROW(fl->v, fl->alloc, fl->n + 1);
-	XGROW(fl->order, fl->order_alloc, fl->n + 1);
-	f = &fl->v[fl->n];
-	memset(f, 0, sizeof(*f));
-	f->rule = xstrdup(ctx->entry->rule->id);
-	f->severity = ctx->entry->severity;
 	f->path = xstrdup(RULE_CHANGELOG_PATH);
 	f->side = CHANGE_NEW;
 	f->line = line;
@@ -528,12 +531,9 @@ int rule_report_message(struct rule_ctx *ctx, const struct change_set *cs,
 	f->end_column = end_column > len + 1 ? (unsigned)len + 1 : end_column;
 	if (f->end_column <= f->column)
 		f->end_column = f->column + 1;
-	f->message = sbuf_detach(&msg, NULL);
 	f->note = dup_or_null(note);
 	f->line_text = xstrndup(text, len);
 	f->changelog = true;
-	fl->order[fl->n] = fl->seq++;
-	fl->n++;
 	return 0;
 }
 
