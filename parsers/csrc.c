@@ -306,15 +306,16 @@ static int blank_annotations(char *t, size_t len)
 
 	while (i < len && !nest.over) {
 		char c = t[i];
+		size_t comment_end = c == '/' ? skip_comment(t, len, i) : i;
 
-		if (!is_space(c) && (c != '/' || skip_comment(t, len, i) == i))
+		if (comment_end == i && !is_space(c))
 			comments = 0;
 		if (c == '\n') {
 			line_start = true;
 			i++;
 		} else if (c == ' ' || c == '\t') {
 			i++;
-		} else if (c == '/' && (j = skip_comment(t, len, i)) != i) {
+		} else if (comment_end != i) {
 			if (++comments > CSRC_MAX_COMMENT_RUN)
 				return mmr_error_set(
 					MMR_ELIMIT,
@@ -322,7 +323,7 @@ static int blank_annotations(char *t, size_t len)
 					"line %zu",
 					CSRC_MAX_COMMENT_RUN,
 					line_number(t, i));
-			i = j;
+			i = comment_end;
 		} else if (c == '#' && line_start) {
 			i = skip_directive(t, len, i, &nest);
 		} else if (c == '"' || c == '\'') {
